@@ -1,0 +1,63 @@
+# GMR Thuis: `make run` serves the app on an embedded default, `make test` passes all tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+LOCK ?= requirements/dev.lock
+STAMP := $(VENV)/.installed-$(notdir $(LOCK))
+
+.PHONY: run test lint bench worker beat setup data demo migrate clean format messages
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Install exactly what the lock file pins (hashes checked); redo when the lock changes.
+$(STAMP): $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+setup: $(STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+# Translators' loop: update the English catalogue, then compile it (the .mo is committed).
+messages: setup
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+data: migrate
+	$(PY) manage.py load_gmr_data
+
+demo: data
+	$(PY) manage.py load_demo_users
+
+run: demo
+	@echo "GMR Thuis on http://127.0.0.1:$(PORT)/ (demo logins in README.md)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench:
+	$(MAKE) setup LOCK=requirements/bench.lock
+	$(PY) -m benchmarks
+
+worker: migrate
+	$(VENV)/bin/celery -A gmr_thuis worker --loglevel=INFO
+
+beat: migrate
+	$(VENV)/bin/celery -A gmr_thuis beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,1 @@
+"""Models of fair-share methodologies, scenarios, runs and results."""

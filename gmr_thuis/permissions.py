@@ -1,0 +1,130 @@
+"""Who may do what: the one scoping mechanism every queryset and every write goes through.
+
+Deny by default. A user's role comes from their Membership. Models say how they relate to a
+municipality (`scope_municipality`, a lookup path to a Municipality, "" for the municipality
+itself, absent for region-wide reference data) and, where a corporation owns them, to a
+corporation (`scope_corporation`).
+
+| role            | view                                     | change                         | approve |
+|-----------------|------------------------------------------|--------------------------------|---------|
+| project leader  | everything                               | everything                     | yes     |
+| steering group  | everything                               | nothing                        | no      |
+| civil servant   | everything in the region                 | own municipality's records     | no      |
+| corporation     | reference data; records of municipalities | own corporation's records      | no      |
+|                 | where it owns stock                      |                                |         |
+| anyone else     | nothing                                  | nothing                        | no      |
+"""
+from enum import StrEnum
+
+from django.db import models
+from django.http import Http404
+
+VIEW = "view"
+CHANGE = "change"
+APPROVE = "approve"
+
+
+class Action(StrEnum):
+    VIEW = VIEW
+    CHANGE = CHANGE
+    APPROVE = APPROVE
+
+
+def membership_of(user):
+    """The user's Membership, or None for anonymous, inactive or organisation-less users."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except Exception:  # RelatedObjectDoesNotExist: no organisation, no rights
+        return None
+
+
+def _municipality_filter(model, municipality_ids):
+    path = getattr(model, "scope_municipality", None)
+    if path is None:
+        return None
+    lookup = "pk__in" if path == "" else f"{path}__in"
+    return models.Q(**{lookup: municipality_ids})
+
+
+def _corporation_filter(model, corporation_id):
+    path = getattr(model, "scope_corporation", None)
+    if path is None:
+        return None
+    return models.Q(**{path: corporation_id})
+
+
+def restrict(queryset, user, action=VIEW):
+    """The part of `queryset` that `user` may perform `action` on; empty when in doubt."""
+    member = membership_of(user)
+    if member is None:
+        return queryset.none()
+    model = queryset.model
+    role = member.role
+    if role == "project_leader":
+        return queryset
+    if role == "steering_group":
+        return queryset if action == VIEW else queryset.none()
+    if role == "civil_servant":
+        if action == VIEW:
+            return queryset
+        if action == CHANGE:
+            condition = _municipality_filter(model, [member.municipality_id])
+            return queryset.filter(condition) if condition is not None else queryset.none()
+        return queryset.none()
+    if role == "corporation":
+        if action == VIEW:
+            corporation_condition = _corporation_filter(model, member.corporation_id)
+            if corporation_condition is not None:
+                return queryset.filter(corporation_condition)
+            condition = _municipality_filter(model, corporation_municipality_ids(member))
+            return queryset.filter(condition) if condition is not None else queryset
+        if action == CHANGE:
+            condition = _corporation_filter(model, member.corporation_id)
+            return queryset.filter(condition) if condition is not None else queryset.none()
+        return queryset.none()
+    return queryset.none()
+
+
+def corporation_municipality_ids(member):
+    from municipalities.models import CorporationStock
+
+    return CorporationStock.objects.filter(corporation_id=member.corporation_id).values(
+        "municipality_id"
+    )
+
+
+def can(user, action, obj):
+    """Whether `user` may perform `action` on the saved object `obj`."""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def can_write_municipality(user, municipality_id):
+    """Whether `user` may create or change records of this municipality."""
+    member = membership_of(user)
+    if member is None:
+        return False
+    if member.role == "project_leader":
+        return True
+    return member.role == "civil_servant" and member.municipality_id == municipality_id
+
+
+def is_project_leader(user):
+    member = membership_of(user)
+    return member is not None and member.role == "project_leader"
+
+
+def get_object_for(user, queryset, action=VIEW, **lookup):
+    """The object `user` may act on, else 404: an outsider learns nothing of its existence."""
+    try:
+        return restrict(queryset, user, action).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that can narrow itself to what a user may do: `.restrict(user, action)`."""
+
+    def restrict(self, user, action=VIEW):
+        return restrict(self, user, action)

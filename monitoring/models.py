@@ -1,0 +1,1 @@
+"""Models of local agreements, objections, realisation and monitoring."""
