@@ -1,4 +1,5 @@
 """Template context: the signed-in user's membership (role and organisation)."""
+
 from gmr_thuis.permissions import membership_of
 
 

@@ -1,4 +1,5 @@
 """Health checks of the database and the Celery broker, for /healthz."""
+
 from django.conf import settings
 from django.db import connection
 

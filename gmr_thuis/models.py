@@ -1,4 +1,5 @@
 """Membership of an organisation, which gives a user their role."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -70,7 +71,9 @@ class Membership(models.Model):
 
     def clean(self):
         if self.role == Role.CIVIL_SERVANT and not self.municipality_id:
-            raise ValidationError({"municipality": _("Een beleidsmedewerker hoort bij een gemeente.")})
+            raise ValidationError(
+                {"municipality": _("Een beleidsmedewerker hoort bij een gemeente.")}
+            )
         if self.role == Role.CORPORATION and not self.corporation_id:
             raise ValidationError(
                 {"corporation": _("Een corporatiemedewerker hoort bij een woningcorporatie.")}

@@ -14,6 +14,7 @@ corporation (`scope_corporation`).
 |                 | where it owns stock                      |                                |         |
 | anyone else     | nothing                                  | nothing                        | no      |
 """
+
 from enum import StrEnum
 
 from django.db import models

@@ -4,6 +4,7 @@ Embedded default (a bare machine, `make run`): SQLite and Celery in eager mode.
 `DATABASE_URL=postgres://...` selects PostgreSQL (psycopg 3); `REDIS_URL` selects Redis as
 Celery broker and result backend, so a real worker runs the jobs.
 """
+
 from pathlib import Path
 
 import environ

@@ -1,4 +1,5 @@
 """Project URLs: each app brings its own; login, language switch and health are here."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path

@@ -1,4 +1,5 @@
 """Project-level views: the home page and the health endpoint."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render

@@ -1,5 +1,6 @@
 """Reference data: the region, its municipalities, their yearly figures, care clients,
 target groups (the seed's group cards), regional tasks and housing corporations."""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -215,7 +216,10 @@ class RegionalTask(SourcedFigure):
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tasks")
     target_group = models.ForeignKey(
-        TargetGroup, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("aandachtsgroep")
+        TargetGroup,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("aandachtsgroep"),
     )
     year = models.PositiveSmallIntegerField(_("jaar"))
     amount = models.PositiveIntegerField(_("opgave"))

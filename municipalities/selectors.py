@@ -1,4 +1,5 @@
 """Read queries on reference data; every one takes the user and goes through the scoping."""
+
 from municipalities.models import Municipality
 
 

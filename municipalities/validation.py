@@ -1,4 +1,5 @@
 """Plausibility rules for a municipality's yearly figures, with messages a civil servant reads."""
+
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -25,7 +26,9 @@ def validate_figure_set(figures):
         value = values.get(indicator)
         if value is not None and not (0 <= value <= 100):
             errors.append(
-                _("%(figure)s is een percentage en moet tussen 0 en 100 liggen (ingevuld: %(value)s).")
+                _(
+                    "%(figure)s is een percentage en moet tussen 0 en 100 liggen (ingevuld: %(value)s)."
+                )
                 % {"figure": labels[indicator], "value": value}
             )
     turnover = values.get(Indicator.TURNOVER)

@@ -1,4 +1,5 @@
 """Screens of the reference data: the municipality profile and the target-group cards."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 

@@ -1,4 +1,5 @@
 """Shared fixtures: users in each role (owner, colleague, outsider), and the real-service guards."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """factory-boy factories for the reference data and users."""
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
