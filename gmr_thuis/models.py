@@ -82,3 +82,49 @@ class Membership(models.Model):
             self.municipality_id or self.corporation_id
         ):
             raise ValidationError(_("Een regiorol hoort niet bij een gemeente of corporatie."))
+
+
+class ObjectChange(models.Model):
+    """One recorded change to a record: who, when, what it was before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("aangemaakt")
+        UPDATE = "update", _("gewijzigd")
+        DELETE = "delete", _("verwijderd")
+        TRANSITION = "transition", _("status gewijzigd")
+
+    time = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("gebruiker"),
+    )
+    user_name = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(_("object"), max_length=255)
+    action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
+    comment = models.TextField(_("toelichting"), blank=True)
+    before = models.JSONField(_("voor"), null=True, blank=True)
+    after = models.JSONField(_("na"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("wijziging")
+        verbose_name_plural = _("wijzigingen")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+    def changed_fields(self):
+        """(field, before, after) for every field whose value differs."""
+        before, after = self.before or {}, self.after or {}
+        return [
+            (name, before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        ]

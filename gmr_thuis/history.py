@@ -1,0 +1,36 @@
+"""Change history: services call `record_change` inside their transaction for every write."""
+
+import json
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.models import model_to_dict
+
+from gmr_thuis.models import ObjectChange
+
+
+def snapshot(obj):
+    """The object's field values as JSON-safe data, for the before/after of a change."""
+    return json.loads(json.dumps(model_to_dict(obj), cls=DjangoJSONEncoder))
+
+
+def record_change(*, user, obj, action, before=None, after=None, comment=""):
+    """Record one change; call inside the service's transaction so both land or neither."""
+    return ObjectChange.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        user_name=getattr(user, "username", "") or "",
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:255],
+        action=action,
+        comment=comment,
+        before=before,
+        after=after if after is not None or action == ObjectChange.Action.DELETE else snapshot(obj),
+    )
+
+
+def history_of(obj):
+    """The recorded changes of one object, newest first."""
+    return ObjectChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("user")
