@@ -1,0 +1,62 @@
+"""Template tags shared by every screen: the main navigation and sourced figures."""
+
+from decimal import Decimal
+
+from django import template
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# The project's own entries; each app adds its own by a `nav_items` list of (label, url name)
+# on its AppConfig, so nobody needs to edit base.html to appear in the menu.
+HOME_NAV_ITEMS = [(_("Gemeenten"), "home")]
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context):
+    """The main menu as dicts of label, url and whether it is the current page."""
+    entries = list(HOME_NAV_ITEMS)
+    for app_config in apps.get_app_configs():
+        entries.extend(getattr(app_config, "nav_items", ()))
+    request = context.get("request")
+    current_path = request.path if request else ""
+    items = []
+    for label, url_name in entries:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # an app whose screens are not routed yet
+            continue
+        is_current = current_path == url or (url != "/" and current_path.startswith(url))
+        items.append({"label": label, "url": url, "current": is_current})
+    return items
+
+
+@register.filter
+def number(value, decimals=0):
+    """A count with the language's thousands separator (15.114 in Dutch, 15,114 in English)."""
+    if value is None or value == "":
+        return "–"
+    return number_format(Decimal(value), decimal_pos=int(decimals), force_grouping=True)
+
+
+@register.filter
+def percentage(value, decimals=2):
+    """A share already in percent, shown with the language's decimal separator."""
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(Decimal(value), decimal_pos=int(decimals))}%"
+
+
+@register.inclusion_tag("includes/figure.html")
+def figure(value, source="", is_estimate=False, decimals=0):
+    """A number with its estimate mark and its source as a tooltip:
+    `{% figure value source is_estimate %}`."""
+    return {
+        "value": value,
+        "decimals": decimals,
+        "source": source,
+        "is_estimate": is_estimate,
+    }
