@@ -1,0 +1,414 @@
+"""Writes of local agreements, objections, realisation, housing plans and corporation reports."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gmr_thuis.history import record_change, snapshot
+from gmr_thuis.models import ObjectChange
+from gmr_thuis.permissions import (
+    CHANGE,
+    can_write_municipality,
+    is_project_leader,
+    membership_of,
+)
+from monitoring.models import (
+    AgreementStatus,
+    AllocationReport,
+    HousingPlan,
+    LocalAgreement,
+    Objection,
+    ObjectionStatus,
+    ObjectionWindow,
+    Realisation,
+)
+from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this user loaded it; `current` holds their values."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _("%(record)s is intussen door iemand anders gewijzigd (versie %(version)s).")
+            % {"record": current, "version": current.version}
+        )
+
+    @property
+    def changed_by(self):
+        return self.current.updated_by
+
+
+def _require_writer(user, municipality):
+    if not can_write_municipality(user, municipality.pk):
+        raise PermissionDenied(
+            _("U mag de gegevens van %(name)s niet wijzigen.") % {"name": municipality}
+        )
+
+
+def _require_project_leader(user):
+    if not is_project_leader(user):
+        raise PermissionDenied(_("Alleen de projectleider van de regio mag dit besluiten."))
+
+
+def _locked(model, *, user, pk):
+    """The row, locked until the transaction ends, if `user` may still change it now."""
+    row = model.objects.restrict(user, CHANGE).select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise PermissionDenied(_("U mag dit record niet wijzigen."))
+    return row
+
+
+def _save_versioned(model, *, user, identity, version, values, check=None):
+    """Create or update the record with this identity, refusing a save over a moved version.
+
+    `version` is the version the user loaded: None when the user saw no record yet.
+    `check(row)` may raise ValidationError for rules on the existing record (its status).
+    """
+    _require_writer(user, identity["municipality"])
+    try:
+        with transaction.atomic():
+            existing = model.objects.select_for_update().filter(**identity).first()
+            if existing is not None:
+                # Re-check on the locked row: the identity fixes the municipality, so a
+                # writer of another municipality can never reach it.
+                row = _locked(model, user=user, pk=existing.pk)
+                if version != row.version:
+                    raise StaleEdit(row)
+                if check:
+                    check(row)
+                before = snapshot(row)
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.version += 1
+                action = ObjectChange.Action.UPDATE
+            else:
+                if version is not None:
+                    raise ValidationError(_("Dit record bestaat niet meer."))
+                row = model(**identity, **values)
+                before = None
+                action = ObjectChange.Action.CREATE
+            row.updated_by = user
+            # Uniqueness is the database's to enforce: a lost race surfaces as IntegrityError.
+            row.full_clean(validate_unique=False, validate_constraints=False)
+            row.save()
+            record_change(user=user, obj=row, action=action, before=before)
+            return row
+    except IntegrityError:
+        # Two people created the same record at once: the other one won; show theirs.
+        raise StaleEdit(model.objects.get(**identity)) from None
+
+
+def local_agreement_save(
+    *,
+    user,
+    municipality: Municipality,
+    target_group: TargetGroup,
+    year: int,
+    agreed_number: int,
+    care_support: str = "",
+    corporation_partners: str = "",
+    care_partners: str = "",
+    notes: str = "",
+    version: int | None,
+) -> LocalAgreement:
+    """Create or change a local agreement while it is a draft or returned by the region."""
+
+    def still_editable(row):
+        if not row.is_editable:
+            raise ValidationError(
+                _("Een afspraak met status '%(status)s' kan niet meer gewijzigd worden.")
+                % {"status": row.get_status_display()}
+            )
+
+    return _save_versioned(
+        LocalAgreement,
+        user=user,
+        identity={"municipality": municipality, "target_group": target_group, "year": year},
+        version=version,
+        values={
+            "agreed_number": agreed_number,
+            "care_support": care_support,
+            "corporation_partners": corporation_partners,
+            "care_partners": care_partners,
+            "notes": notes,
+        },
+        check=still_editable,
+    )
+
+
+# Which status each step may start from, and who may take it.
+_AGREEMENT_STEPS = {
+    "submit": (LocalAgreement.EDITABLE_STATUSES, AgreementStatus.SUBMITTED, False),
+    "approve": ((AgreementStatus.SUBMITTED,), AgreementStatus.APPROVED, True),
+    "return": (
+        (AgreementStatus.SUBMITTED, AgreementStatus.APPROVED),
+        AgreementStatus.RETURNED,
+        True,
+    ),
+}
+
+
+_STEP_VERBS = {
+    "submit": gettext_lazy("ingediend"),
+    "approve": gettext_lazy("goedgekeurd"),
+    "return": gettext_lazy("teruggestuurd"),
+}
+
+
+def local_agreement_transition(
+    *, user, agreement: LocalAgreement, step: str, version: int, comment: str = ""
+) -> LocalAgreement:
+    """Submit (the municipality), approve or return with a comment (the region)."""
+    sources, target, region_only = _AGREEMENT_STEPS[step]
+    if region_only:
+        _require_project_leader(user)
+    else:
+        _require_writer(user, agreement.municipality)
+    if step == "return" and not comment.strip():
+        raise ValidationError({"comment": _("Geef aan waarom de afspraak wordt teruggestuurd.")})
+    with transaction.atomic():
+        row = _locked(LocalAgreement, user=user, pk=agreement.pk)
+        if row.version != version:
+            raise StaleEdit(row)
+        if row.status not in sources:
+            raise ValidationError(
+                _("Een afspraak met status '%(status)s' kan niet %(step)s worden.")
+                % {"status": row.get_status_display(), "step": _STEP_VERBS[step]}
+            )
+        before = snapshot(row)
+        row.status = target
+        if region_only:
+            row.review_comment = comment
+        row.version += 1
+        row.updated_by = user
+        row.full_clean()
+        row.save()
+        record_change(
+            user=user,
+            obj=row,
+            action=ObjectChange.Action.TRANSITION,
+            before=before,
+            comment=comment,
+        )
+        return row
+
+
+def realisation_save(
+    *,
+    user,
+    municipality: Municipality,
+    target_group: TargetGroup,
+    year: int,
+    quarter: int,
+    placements: int,
+    notes: str = "",
+    version: int | None,
+) -> Realisation:
+    """Record or correct the placements of one group in one quarter."""
+    return _save_versioned(
+        Realisation,
+        user=user,
+        identity={
+            "municipality": municipality,
+            "target_group": target_group,
+            "year": year,
+            "quarter": quarter,
+        },
+        version=version,
+        values={"placements": placements, "notes": notes},
+    )
+
+
+def realisation_import(*, user, rows) -> int:
+    """Write imported realisation rows all together or not at all; returns how many.
+
+    `rows` are parsed rows (`monitoring.importers.RealisationRow`) that passed validation. An
+    import states the numbers anew, so it overwrites what is there (each change recorded).
+    """
+    with transaction.atomic():
+        for row in rows:
+            current = Realisation.objects.filter(
+                municipality=row.municipality,
+                target_group=row.target_group,
+                year=row.year,
+                quarter=row.quarter,
+            ).first()
+            realisation_save(
+                user=user,
+                municipality=row.municipality,
+                target_group=row.target_group,
+                year=row.year,
+                quarter=row.quarter,
+                placements=row.placements,
+                notes=current.notes if current else "",
+                version=current.version if current else None,
+            )
+    return len(rows)
+
+
+def housing_plan_save(
+    *,
+    user,
+    municipality: Municipality,
+    year: int,
+    kind: str,
+    planned: int,
+    forecast: int,
+    delivered: int,
+    notes: str = "",
+    version: int | None,
+) -> HousingPlan:
+    """Create or change a municipality's plan of new construction or transformation."""
+    return _save_versioned(
+        HousingPlan,
+        user=user,
+        identity={"municipality": municipality, "year": year, "kind": kind},
+        version=version,
+        values={"planned": planned, "forecast": forecast, "delivered": delivered, "notes": notes},
+    )
+
+
+def objection_window_set(*, user, year: int, deadline: date) -> ObjectionWindow:
+    """The region sets (or moves) the deadline for objections to a year's fair share."""
+    _require_project_leader(user)
+    region = membership_of(user).region
+    with transaction.atomic():
+        window = (
+            ObjectionWindow.objects.select_for_update().filter(region=region, year=year).first()
+        )
+        before = snapshot(window) if window else None
+        window = window or ObjectionWindow(region=region, year=year)
+        window.deadline = deadline
+        window.full_clean()
+        window.save()
+        record_change(
+            user=user,
+            obj=window,
+            action=ObjectChange.Action.UPDATE if before else ObjectChange.Action.CREATE,
+            before=before,
+        )
+        return window
+
+
+def objection_lodge(
+    *,
+    user,
+    municipality: Municipality,
+    target_group: TargetGroup | None,
+    year: int,
+    reasoning: str,
+    figures: str = "",
+    requested_number: int | None = None,
+) -> Objection:
+    """Lodge an objection to a year's fair share, before the region's deadline."""
+    _require_writer(user, municipality)
+    window = ObjectionWindow.objects.filter(region_id=municipality.region_id, year=year).first()
+    if window is None:
+        raise ValidationError(
+            _("De regio heeft voor %(year)s geen bezwaartermijn opengesteld.") % {"year": year}
+        )
+    if timezone.localdate() > window.deadline:
+        raise ValidationError(
+            _("De bezwaartermijn voor %(year)s is verstreken op %(deadline)s.")
+            % {"year": year, "deadline": window.deadline.strftime("%d-%m-%Y")}
+        )
+    with transaction.atomic():
+        objection = Objection(
+            municipality=municipality,
+            target_group=target_group,
+            year=year,
+            reasoning=reasoning,
+            figures=figures,
+            requested_number=requested_number,
+            lodged_by=user,
+        )
+        objection.full_clean()
+        objection.save()
+        record_change(user=user, obj=objection, action=ObjectChange.Action.CREATE)
+        return objection
+
+
+def objection_decide(*, user, objection: Objection, accepted: bool, reason: str) -> Objection:
+    """The project leader accepts or rejects a lodged objection, with the reason."""
+    _require_project_leader(user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden van het besluit.")})
+    with transaction.atomic():
+        row = _locked(Objection, user=user, pk=objection.pk)
+        if row.status != ObjectionStatus.LODGED:
+            raise ValidationError(_("Over dit bezwaar is al besloten."))
+        before = snapshot(row)
+        row.status = ObjectionStatus.ACCEPTED if accepted else ObjectionStatus.REJECTED
+        row.decision_reason = reason
+        row.decided_by = user
+        row.decided_at = timezone.now()
+        row.full_clean()
+        row.save()
+        record_change(
+            user=user, obj=row, action=ObjectChange.Action.TRANSITION, before=before, comment=reason
+        )
+        return row
+
+
+def allocation_report_create(
+    *,
+    user,
+    corporation: HousingCorporation,
+    municipality: Municipality,
+    target_group: TargetGroup,
+    date: date,
+    count: int,
+    reference: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[AllocationReport, bool]:
+    """A corporation reports allocations; the same idempotency key returns the first report."""
+    member = membership_of(user)
+    if member is None or not (
+        member.role == "project_leader"
+        or (member.role == "corporation" and member.corporation_id == corporation.pk)
+    ):
+        raise PermissionDenied(
+            _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}
+        )
+    if idempotency_key:
+        earlier = AllocationReport.objects.filter(
+            corporation=corporation, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return earlier, False
+    if not CorporationStock.objects.filter(
+        corporation=corporation, municipality=municipality
+    ).exists():
+        raise ValidationError(
+            {
+                "municipality": _("%(corporation)s heeft geen bezit in %(municipality)s.")
+                % {"corporation": corporation, "municipality": municipality}
+            }
+        )
+    try:
+        with transaction.atomic():
+            report = AllocationReport(
+                corporation=corporation,
+                municipality=municipality,
+                target_group=target_group,
+                date=date,
+                count=count,
+                reference=reference,
+                idempotency_key=idempotency_key or None,
+                created_by=user,
+            )
+            report.full_clean(validate_constraints=False)
+            report.save()
+            record_change(user=user, obj=report, action=ObjectChange.Action.CREATE)
+            return report, True
+    except IntegrityError:
+        # A retry raced the first request with the same key: the first one stands.
+        return AllocationReport.objects.get(
+            corporation=corporation, idempotency_key=idempotency_key
+        ), False
