@@ -14,4 +14,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("gemeenten/", include("municipalities.urls")),
+    path("monitoring/", include("monitoring.urls")),
 ]

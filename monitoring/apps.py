@@ -1,3 +1,5 @@
+"""App configuration of monitoring, with its entries in the main menu."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Afspraken en monitoring")
+    nav_items = [
+        (_("Voortgang fair share"), "monitoring:dashboard"),
+        (_("Bezwaren"), "monitoring:objections"),
+    ]

@@ -1,0 +1,93 @@
+"""Plotly figures of the dashboard, built in Python and rendered by the vendored plotly.js."""
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from monitoring.selectors import URGENT_SHARE_LIMIT, Dashboard
+
+COLOURS = {"fair_share": "#0b5d46", "agreed": "#7aa095", "realised": "#c45f00"}
+CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def _html(figure, title):
+    figure.update_layout(
+        title=title,
+        margin={"l": 50, "r": 20, "t": 50, "b": 90},
+        height=420,
+        legend={"orientation": "h", "y": -0.25},
+        font={"family": "system-ui, sans-serif"},
+    )
+    return figure.to_html(include_plotlyjs=False, full_html=False, config=CONFIG)
+
+
+def fair_share_by_municipality(data: Dashboard):
+    """Fair share, agreed and realised per municipality, all groups together."""
+    totals = data.progress.groupby("municipality", as_index=False)[
+        ["fair_share", "agreed", "realised"]
+    ].sum()
+    figure = go.Figure(
+        [
+            go.Bar(
+                name=label, x=totals["municipality"], y=totals[column], marker_color=COLOURS[column]
+            )
+            for column, label in [
+                ("fair_share", _("Fair share")),
+                ("agreed", _("Afgesproken")),
+                ("realised", _("Gerealiseerd")),
+            ]
+        ]
+    )
+    figure.update_layout(barmode="group", yaxis_title=_("huishoudens"))
+    return _html(
+        figure,
+        _("Fair share, afgesproken en gerealiseerd %(year)s (t/m kwartaal %(quarter)s)")
+        % {"year": data.year, "quarter": data.quarter},
+    )
+
+
+def cumulative_progress(data: Dashboard):
+    """The region's cumulative fair share and realisation per year, up to the horizon."""
+    frame = data.cumulative
+    figure = go.Figure(
+        [
+            go.Scatter(
+                name=_("Fair share cumulatief"),
+                x=frame["year"],
+                y=frame["cumulative_fair_share"],
+                mode="lines+markers",
+                line={"color": COLOURS["fair_share"]},
+            ),
+            go.Scatter(
+                name=_("Gerealiseerd cumulatief"),
+                x=frame["year"],
+                y=frame["cumulative_realised"],
+                mode="lines+markers",
+                line={"color": COLOURS["realised"], "dash": "dash"},
+            ),
+        ]
+    )
+    figure.update_layout(xaxis={"dtick": 1}, yaxis_title=_("huishoudens"))
+    return _html(figure, _("Cumulatieve voortgang van de regio naar 2030"))
+
+
+def urgent_share_of_turnover(data: Dashboard):
+    """Each municipality's urgent placements as a share of turnover, against the one third."""
+    frame = data.turnover.dropna(subset=["share"])
+    figure = go.Figure(
+        go.Bar(
+            x=frame["municipality"],
+            y=frame["share"] * 100,
+            marker_color=[
+                COLOURS["realised"] if over else COLOURS["agreed"] for over in frame["over_limit"]
+            ],
+            name=_("Aandeel van de mutaties"),
+        )
+    )
+    figure.add_hline(
+        y=float(URGENT_SHARE_LIMIT) * 100,
+        line_dash="dot",
+        annotation_text=_("grens 1/3"),
+        line_color="#333",
+    )
+    figure.update_layout(yaxis_title=_("% van de mutaties sociale huur"))
+    return _html(figure, _("Plaatsingen aandachtsgroepen als aandeel van de mutaties"))

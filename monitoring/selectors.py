@@ -1,0 +1,352 @@
+"""Read queries of monitoring: fair share vs agreed vs realised, carry-over, turnover, grids.
+
+Rules the dashboard shows (and the engine's carry-over uses):
+
+- Realised placements of a group in a municipality in a quarter are what the municipality
+  reported (`Realisation`). Where it has not reported that quarter yet, the corporations'
+  allocation reports (`AllocationReport`) of that quarter count instead. Both are shown side by
+  side; they are never added up, because they describe the same placements.
+- Carry-over, like the national status-holder taakstelling: over the years before `year` that
+  have an approved fair share, a municipality's shortfall (fair share minus realised) is added to
+  its next period (arrears, positive) and a surplus counts as an advance (negative).
+- This year's target is the fair share plus the carry-over. By quarter q, q/4 of it is expected.
+  Status: "op koers" when realised is within the tolerance of expected (10% of expected, at
+  least 1 placement), "achter" below it, "voor" above it.
+- Urgent placements vs turnover: all placements of target groups up to the quarter, divided by
+  the same part (q/4) of the year's social-rent turnover; the seed's limit is one third.
+"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from gmr_thuis.permissions import VIEW
+from monitoring.models import (
+    HORIZON_YEAR,
+    AgreementStatus,
+    AllocationReport,
+    HousingPlan,
+    LocalAgreement,
+    Objection,
+    Realisation,
+)
+from municipalities.models import Indicator, Municipality, MunicipalityFigure, TargetGroup
+
+URGENT_SHARE_LIMIT = Fraction(1, 3)
+TOLERANCE_SHARE = 0.10
+TOLERANCE_MINIMUM = 1.0
+
+STATUS_LABELS = {
+    "ahead": _("voor"),
+    "on_track": _("op koers"),
+    "behind": _("achter"),
+    "no_fair_share": _("geen fair share"),
+}
+
+CELL = ["municipality_id", "target_group_id"]
+
+
+def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
+    """The region's approved fair share, from the runs (the one seam to the allocation app)."""
+    from allocation.selectors import approved_fair_shares as allocation_fair_shares
+
+    return allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
+
+
+def _scoped(queryset, user):
+    # None: the region's own computation (an engine run), which sees the whole region.
+    return queryset if user is None else queryset.restrict(user, VIEW)
+
+
+def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
+    frame = approved_fair_shares(user=user, municipality_ids=municipality_ids)
+    columns = [*CELL, "year", "quota"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns).astype(int)
+    return frame[columns].astype({"quota": float})
+
+
+def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
+    """Per municipality × group × year × quarter: reported, by_corporations and realised."""
+    reported = _scoped(Realisation.objects, user)
+    reports = _scoped(AllocationReport.objects, user)
+    if municipality_ids is not None:
+        reported = reported.filter(municipality_id__in=municipality_ids)
+        reports = reports.filter(municipality_id__in=municipality_ids)
+    key = [*CELL, "year", "quarter"]
+    municipal = pd.DataFrame(
+        list(reported.values(*key, "placements")), columns=[*key, "placements"]
+    ).rename(columns={"placements": "reported"})
+    corporate = pd.DataFrame(
+        [
+            {
+                "municipality_id": r.municipality_id,
+                "target_group_id": r.target_group_id,
+                "year": r.date.year,
+                "quarter": r.quarter,
+                "by_corporations": r.count,
+            }
+            for r in reports.only("municipality_id", "target_group_id", "date", "count")
+        ],
+        columns=[*key, "by_corporations"],
+    )
+    corporate = corporate.groupby(key, as_index=False)["by_corporations"].sum()
+    frame = municipal.merge(corporate, on=key, how="outer")
+    frame["realised"] = frame["reported"].combine_first(frame["by_corporations"])
+    return frame.astype({"realised": float})
+
+
+def _balance(fair: pd.DataFrame, realised: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Arrears (+) or advance (−) per cell from the fair-share years before `year`."""
+    years = sorted(y for y in fair["year"].unique() if y < year)
+    owed = fair[fair["year"].isin(years)].groupby(CELL)["quota"].sum()
+    done = realised[realised["year"].isin(years)].groupby(CELL)["realised"].sum()
+    balance = owed.sub(done, fill_value=0).rename("carry_over")
+    return balance.reset_index() if len(balance) else pd.DataFrame(columns=[*CELL, "carry_over"])
+
+
+def carry_over_frame(*, year: int, user=None) -> pd.DataFrame:
+    """The engine's carry-over input: index cbs_code, columns target-group code, value arrears
+    (+, fair share not yet realised) or advance (−) from the years before `year`."""
+    fair = _fair_share_cells(user)
+    balance = _balance(fair, realised_frame(user=user), year)
+    codes = dict(_scoped(Municipality.objects, user).values_list("id", "cbs_code"))
+    groups = dict(_scoped(TargetGroup.objects, user).values_list("id", "code"))
+    balance = balance[
+        balance["municipality_id"].isin(codes) & balance["target_group_id"].isin(groups)
+    ]
+    frame = balance.assign(
+        cbs_code=balance["municipality_id"].map(codes),
+        target_group_code=balance["target_group_id"].map(groups),
+    ).pivot_table(
+        index="cbs_code",
+        columns="target_group_code",
+        values="carry_over",
+        aggfunc="sum",
+        fill_value=0.0,
+    )
+    frame.index.name, frame.columns.name = "cbs_code", "target_group_code"
+    return frame
+
+
+def progress_status(target, realised, quarter):
+    """Status codes per cell (see the module docstring); vectorised over arrays."""
+    expected = np.maximum(np.asarray(target, dtype=float), 0) * quarter / 4
+    gap = np.asarray(realised, dtype=float) - expected
+    tolerance = np.maximum(expected * TOLERANCE_SHARE, TOLERANCE_MINIMUM)
+    return np.where(gap < -tolerance, "behind", np.where(gap > tolerance, "ahead", "on_track"))
+
+
+@dataclass
+class Dashboard:
+    year: int
+    quarter: int
+    progress: pd.DataFrame  # municipality × group
+    group_totals: pd.DataFrame  # per group, the region
+    cumulative: pd.DataFrame  # per year up to the horizon, the region
+    turnover: pd.DataFrame  # per municipality: urgent placements vs turnover
+
+
+def _names(user):
+    name_field = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+    municipalities = pd.DataFrame(
+        list(Municipality.objects.restrict(user).values("id", "name", "slug", "cbs_code")),
+        columns=["id", "name", "slug", "cbs_code"],
+    ).rename(columns={"id": "municipality_id", "name": "municipality"})
+    groups = pd.DataFrame(
+        list(TargetGroup.objects.restrict(user).values("id", "code", name_field, "sort_order")),
+        columns=["id", "code", name_field, "sort_order"],
+    ).rename(columns={"id": "target_group_id", name_field: "target_group", "code": "group_code"})
+    return municipalities, groups
+
+
+def dashboard(*, user, year: int, quarter: int = 4) -> Dashboard:
+    """Everything "Voortgang fair share" shows for a year up to and including a quarter."""
+    municipalities, groups = _names(user)
+    fair = _fair_share_cells(user)
+    realised = realised_frame(user=user)
+    progress = _progress(user, fair, realised, year, quarter, municipalities, groups)
+    totals = (
+        progress.groupby(["sort_order", "target_group"], as_index=False)[
+            ["fair_share", "carry_over", "agreed", "realised", "expected"]
+        ]
+        .sum()
+        .drop(columns="sort_order")
+    )
+    return Dashboard(
+        year=year,
+        quarter=quarter,
+        progress=progress,
+        group_totals=totals,
+        cumulative=_cumulative(fair, realised),
+        turnover=_turnover(user, progress, year, quarter, municipalities),
+    )
+
+
+def _progress(user, fair, realised, year, quarter, municipalities, groups):
+    agreements = pd.DataFrame(
+        list(
+            LocalAgreement.objects.restrict(user)
+            .filter(year=year)
+            .values(*CELL, "agreed_number", "status")
+        ),
+        columns=[*CELL, "agreed_number", "status"],
+    )
+    this_year = fair[fair["year"] == year].groupby(CELL, as_index=False)["quota"].sum()
+    to_date = (
+        realised[(realised["year"] == year) & (realised["quarter"] <= quarter)]
+        .groupby(CELL, as_index=False)[["reported", "by_corporations", "realised"]]
+        .sum(min_count=1)
+    )
+    cells = (
+        this_year.merge(agreements, on=CELL, how="outer")
+        .merge(to_date, on=CELL, how="outer")
+        .merge(_balance(fair, realised, year), on=CELL, how="left")
+    )
+    cells = cells.merge(municipalities, on="municipality_id").merge(groups, on="target_group_id")
+    cells["has_fair_share"] = cells["quota"].notna()
+    cells["fair_share"] = cells["quota"].fillna(0.0)
+    cells["carry_over"] = cells["carry_over"].astype(float).fillna(0.0)
+    # Only an approved local agreement counts as agreed; the status column shows the rest.
+    approved = cells["status"] == AgreementStatus.APPROVED
+    cells["agreed"] = cells["agreed_number"].where(approved).astype(float).fillna(0.0)
+    cells["agreement_status"] = cells["status"].map(
+        lambda code: str(AgreementStatus(code).label) if isinstance(code, str) else ""
+    )
+    cells["realised"] = cells["realised"].astype(float).fillna(0.0)
+    cells["target"] = cells["fair_share"] + cells["carry_over"]
+    cells["expected"] = cells["target"].clip(lower=0) * quarter / 4
+    cells["status"] = np.where(
+        cells["has_fair_share"],
+        progress_status(cells["target"], cells["realised"], quarter),
+        "no_fair_share",
+    )
+    cells["status_label"] = cells["status"].map(lambda code: str(STATUS_LABELS[code]))
+    return cells.sort_values(["municipality", "sort_order"]).reset_index(drop=True)[
+        [
+            "municipality_id",
+            "municipality",
+            "slug",
+            "cbs_code",
+            "target_group_id",
+            "group_code",
+            "target_group",
+            "sort_order",
+            "fair_share",
+            "carry_over",
+            "target",
+            "agreed",
+            "agreement_status",
+            "reported",
+            "by_corporations",
+            "realised",
+            "expected",
+            "status",
+            "status_label",
+        ]
+    ]
+
+
+def _cumulative(fair, realised):
+    """Region totals per year up to the horizon: fair share and realised, and their sums."""
+    if fair.empty:
+        return pd.DataFrame(
+            columns=[
+                "year",
+                "fair_share",
+                "realised",
+                "cumulative_fair_share",
+                "cumulative_realised",
+            ]
+        )
+    years = range(int(fair["year"].min()), HORIZON_YEAR + 1)
+    frame = pd.DataFrame(
+        {
+            "fair_share": fair.groupby("year")["quota"].sum(),
+            "realised": realised.groupby("year")["realised"].sum(),
+        }
+    ).reindex(years, fill_value=0.0)
+    frame = frame.fillna(0.0)
+    frame["cumulative_fair_share"] = frame["fair_share"].cumsum()
+    frame["cumulative_realised"] = frame["realised"].cumsum()
+    return frame.rename_axis("year").reset_index()
+
+
+def _turnover(user, progress, year, quarter, municipalities):
+    figures = pd.DataFrame(
+        list(
+            MunicipalityFigure.objects.restrict(user)
+            .filter(indicator=Indicator.TURNOVER, year__lte=year)
+            .values("municipality_id", "year", "value", "is_estimate")
+        ),
+        columns=["municipality_id", "year", "value", "is_estimate"],
+    )
+    # The latest turnover figure up to the year; its year is shown next to it.
+    latest = figures.sort_values("year").groupby("municipality_id").tail(1)
+    placed = progress.groupby("municipality_id", as_index=False)["realised"].sum()
+    frame = (
+        municipalities.merge(placed, on="municipality_id", how="left")
+        .merge(latest, on="municipality_id", how="left")
+        .rename(columns={"year": "turnover_year", "value": "turnover", "realised": "placements"})
+    )
+    frame["placements"] = frame["placements"].fillna(0.0)
+    frame["turnover"] = frame["turnover"].astype(float)
+    available = frame["turnover"] * quarter / 4
+    frame["share"] = frame["placements"] / available.where(available > 0)
+    frame["over_limit"] = frame["share"] > float(URGENT_SHARE_LIMIT)
+    return frame.sort_values("municipality").reset_index(drop=True)
+
+
+def agreement_rows(*, user, municipality, year):
+    """Per target group: the approved fair share next to the local agreement (or None)."""
+    fair = approved_fair_shares(user=user, years=[year], municipality_ids=[municipality.pk])
+    quota = {} if fair.empty else fair.groupby("target_group_id")["quota"].sum().to_dict()
+    agreements = {
+        a.target_group_id: a
+        for a in LocalAgreement.objects.restrict(user).filter(municipality=municipality, year=year)
+    }
+    return [
+        {"group": group, "fair_share": quota.get(group.pk), "agreement": agreements.get(group.pk)}
+        for group in TargetGroup.objects.restrict(user)
+    ]
+
+
+def realisation_rows(*, user, municipality, year):
+    """Per target group: the four quarters, each with the municipality's record and what the
+    corporations reported."""
+    records = {
+        (r.target_group_id, r.quarter): r
+        for r in Realisation.objects.restrict(user).filter(municipality=municipality, year=year)
+    }
+    reported = realised_frame(user=user, municipality_ids=[municipality.pk])
+    reported = reported[reported["year"] == year].set_index(["target_group_id", "quarter"])
+    by_corporations = reported["by_corporations"].dropna().to_dict()
+    return [
+        {
+            "group": group,
+            "quarters": [
+                {
+                    "quarter": quarter,
+                    "record": records.get((group.pk, quarter)),
+                    "by_corporations": by_corporations.get((group.pk, quarter)),
+                }
+                for quarter in range(1, 5)
+            ],
+        }
+        for group in TargetGroup.objects.restrict(user)
+    ]
+
+
+def housing_plans(*, user, municipality):
+    return HousingPlan.objects.restrict(user).filter(municipality=municipality)
+
+
+def objections(*, user, municipality=None):
+    queryset = Objection.objects.restrict(user).select_related(
+        "municipality", "target_group", "lodged_by", "decided_by"
+    )
+    return queryset if municipality is None else queryset.filter(municipality=municipality)

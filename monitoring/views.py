@@ -1,0 +1,528 @@
+"""Screens of monitoring: agreements, realisation, housing plans, objections, the dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gmr_thuis.history import history_of
+from gmr_thuis.permissions import (
+    CHANGE,
+    can_write_municipality,
+    get_object_for,
+    is_project_leader,
+    membership_of,
+)
+from monitoring import charts, selectors, services
+from monitoring.forms import (
+    AgreementStepForm,
+    HousingPlanForm,
+    LocalAgreementForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    ObjectionWindowForm,
+    RealisationForm,
+    RealisationUploadForm,
+)
+from monitoring.importers import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    ImportRejected,
+    parse_realisation,
+    table_as_csv,
+    table_as_xlsx,
+)
+from monitoring.models import (
+    HousingPlan,
+    HousingPlanKind,
+    LocalAgreement,
+    Objection,
+    ObjectionWindow,
+    Realisation,
+)
+from municipalities.models import Municipality, TargetGroup
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _require_member(user):
+    """Region pages are for members of an organisation; anyone else learns nothing."""
+    if membership_of(user) is None:
+        raise Http404
+
+
+def _period(request):
+    """The year and quarter asked for, defaulting to the current quarter of this year."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("jaar", today.year))
+        default_quarter = (today.month - 1) // 3 + 1 if year == today.year else 4
+        quarter = int(request.GET.get("kwartaal", default_quarter))
+    except ValueError as exc:
+        raise Http404 from exc
+    if not (2020 <= year <= 2040 and 1 <= quarter <= 4):
+        raise Http404
+    return year, quarter
+
+
+def _municipality(request, slug, action="view"):
+    return get_object_for(request.user, Municipality.objects.all(), action, slug=slug)
+
+
+def _add_errors(form, error):
+    """Put a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _edit_record(request, *, form_class, record, save, template, context):
+    """The record page: its values, its history, and (for a writer) the form that saves it
+    through `save(cleaned_data, version)`. A stale save keeps the user's input and shows the
+    other person's values; the form then carries their version, so saving again is deliberate.
+    """
+    municipality = context["municipality"]
+    may_write = can_write_municipality(request.user, municipality.pk)
+    stale = None
+    if request.method == "POST":
+        # A user who may not change this municipality learns nothing more than a 404.
+        _municipality(request, municipality.slug, CHANGE)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                saved = save(form.cleaned_data, form.cleaned_data.get("version"))
+            except services.StaleEdit as exc:
+                stale = exc.current
+                data = request.POST.copy()
+                data["version"] = stale.version
+                form = form_class(data)
+                form.is_valid()
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Opgeslagen: %(record)s.") % {"record": saved})
+                return redirect(request.get_full_path())
+    else:
+        initial = (
+            {name: getattr(record, name, None) for name in form_class.base_fields} if record else {}
+        )
+        form = form_class(initial=initial)
+    stale_values = (
+        [
+            (form.fields[name].label, getattr(stale, name))
+            for name in form.fields
+            if name != "version"
+        ]
+        if stale
+        else None
+    )
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "record": record,
+            "form": form if may_write else None,
+            "stale": stale,
+            "stale_values": stale_values,
+            "history": history_of(record) if record else [],
+        },
+        status=409 if stale else 200,
+    )
+
+
+@login_required
+def dashboard(request):
+    _require_member(request.user)
+    year, quarter = _period(request)
+    data = selectors.dashboard(user=request.user, year=year, quarter=quarter)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "data": data,
+            "progress": data.progress.to_dict("records"),
+            "group_totals": data.group_totals.to_dict("records"),
+            "turnover": data.turnover.to_dict("records"),
+            "cumulative": data.cumulative.to_dict("records"),
+            "charts": [
+                charts.fair_share_by_municipality(data),
+                charts.cumulative_progress(data),
+                charts.urgent_share_of_turnover(data),
+            ],
+            "years": range(2024, 2031),
+            "quarters": range(1, 5),
+            "limit": selectors.URGENT_SHARE_LIMIT,
+            "tolerance_percent": int(selectors.TOLERANCE_SHARE * 100),
+        },
+    )
+
+
+EXPORT_COLUMNS = [
+    ("municipality", "gemeente"),
+    ("cbs_code", "cbs_code"),
+    ("group_code", "aandachtsgroep"),
+    ("fair_share", "fair_share"),
+    ("carry_over", "overloop_vorige_jaren"),
+    ("target", "opgave_dit_jaar"),
+    ("agreed", "afgesproken_goedgekeurd"),
+    ("agreement_status", "status_afspraak"),
+    ("reported", "gemeld_door_gemeente"),
+    ("by_corporations", "gemeld_door_corporaties"),
+    ("realised", "gerealiseerd"),
+    ("expected", "verwacht_tot_nu"),
+    ("status_label", "voortgang"),
+]
+
+
+@login_required
+def dashboard_export(request, fmt):
+    _require_member(request.user)
+    year, quarter = _period(request)
+    progress = selectors.dashboard(user=request.user, year=year, quarter=quarter).progress
+    frame = progress[[column for column, _header in EXPORT_COLUMNS]].astype(object)
+    rows = frame.where(frame.notna(), None).values.tolist()
+    header = [header for _column, header in EXPORT_COLUMNS]
+    name = f"voortgang-fair-share-{year}-k{quarter}.{fmt}"
+    if fmt == "csv":
+        body = table_as_csv(header, rows)
+    else:
+        body = table_as_xlsx(header, rows, title=f"{year} K{quarter}")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def quarterly_report(request):
+    _require_member(request.user)
+    year, quarter = _period(request)
+    data = selectors.dashboard(user=request.user, year=year, quarter=quarter)
+    return render(
+        request,
+        "monitoring/quarterly_report.html",
+        {
+            "data": data,
+            "progress": data.progress.to_dict("records"),
+            "group_totals": data.group_totals.to_dict("records"),
+            "turnover": data.turnover.to_dict("records"),
+            "objections": selectors.objections(user=request.user).filter(year=year),
+            "generated": timezone.localtime(),
+        },
+    )
+
+
+@login_required
+def municipality_year(request, slug, year):
+    municipality = _municipality(request, slug)
+    return render(
+        request,
+        "monitoring/municipality_year.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "agreements": selectors.agreement_rows(
+                user=request.user, municipality=municipality, year=year
+            ),
+            "realisation": selectors.realisation_rows(
+                user=request.user, municipality=municipality, year=year
+            ),
+            "plans": selectors.housing_plans(user=request.user, municipality=municipality).filter(
+                year=year
+            ),
+            "plan_kinds": HousingPlanKind.choices,
+            "objections": selectors.objections(user=request.user, municipality=municipality),
+            "may_write": can_write_municipality(request.user, municipality.pk),
+        },
+    )
+
+
+def _target_group(code):
+    try:
+        return TargetGroup.objects.get(code=code)
+    except TargetGroup.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def agreement(request, slug, year, group_code):
+    municipality = _municipality(request, slug)
+    group = _target_group(group_code)
+    record = (
+        LocalAgreement.objects.restrict(request.user)
+        .filter(municipality=municipality, target_group=group, year=year)
+        .first()
+    )
+    fair = selectors.agreement_rows(user=request.user, municipality=municipality, year=year)
+    fair_share = next((row["fair_share"] for row in fair if row["group"] == group), None)
+
+    def save(data, version):
+        return services.local_agreement_save(
+            user=request.user,
+            municipality=municipality,
+            target_group=group,
+            year=year,
+            agreed_number=data["agreed_number"],
+            care_support=data["care_support"],
+            corporation_partners=data["corporation_partners"],
+            care_partners=data["care_partners"],
+            notes=data["notes"],
+            version=version,
+        )
+
+    return _edit_record(
+        request,
+        form_class=LocalAgreementForm,
+        record=record,
+        save=save,
+        template="monitoring/agreement.html",
+        context={
+            "municipality": municipality,
+            "group": group,
+            "year": year,
+            "fair_share": fair_share,
+            "is_project_leader": is_project_leader(request.user),
+            "step_form": AgreementStepForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_step(request, slug, year, group_code):
+    municipality = _municipality(request, slug)
+    record = get_object_for(
+        request.user,
+        LocalAgreement.objects.all(),
+        CHANGE,
+        municipality=municipality,
+        target_group__code=group_code,
+        year=year,
+    )
+    form = AgreementStepForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.local_agreement_transition(
+            user=request.user,
+            agreement=record,
+            step=form.cleaned_data["step"],
+            version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.StaleEdit as exc:
+        messages.error(
+            request,
+            _(
+                "Iemand anders heeft deze afspraak intussen gewijzigd (nu versie %(version)s, status '%(status)s'). Bekijk de huidige waarden en probeer het opnieuw."
+            )
+            % {"version": exc.current.version, "status": exc.current.get_status_display()},
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        text = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        for message in text:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("De status van de afspraak is bijgewerkt."))
+    return redirect("monitoring:agreement", slug=slug, year=year, group_code=group_code)
+
+
+@login_required
+def realisation(request, slug, year, group_code, quarter):
+    if not 1 <= quarter <= 4:
+        raise Http404
+    municipality = _municipality(request, slug)
+    group = _target_group(group_code)
+    record = (
+        Realisation.objects.restrict(request.user)
+        .filter(municipality=municipality, target_group=group, year=year, quarter=quarter)
+        .first()
+    )
+
+    def save(data, version):
+        return services.realisation_save(
+            user=request.user,
+            municipality=municipality,
+            target_group=group,
+            year=year,
+            quarter=quarter,
+            placements=data["placements"],
+            notes=data["notes"],
+            version=version,
+        )
+
+    return _edit_record(
+        request,
+        form_class=RealisationForm,
+        record=record,
+        save=save,
+        template="monitoring/realisation.html",
+        context={"municipality": municipality, "group": group, "year": year, "quarter": quarter},
+    )
+
+
+@login_required
+def housing_plan(request, slug, year, kind):
+    if kind not in HousingPlanKind.values:
+        raise Http404
+    municipality = _municipality(request, slug)
+    record = (
+        HousingPlan.objects.restrict(request.user)
+        .filter(municipality=municipality, year=year, kind=kind)
+        .first()
+    )
+
+    def save(data, version):
+        return services.housing_plan_save(
+            user=request.user,
+            municipality=municipality,
+            year=year,
+            kind=kind,
+            planned=data["planned"],
+            forecast=data["forecast"],
+            delivered=data["delivered"],
+            notes=data["notes"],
+            version=version,
+        )
+
+    return _edit_record(
+        request,
+        form_class=HousingPlanForm,
+        record=record,
+        save=save,
+        template="monitoring/housing_plan.html",
+        context={
+            "municipality": municipality,
+            "year": year,
+            "kind_label": HousingPlanKind(kind).label,
+        },
+    )
+
+
+@login_required
+def realisation_import(request):
+    member = membership_of(request.user)
+    if member is None or not (member.role == "project_leader" or member.role == "civil_servant"):
+        raise Http404
+    errors, form = [], RealisationUploadForm()
+    if request.method == "POST":
+        form = RealisationUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                rows = parse_realisation(form.cleaned_data["file"], user=request.user)
+                count = services.realisation_import(user=request.user, rows=rows)
+            except ImportRejected as exc:
+                errors = exc.errors
+            except (ValidationError, PermissionDenied) as exc:
+                errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            else:
+                messages.success(
+                    request, _("%(count)s regels realisatie ingelezen.") % {"count": count}
+                )
+                return redirect("monitoring:realisation_import")
+    return render(
+        request,
+        "monitoring/realisation_import.html",
+        {"form": form, "errors": errors, "columns": COLUMNS},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def realisation_template(request, fmt):
+    _require_member(request.user)
+    name = f"sjabloon-realisatie.{fmt}"
+    if fmt == "csv":
+        body = table_as_csv(COLUMNS, [EXAMPLE_ROW])
+    else:
+        body = table_as_xlsx(COLUMNS, [EXAMPLE_ROW], title="realisatie")
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def objections(request):
+    _require_member(request.user)
+    window_form = (
+        ObjectionWindowForm(request.POST or None) if is_project_leader(request.user) else None
+    )
+    if request.method == "POST":
+        if window_form is None:
+            raise Http404
+        if window_form.is_valid():
+            services.objection_window_set(user=request.user, **window_form.cleaned_data)
+            messages.success(request, _("De bezwaartermijn is vastgelegd."))
+            return redirect("monitoring:objections")
+    member = membership_of(request.user)
+    return render(
+        request,
+        "monitoring/objections.html",
+        {
+            "objections": selectors.objections(user=request.user),
+            "windows": ObjectionWindow.objects.restrict(request.user).filter(region=member.region),
+            "window_form": window_form,
+            "own_municipality": member.municipality if member.role == "civil_servant" else None,
+        },
+        status=400 if window_form is not None and window_form.errors else 200,
+    )
+
+
+@login_required
+def objection_lodge(request, slug):
+    municipality = _municipality(request, slug, CHANGE)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection = services.objection_lodge(
+                user=request.user, municipality=municipality, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Uw bezwaar is ingediend."))
+            return redirect("monitoring:objection", pk=objection.pk)
+    return render(
+        request,
+        "monitoring/objection_lodge.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "windows": ObjectionWindow.objects.filter(region=municipality.region_id),
+        },
+    )
+
+
+@login_required
+def objection(request, pk):
+    record = get_object_for(
+        request.user, Objection.objects.select_related("municipality", "target_group"), pk=pk
+    )
+    leader = is_project_leader(request.user)
+    form = ObjectionDecisionForm(request.POST or None) if leader else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.objection_decide(user=request.user, objection=record, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Het besluit is vastgelegd."))
+                return redirect(reverse("monitoring:objection", args=[pk]))
+    return render(
+        request,
+        "monitoring/objection.html",
+        {"objection": record, "form": form, "history": history_of(record)},
+    )
