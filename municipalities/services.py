@@ -1,0 +1,416 @@
+"""Writes on reference data: loading the GMR data set, importing figures, the demo users."""
+
+import csv
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from gmr_thuis.models import Membership, Role
+from gmr_thuis.permissions import CHANGE
+from municipalities.importers import FigureRow, parse_figure_file, row_error
+from municipalities.models import (
+    CareClientCount,
+    CorporationStock,
+    HousingCorporation,
+    Indicator,
+    Municipality,
+    MunicipalityFigure,
+    Region,
+    RegionalTask,
+    TargetGroup,
+)
+from municipalities.validation import validate_figure_set
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+# The one demo password, listed in the README; demo users exist only where someone ran
+# `load_demo_users`, which refuses to run with DEBUG off unless forced.
+DEMO_PASSWORD = "thuis-demo-2026"
+# username, role, CBS code of the municipality, slug of the corporation
+DEMO_USERS = [
+    ("projectleider", Role.PROJECT_LEADER, None, None),
+    ("stuurgroep", Role.STEERING_GROUP, None, None),
+    ("westervoort", Role.CIVIL_SERVANT, "GM0293", None),
+    ("nijmegen", Role.CIVIL_SERVANT, "GM0268", None),
+    ("corporatie", Role.CORPORATION, None, "vivare"),
+]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    skipped_regions: int = 0
+
+
+def _upsert(model, lookup, values):
+    """Create or update the row `lookup` names, validated like a form would."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    for field, value in values.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _read_csv(path):
+    """(row number, record) pairs; the header is row 1, as in the import's messages."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        yield from enumerate(csv.DictReader(handle), start=2)
+
+
+def _in_file(path, row, error):
+    """Put a fixture's file name and row in front of a validation error."""
+    messages = error.messages if hasattr(error, "messages") else [str(error)]
+    return ValidationError([f"{path.name} {row_error(row, message)}" for message in messages])
+
+
+def _figures_check(figure_rows, municipalities):
+    """Validate figures one by one and each municipality-year as a whole, in the state the
+    write would leave it in. Returns the unsaved figures and the Dutch messages."""
+    errors = []
+    keys = {(municipalities[r.cbs_code].pk, r.year) for r in figure_rows}
+    existing = {
+        (f.municipality_id, f.year, f.indicator): f
+        for f in MunicipalityFigure.objects.filter(
+            municipality__in={m for m, _year in keys}, year__in={y for _m, y in keys}
+        )
+    }
+    final_sets = defaultdict(dict)
+    for (municipality_id, year, indicator), figure in existing.items():
+        final_sets[(municipality_id, year)][indicator] = figure.value
+    rows_per_set = defaultdict(set)
+    seen = {}
+    figures = []
+    for r in figure_rows:
+        municipality = municipalities[r.cbs_code]
+        key = (municipality.pk, r.year, r.indicator)
+        if key in seen:
+            errors.append(
+                row_error(
+                    r.row,
+                    _("%(figure)s van %(municipality)s in %(year)s staat ook in rij %(other)s.")
+                    % {
+                        "figure": Indicator(r.indicator).label,
+                        "municipality": municipality,
+                        "year": r.year,
+                        "other": seen[key],
+                    },
+                )
+            )
+            continue
+        seen[key] = r.row
+        figure = existing.get(key) or MunicipalityFigure(
+            municipality=municipality, year=r.year, indicator=r.indicator
+        )
+        figure.value, figure.source, figure.is_estimate = r.value, r.source, r.is_estimate
+        # A negative value is reported by the set check below, which names the figure.
+        try:
+            figure.clean_fields(exclude=["value"] if r.value < 0 else None)
+        except ValidationError as error:
+            errors.extend(row_error(r.row, message) for message in error.messages)
+        final_sets[key[:2]][r.indicator] = r.value
+        rows_per_set[key[:2]].add(r.row)
+        figures.append(figure)
+    for set_key, rows in rows_per_set.items():
+        label = ", ".join(str(row) for row in sorted(rows))
+        errors.extend(
+            row_error(label, message) for message in validate_figure_set(final_sets[set_key])
+        )
+    return figures, errors
+
+
+def _figures_write(figures):
+    created = sum(1 for figure in figures if figure.pk is None)
+    for figure in figures:
+        figure.save()
+    return created, len(figures) - created
+
+
+def _writable_municipality_ids(user):
+    """None means every municipality: the command line, or a superuser in the admin."""
+    if user is None or user.is_superuser:
+        return None
+    return set(Municipality.objects.restrict(user, CHANGE).values_list("pk", flat=True))
+
+
+def municipality_figures_import(
+    *,
+    user,
+    content: bytes,
+    filename: str,
+    year: int | None = None,
+    statline_columns: dict[str, str] | None = None,
+    today: date | None = None,
+) -> ImportSummary:
+    """Import yearly figures from a project CSV or a CBS StatLine export, all or nothing.
+
+    `user` is who imports (None: the command line). Raises ValidationError with every problem,
+    each message starting with its row number (the header is row 1).
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252")  # a CSV saved by Excel on a Dutch Windows machine
+    default_source = f"import {filename} {(today or date.today()).isoformat()}"
+    with transaction.atomic():
+        parsed = parse_figure_file(
+            text, default_source=default_source, year=year, statline_columns=statline_columns
+        )
+        errors = list(parsed.errors)
+        municipalities = {m.cbs_code: m for m in Municipality.objects.all()}
+        writable = _writable_municipality_ids(user)
+        outside_region_rows = set()
+        accepted = []
+        for r in parsed.figures:
+            municipality = municipalities.get(r.cbs_code)
+            if municipality is None and parsed.is_statline:
+                outside_region_rows.add(r.row)
+            elif municipality is None:
+                errors.append(
+                    row_error(r.row, _("onbekende CBS-code '%(code)s'.") % {"code": r.cbs_code})
+                )
+            elif (
+                r.municipality_name
+                and r.municipality_name.casefold() != municipality.name.casefold()
+            ):
+                errors.append(
+                    row_error(
+                        r.row,
+                        _("CBS-code %(code)s hoort bij %(municipality)s, niet bij '%(name)s'.")
+                        % {
+                            "code": r.cbs_code,
+                            "municipality": municipality,
+                            "name": r.municipality_name,
+                        },
+                    )
+                )
+            elif writable is not None and municipality.pk not in writable:
+                errors.append(
+                    row_error(
+                        r.row,
+                        _("u mag de cijfers van %(municipality)s niet wijzigen.")
+                        % {"municipality": municipality},
+                    )
+                )
+            else:
+                accepted.append(r)
+        if not accepted and not errors:
+            errors.append(_("Het bestand bevat geen cijfers om te importeren."))
+        figures, figure_errors = _figures_check(accepted, municipalities)
+        errors.extend(figure_errors)
+        if errors:
+            raise ValidationError(list(dict.fromkeys(errors)))
+        created, updated = _figures_write(figures)
+    return ImportSummary(
+        created=created,
+        updated=updated,
+        skipped_regions=parsed.skipped_regions + len(outside_region_rows),
+    )
+
+
+def reference_data_load(*, data_dir: Path = FIXTURES_DIR) -> dict[str, int]:
+    """Create or update the GMR data set from `data_dir` (see fixtures/README.md), all or nothing.
+
+    Safe to run again: rows are matched on their natural keys and updated in place.
+    """
+    with transaction.atomic():
+        region_data = json.loads((data_dir / "region.json").read_text(encoding="utf-8"))
+        region = _upsert(Region, {"slug": region_data["slug"]}, {"name": region_data["name"]})
+        municipalities = _municipalities_load(data_dir / "municipalities.csv", region)
+        _figures_load(data_dir / "municipality_figures.csv", municipalities)
+        _care_clients_load(data_dir / "care_clients.csv", municipalities)
+        groups = _target_groups_load(data_dir / "target_groups.json")
+        _regional_tasks_load(data_dir / "regional_tasks.csv", region, groups)
+        _corporation_stock_load(data_dir / "corporation_stock.csv", municipalities)
+        _corporation_stock_check(municipalities.values())
+    return {
+        "municipalities": Municipality.objects.filter(region=region).count(),
+        "figures": MunicipalityFigure.objects.filter(municipality__region=region).count(),
+        "care_clients": CareClientCount.objects.filter(municipality__region=region).count(),
+        "target_groups": TargetGroup.objects.count(),
+        "regional_tasks": RegionalTask.objects.filter(region=region).count(),
+        "corporation_stock": CorporationStock.objects.filter(municipality__region=region).count(),
+    }
+
+
+def _as_bool(text):
+    return text.strip().lower() in {"true", "1", "ja", "yes"}
+
+
+def _municipalities_load(path, region):
+    municipalities = {}
+    for row, record in _read_csv(path):
+        try:
+            municipalities[record["cbs_code"]] = _upsert(
+                Municipality,
+                {"cbs_code": record["cbs_code"]},
+                {
+                    "name": record["name"],
+                    "slug": slugify(record["name"]),
+                    "region": region,
+                    "main_town": record["main_town"],
+                    "latitude": record["latitude"],
+                    "longitude": record["longitude"],
+                    "centroid_source": record["centroid_source"],
+                },
+            )
+        except ValidationError as error:
+            raise _in_file(path, row, error) from error
+    return municipalities
+
+
+def _figures_load(path, municipalities):
+    figure_rows = [
+        FigureRow(
+            row=row,
+            cbs_code=record["cbs_code"],
+            year=int(record["year"]),
+            indicator=record["indicator"],
+            value=Decimal(record["value"]),
+            source=record["source"],
+            is_estimate=_as_bool(record["is_estimate"]),
+        )
+        for row, record in _read_csv(path)
+    ]
+    figures, errors = _figures_check(figure_rows, municipalities)
+    if errors:
+        raise ValidationError([f"{path.name} {message}" for message in errors])
+    _figures_write(figures)
+
+
+def _care_clients_load(path, municipalities):
+    for row, record in _read_csv(path):
+        try:
+            _upsert(
+                CareClientCount,
+                {
+                    "municipality": municipalities[record["cbs_code"]],
+                    "year": int(record["year"]),
+                    "care_type": record["care_type"],
+                },
+                {
+                    "count": int(record["count"]),
+                    "source": record["source"],
+                    "is_estimate": _as_bool(record["is_estimate"]),
+                },
+            )
+        except ValidationError as error:
+            raise _in_file(path, row, error) from error
+
+
+def _target_groups_load(path):
+    groups = {}
+    for number, card in enumerate(json.loads(path.read_text(encoding="utf-8")), start=1):
+        values = {key: value for key, value in card.items() if key != "code"}
+        if values.get("legally_urgent_from"):
+            values["legally_urgent_from"] = date.fromisoformat(values["legally_urgent_from"])
+        try:
+            groups[card["code"]] = _upsert(TargetGroup, {"code": card["code"]}, values)
+        except ValidationError as error:
+            raise _in_file(path, number, error) from error
+    return groups
+
+
+def _regional_tasks_load(path, region, groups):
+    for row, record in _read_csv(path):
+        try:
+            _upsert(
+                RegionalTask,
+                {
+                    "region": region,
+                    "target_group": groups[record["target_group"]],
+                    "year": int(record["year"]),
+                },
+                {
+                    "amount": int(record["amount"]),
+                    "source": record["source"],
+                    "is_estimate": _as_bool(record["is_estimate"]),
+                },
+            )
+        except ValidationError as error:
+            raise _in_file(path, row, error) from error
+
+
+def _corporation_stock_load(path, municipalities):
+    for row, record in _read_csv(path):
+        try:
+            corporation = _upsert(
+                HousingCorporation,
+                {"slug": slugify(record["corporation"])},
+                {"name": record["corporation"]},
+            )
+            _upsert(
+                CorporationStock,
+                {"corporation": corporation, "municipality": municipalities[record["cbs_code"]]},
+                {
+                    "dwellings": int(record["dwellings"]),
+                    "source": record["source"],
+                    "is_estimate": _as_bool(record["is_estimate"]),
+                },
+            )
+        except ValidationError as error:
+            raise _in_file(path, row, error) from error
+
+
+def _corporation_stock_check(municipalities):
+    """The corporations together cannot own more dwellings than the social rental stock."""
+    errors = []
+    for municipality in municipalities:
+        social = (
+            municipality.figures.filter(indicator=Indicator.SOCIAL_RENT).order_by("-year").first()
+        )
+        owned = municipality.corporation_stock.aggregate(total=models.Sum("dwellings"))["total"]
+        if social is not None and owned is not None and owned > social.value:
+            errors.append(
+                _(
+                    "De corporaties bezitten samen %(owned)s woningen in %(municipality)s, meer "
+                    "dan de %(social)s sociale huurwoningen daar."
+                )
+                % {"owned": owned, "municipality": municipality, "social": int(social.value)}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def demo_users_load(*, password: str = DEMO_PASSWORD) -> list:
+    """Create or reset one demo user per role; needs the GMR data set."""
+    user_model = get_user_model()
+    with transaction.atomic():
+        region = Region.objects.filter(slug="gmr").first()
+        if region is None:
+            raise ValidationError(_("Laad eerst de GMR-gegevens: python manage.py load_gmr_data."))
+        users = []
+        for username, role, cbs_code, corporation_slug in DEMO_USERS:
+            user = user_model.objects.filter(username=username).first() or user_model(
+                username=username
+            )
+            user.set_password(password)
+            # The project leader maintains the reference data in the admin.
+            user.is_staff = role == Role.PROJECT_LEADER
+            user.is_active = True
+            user.full_clean()
+            user.save()
+            membership = Membership.objects.filter(user=user).first() or Membership(user=user)
+            membership.role = role
+            membership.region = region
+            membership.municipality = (
+                Municipality.objects.get(cbs_code=cbs_code) if cbs_code else None
+            )
+            membership.corporation = (
+                HousingCorporation.objects.get(slug=corporation_slug) if corporation_slug else None
+            )
+            membership.full_clean()
+            membership.save()
+            users.append(user)
+    return users
