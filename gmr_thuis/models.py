@@ -128,3 +128,54 @@ class ObjectChange(models.Model):
             for name in sorted(set(before) | set(after))
             if before.get(name) != after.get(name)
         ]
+
+
+class ApiToken(models.Model):
+    """A key for the REST API; only its SHA-256 digest is stored, the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("gebruiker"),
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    key_digest = models.CharField(_("sleutel-digest"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("begin van de sleutel"),
+        max_length=12,
+        editable=False,
+        help_text=_("Om een sleutel te herkennen zonder hem te bewaren."),
+    )
+    can_write = models.BooleanField(
+        _("mag schrijven"),
+        default=False,
+        help_text=_("Zonder dit recht kan de sleutel alleen lezen."),
+    )
+    expires_at = models.DateTimeField(_("verloopt op"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issued_api_tokens",
+        verbose_name=_("uitgegeven door"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…, {self.user})"
+
+    def is_valid_at(self, moment):
+        """Whether the token may authenticate at `moment`: not revoked, not expired."""
+        if self.revoked_at is not None and self.revoked_at <= moment:
+            return False
+        return self.expires_at is None or moment < self.expires_at

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("gmr_thuis.api.urls")),
     path("gemeenten/", include("municipalities.urls")),
     path("monitoring/", include("monitoring.urls")),
 ]

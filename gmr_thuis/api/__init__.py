@@ -1,0 +1,1 @@
+"""The REST API for housing corporations under /api/v1/: tokens, scoping, throttling, docs."""

@@ -1,0 +1,21 @@
+"""The API router under /api/v1/, with the OpenAPI schema and the offline Swagger UI."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from municipalities.api.views import MunicipalityViewSet, TargetGroupViewSet
+
+router = SimpleRouter()
+router.register("municipalities", MunicipalityViewSet, basename="api-municipality")
+router.register("target-groups", TargetGroupViewSet, basename="api-target-group")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", authentication_classes=[]),
+        name="api-docs",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,1 @@
+"""API endpoints for the reference data: municipalities and target groups."""
