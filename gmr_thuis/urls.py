@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from gmr_thuis import views
+from municipalities import views as municipality_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("api/v1/", include("gmr_thuis.api.urls")),
     path("gemeenten/", include("municipalities.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
 ]

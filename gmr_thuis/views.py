@@ -11,8 +11,8 @@ from municipalities import selectors
 
 @login_required
 def home(request):
-    municipalities = selectors.municipality_overview(user=request.user)
-    return render(request, "home.html", {"municipalities": municipalities})
+    rows = selectors.municipality_overview(user=request.user)
+    return render(request, "home.html", {"rows": rows})
 
 
 @never_cache

@@ -2,12 +2,32 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import get_language
 
-from gmr_thuis.permissions import get_object_for
-from municipalities.models import Municipality
+from municipalities import selectors
+
+
+def requested_year(request):
+    """The year asked for in `?jaar=`, or None for the latest year with data."""
+    try:
+        return int(request.GET["jaar"])
+    except (KeyError, ValueError):
+        return None
 
 
 @login_required
 def municipality_profile(request, slug):
-    municipality = get_object_for(request.user, Municipality.objects.all(), slug=slug)
-    return render(request, "municipalities/profile.html", {"municipality": municipality})
+    profile = selectors.municipality_profile(
+        user=request.user, slug=slug, year=requested_year(request)
+    )
+    return render(request, "municipalities/profile.html", {"profile": profile})
+
+
+@login_required
+def target_groups(request):
+    cards = selectors.target_group_cards(user=request.user, language=get_language())
+    return render(
+        request,
+        "municipalities/target_groups.html",
+        {"cards": cards, "years": list(selectors.TASK_YEARS)},
+    )

@@ -1,6 +1,6 @@
 """Template tags shared by every screen: the main navigation and sourced figures."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.apps import apps
@@ -12,7 +12,7 @@ register = template.Library()
 
 # The project's own entries; each app adds its own by a `nav_items` list of (label, url name)
 # on its AppConfig, so nobody needs to edit base.html to appear in the menu.
-HOME_NAV_ITEMS = [(_("Gemeenten"), "home")]
+HOME_NAV_ITEMS = [(_("Gemeenten"), "home"), (_("Aandachtsgroepen"), "target_groups")]
 
 
 @register.simple_tag(takes_context=True)
@@ -34,12 +34,17 @@ def main_navigation(context):
     return items
 
 
+def rounded(value, decimals):
+    """Round half up first: Django's number_format cuts digits off instead of rounding."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+
+
 @register.filter
 def number(value, decimals=0):
     """A count with the language's thousands separator (15.114 in Dutch, 15,114 in English)."""
     if value is None or value == "":
         return "–"
-    return number_format(Decimal(value), decimal_pos=int(decimals), force_grouping=True)
+    return number_format(rounded(value, decimals), decimal_pos=int(decimals), force_grouping=True)
 
 
 @register.filter
@@ -47,7 +52,7 @@ def percentage(value, decimals=2):
     """A share already in percent, shown with the language's decimal separator."""
     if value is None or value == "":
         return "–"
-    return f"{number_format(Decimal(value), decimal_pos=int(decimals))}%"
+    return f"{number_format(rounded(value, decimals), decimal_pos=int(decimals))}%"
 
 
 @register.inclusion_tag("includes/figure.html")

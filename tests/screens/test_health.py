@@ -1,0 +1,35 @@
+"""/healthz: 200 when the database and the broker answer, 503 when the broker does not."""
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_eager_broker(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True
+    assert body["database"]["ok"] is True
+    assert body["broker"] == {"ok": True, "mode": "eager"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
+    from gmr_thuis.celery import app
+
+    closed_port = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous = app.conf.broker_url
+    app.conf.broker_url = closed_port
+    try:
+        response = client.get(reverse("healthz"))
+    finally:
+        app.conf.broker_url = previous
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["ok"] is False
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is False
