@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AllocationConfig(AppConfig):
     name = "allocation"
     verbose_name = _("Fair-share verdeling")
+    nav_items = [(_("Verdeling"), "allocation:scenario_list")]

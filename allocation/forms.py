@@ -1,0 +1,206 @@
+"""Forms of the allocation screens: a scenario, its methodology's sliders, a sweep's ranges."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from allocation.models import (
+    Methodology,
+    RoundingMethod,
+    Scenario,
+    TieBreak,
+    key_indicator_choices,
+    validate_key_weights,
+)
+
+# The indicators every group gets a slider for; a group's other key indicators are added.
+SLIDER_INDICATORS = ("inhabitants", "social_rent", "social_rent_turnover", "dwellings")
+WEIGHT_MAX = 3
+
+
+class ScenarioCreateForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=150)
+    base_methodology = forms.ModelChoiceField(
+        label=_("Uitgangspunt"),
+        queryset=Methodology.objects.all(),
+        help_text=_("Het nieuwe scenario krijgt een eigen kopie van deze methodiek."),
+    )
+    first_year = forms.IntegerField(label=_("Eerste jaar"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Laatste jaar"), min_value=2000, max_value=2100)
+    data_year = forms.IntegerField(label=_("Peiljaar cijfers"), min_value=2000, max_value=2100)
+    notes = forms.CharField(label=_("Toelichting"), widget=forms.Textarea, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("first_year")
+            and data.get("last_year")
+            and data["first_year"] > data["last_year"]
+        ):
+            self.add_error("last_year", _("Het laatste jaar ligt niet vóór het eerste jaar."))
+        return data
+
+
+def _field_name(group, part):
+    return f"{group}__{part}"
+
+
+class ScenarioEditForm(forms.Form):
+    """The scenario's period and notes plus its methodology: per group sliders and switches."""
+
+    name = forms.CharField(label=_("Naam"), max_length=150)
+    first_year = forms.IntegerField(label=_("Eerste jaar"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Laatste jaar"), min_value=2000, max_value=2100)
+    data_year = forms.IntegerField(label=_("Peiljaar cijfers"), min_value=2000, max_value=2100)
+    notes = forms.CharField(label=_("Toelichting"), widget=forms.Textarea, required=False)
+    cap_share = forms.DecimalField(
+        label=_("Maximaal aandeel van de mutaties voor urgente groepen"),
+        min_value=0,
+        max_value=1,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 1, "step": 0.01}),
+    )
+    rounding_method = forms.ChoiceField(label=_("Afronding"), choices=RoundingMethod.choices)
+    tie_break = forms.ChoiceField(label=_("Gelijke stand"), choices=TieBreak.choices)
+    seed = forms.IntegerField(label=_("Seed"), min_value=0, required=False)
+
+    def __init__(self, *args, scenario: Scenario, settings: dict, **kwargs):
+        initial = {
+            "name": scenario.name,
+            "first_year": scenario.first_year,
+            "last_year": scenario.last_year,
+            "data_year": scenario.data_year,
+            "notes": scenario.notes,
+            "cap_share": settings["cap_share"],
+            "rounding_method": settings["rounding_method"],
+            "tie_break": settings["tie_break"],
+            "seed": settings["seed"],
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        labels = dict(key_indicator_choices())
+        names = dict(
+            scenario.methodology.rules.values_list("target_group__code", "target_group__name_nl")
+        )
+        self.groups = []
+        for code, rule in settings["rules"].items():
+            indicators = list(SLIDER_INDICATORS) + sorted(set(rule["key"]) - set(SLIDER_INDICATORS))
+            sliders = []
+            for indicator in indicators:
+                name = _field_name(code, f"w_{indicator}")
+                self.fields[name] = forms.FloatField(
+                    label=labels.get(indicator, indicator),
+                    min_value=0,
+                    max_value=WEIGHT_MAX,
+                    initial=rule["key"].get(indicator, 0.0),
+                    widget=forms.NumberInput(
+                        attrs={"type": "range", "min": 0, "max": WEIGHT_MAX, "step": 0.1}
+                    ),
+                )
+                sliders.append((indicator, name))
+            switches = []
+            for part, label in (
+                ("local", _("lokaal")),
+                ("correct_for_carried", _("correctie")),
+                ("capped", _("onder plafond")),
+            ):
+                name = _field_name(code, part)
+                self.fields[name] = forms.BooleanField(
+                    label=label, required=False, initial=rule[part]
+                )
+                switches.append(name)
+            self.groups.append(
+                {
+                    "code": code,
+                    "name": names.get(code, code),
+                    "sliders": sliders,
+                    "switches": switches,
+                }
+            )
+
+    def scenario_fields(self):
+        return [self[name] for name in ("name", "first_year", "last_year", "data_year", "notes")]
+
+    def group_rows(self):
+        """Per group its name and bound fields, in the order the template shows them."""
+        return [
+            {
+                "name": g["name"],
+                "sliders": [self[name] for _indicator, name in g["sliders"]],
+                "switches": [self[name] for name in g["switches"]],
+            }
+            for g in self.groups
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for group in self.groups:
+            key = {
+                indicator: data.get(name) or 0.0
+                for indicator, name in group["sliders"]
+                if (data.get(name) or 0.0) > 0
+            }
+            try:
+                validate_key_weights(key)
+            except forms.ValidationError as error:
+                self.add_error(group["sliders"][0][1], error)
+        if (
+            data.get("first_year")
+            and data.get("last_year")
+            and data["first_year"] > data["last_year"]
+        ):
+            self.add_error("last_year", _("Het laatste jaar ligt niet vóór het eerste jaar."))
+        if data.get("tie_break") == TieBreak.RANDOM and data.get("seed") is None:
+            self.add_error("seed", _("Loting vraagt een seed, zodat de uitkomst herhaalbaar is."))
+        return data
+
+    def methodology_settings(self) -> dict:
+        """The cleaned form in the shape of `selectors.methodology_settings`."""
+        data = self.cleaned_data
+        return {
+            "cap_share": float(data["cap_share"]),
+            "rounding_method": data["rounding_method"],
+            "tie_break": data["tie_break"],
+            "seed": data["seed"],
+            "rules": {
+                group["code"]: {
+                    "key": {
+                        indicator: float(data[name])
+                        for indicator, name in group["sliders"]
+                        if data.get(name)
+                    },
+                    "local": data[_field_name(group["code"], "local")],
+                    "correct_for_carried": data[_field_name(group["code"], "correct_for_carried")],
+                    "capped": data[_field_name(group["code"], "capped")],
+                }
+                for group in self.groups
+            },
+        }
+
+
+def _numbers(text):
+    return [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class SweepForm(forms.Form):
+    weight_factors = forms.CharField(
+        label=_("Factoren op elk gewicht"),
+        initial="0.5, 1, 1.5",
+        help_text=_("Door komma's gescheiden, bijvoorbeeld 0.5, 1, 1.5."),
+    )
+    cap_shares = forms.CharField(
+        label=_("Plafonds (aandeel van de mutaties)"), initial="0.25, 0.333, 0.4"
+    )
+
+    def _clean_numbers(self, name, upper=None):
+        try:
+            values = _numbers(self.cleaned_data[name])
+        except ValueError as exc:
+            raise forms.ValidationError(_("Alleen getallen, gescheiden door komma's.")) from exc
+        if not values or any(v < 0 or (upper is not None and v > upper) for v in values):
+            raise forms.ValidationError(_("Getallen van 0 of meer, en binnen het bereik."))
+        return sorted(set(values))
+
+    def clean_weight_factors(self):
+        return self._clean_numbers("weight_factors")
+
+    def clean_cap_shares(self):
+        return self._clean_numbers("cap_shares", upper=1)

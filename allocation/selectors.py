@@ -1,0 +1,428 @@
+"""Read queries of the fair-share allocation: the engine's inputs, results, approvals, comparisons."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from allocation.models import (
+    AllocationResult,
+    AllocationRun,
+    Approval,
+    Methodology,
+    RunStatus,
+    Scenario,
+    SensitivityBand,
+    SensitivitySweep,
+)
+from gmr_thuis.permissions import VIEW
+from municipalities.models import CareClientCount, Indicator, MunicipalityFigure, RegionalTask
+
+# Which care institutions' clients a municipality already carries for a group: the correction
+# for "already carried" subtracts these from the group's ideal share.
+CARRIED_CARE_TYPES = {
+    "uitstroom-bw": ("bw_wmo", "bw_wlz"),
+    "uitstroom-mo": ("mo",),
+    "vrouwenopvang": ("vo",),
+    "jeugdzorg-leavers": ("youth_care",),
+    "vg": ("vg",),
+    "lg": ("lg",),
+    "ggz": ("ggz",),
+}
+CAPACITY_COLUMNS = ("new_construction_capacity",)
+
+
+class InputsIncomplete(ValueError):
+    """A figure the methodology needs is missing for some municipality or year."""
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """The frames one call of `allocate_fair_share` takes, for one year."""
+
+    indicators: pd.DataFrame
+    tasks: pd.Series
+    carried: pd.DataFrame | None
+    carry_over: pd.DataFrame | None
+    methodology: object  # allocation.engine.Methodology
+
+
+def methodology_settings(methodology: Methodology) -> dict:
+    """A methodology as plain data: what the engine needs, what a run stores and compares."""
+    return {
+        "cap_share": float(methodology.cap_share),
+        "rounding_method": methodology.rounding_method,
+        "tie_break": methodology.tie_break,
+        "seed": methodology.seed,
+        "rules": {
+            rule.target_group.code: {
+                "key": {name: float(weight) for name, weight in sorted(rule.key_weights.items())},
+                "local": rule.local,
+                "correct_for_carried": rule.correct_for_carried,
+                "capped": rule.capped,
+            }
+            for rule in methodology.rules.select_related("target_group")
+        },
+    }
+
+
+def needed_columns(settings: dict) -> set[str]:
+    """The indicator columns the methodology actually uses."""
+    columns = {
+        name
+        for rule in settings["rules"].values()
+        for name, weight in rule["key"].items()
+        if weight > 0
+    }
+    if any(rule["capped"] for rule in settings["rules"].values()):
+        columns |= {Indicator.TURNOVER.value, *CAPACITY_COLUMNS}
+    return columns
+
+
+def scenario_inputs(*, scenario: Scenario, settings: dict | None = None) -> dict:
+    """Every input of a scenario's run as canonical plain data: figures, tasks, carried, method.
+
+    `settings` replaces the saved methodology (the live preview of unsaved slider positions).
+    """
+    settings = settings if settings is not None else methodology_settings(scenario.methodology)
+    municipalities = dict(
+        scenario.region.municipalities.order_by("cbs_code").values_list("pk", "cbs_code")
+    )
+    indicators = {code: {} for code in municipalities.values()}
+    for municipality_id, indicator, value in MunicipalityFigure.objects.filter(
+        municipality_id__in=municipalities, year=scenario.data_year
+    ).values_list("municipality_id", "indicator", "value"):
+        indicators[municipalities[municipality_id]][indicator] = float(value)
+    carried = {code: {} for code in municipalities.values()}
+    care_counts = CareClientCount.objects.filter(
+        municipality_id__in=municipalities, year=scenario.data_year
+    ).values_list("municipality_id", "care_type", "count")
+    for municipality_id, care_type, count in care_counts:
+        row = indicators[municipalities[municipality_id]]
+        row[f"care_{care_type}"] = float(count)
+    for row in indicators.values():
+        if "inhabitants" in row and Indicator.SHARE_75_PLUS in row:
+            row["inhabitants_75_plus"] = row["inhabitants"] * row[Indicator.SHARE_75_PLUS] / 100
+    for code, row in indicators.items():
+        for group, care_types in CARRIED_CARE_TYPES.items():
+            if group in settings["rules"]:
+                carried[code][group] = sum(row.get(f"care_{t}", 0.0) for t in care_types)
+    tasks = {str(year): {} for year in scenario.years}
+    for year, group, amount in RegionalTask.objects.filter(
+        region=scenario.region,
+        year__in=scenario.years,
+        target_group__code__in=list(settings["rules"]),
+    ).values_list("year", "target_group__code", "amount"):
+        tasks[str(year)][group] = amount
+    return {
+        "period": [scenario.first_year, scenario.last_year],
+        "data_year": scenario.data_year,
+        "methodology": settings,
+        "indicators": indicators,
+        "tasks": tasks,
+        "carried": carried,
+        # Arrears and advances come from monitoring the realisation; none are recorded yet.
+        "carry_over": {},
+    }
+
+
+def inputs_hash(inputs: dict) -> str:
+    """sha256 of the canonical JSON of the inputs: equal inputs, equal hash."""
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def engine_methodology(settings: dict):
+    from allocation.engine import GroupRule
+    from allocation.engine import Methodology as EngineMethodology
+
+    return EngineMethodology(
+        rules=tuple(
+            GroupRule(
+                target_group=group,
+                key=dict(rule["key"]),
+                local=rule["local"],
+                correct_for_carried=rule["correct_for_carried"],
+                capped=rule["capped"],
+            )
+            for group, rule in sorted(settings["rules"].items())
+        ),
+        cap_share=settings["cap_share"],
+        method=settings["rounding_method"],
+        tie_break=settings["tie_break"],
+        seed=settings["seed"],
+        capacity_columns=CAPACITY_COLUMNS,
+    )
+
+
+def engine_inputs(inputs: dict, year: int) -> EngineInputs:
+    """The engine's frames for one year, built from the canonical inputs only."""
+    indicators = pd.DataFrame.from_dict(inputs["indicators"], orient="index").sort_index()
+    indicators.index.name = "municipality"
+    needed = needed_columns(inputs["methodology"])
+    missing = sorted(
+        f"{code}: {column}"
+        for column in needed
+        for code in indicators.index
+        if column not in indicators or pd.isna(indicators.at[code, column])
+    )
+    if missing:
+        raise InputsIncomplete(
+            _("Cijfers van peiljaar %(year)s ontbreken: %(missing)s.")
+            % {"year": inputs["data_year"], "missing": ", ".join(missing[:20])}
+        )
+    year_tasks = inputs["tasks"].get(str(year), {})
+    if not year_tasks:
+        raise InputsIncomplete(_("Er is geen regionale opgave voor %(year)s.") % {"year": year})
+    groups = sorted(inputs["methodology"]["rules"])
+    tasks = pd.Series({group: int(year_tasks.get(group, 0)) for group in groups}, dtype="int64")
+    carried = pd.DataFrame.from_dict(inputs["carried"], orient="index").reindex(
+        index=indicators.index, columns=groups, fill_value=0.0
+    )
+    carried = carried.fillna(0.0)
+    carry_over = None
+    if inputs["carry_over"]:
+        carry_over = pd.DataFrame.from_dict(inputs["carry_over"], orient="index").reindex(
+            index=indicators.index, columns=groups, fill_value=0.0
+        )
+    return EngineInputs(
+        indicators=indicators.fillna(0.0),
+        tasks=tasks,
+        carried=carried,
+        carry_over=carry_over,
+        methodology=engine_methodology(inputs["methodology"]),
+    )
+
+
+def allocation_inputs(
+    *, scenario: Scenario, year: int, settings: dict | None = None
+) -> EngineInputs:
+    """The engine's frames for one year of a scenario, straight from the reference data."""
+    return engine_inputs(scenario_inputs(scenario=scenario, settings=settings), year)
+
+
+def scenario_list(*, user):
+    return Scenario.objects.restrict(user, VIEW).select_related("methodology", "region")
+
+
+def run_list(*, user, scenario: Scenario | None = None):
+    runs = AllocationRun.objects.restrict(user, VIEW).select_related("scenario", "started_by")
+    return runs.filter(scenario=scenario) if scenario is not None else runs
+
+
+def run_changes_since(*, run: AllocationRun) -> list[tuple[str, object, object]]:
+    """What differs between the inputs a run used and the scenario's inputs today."""
+    if run.inputs is None:
+        return []
+    return input_differences(run.inputs, scenario_inputs(scenario=run.scenario))
+
+
+def input_differences(
+    before: dict, after: dict, prefix: str = ""
+) -> list[tuple[str, object, object]]:
+    """(path, before, after) for every leaf of two nested input dicts that differs."""
+    differences = []
+    for key in sorted(set(before) | set(after), key=str):
+        path = f"{prefix}.{key}" if prefix else str(key)
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            differences.extend(input_differences(old, new, path))
+        elif old != new:
+            differences.append((path, old, new))
+    return differences
+
+
+RESULT_COLUMNS = [
+    "key_share",
+    "ideal",
+    "after_correction",
+    "after_cap",
+    "quota",
+    "shortfall",
+    "key_contribution",
+    "correction_contribution",
+    "cap_contribution",
+    "rounding_contribution",
+    "carry_over_contribution",
+    "capacity",
+    "capped",
+    "local",
+]
+
+
+def run_results(*, user, run: AllocationRun) -> pd.DataFrame:
+    """A run's results the user may see, one row per municipality × group × year."""
+    rows = (
+        AllocationResult.objects.restrict(user, VIEW)
+        .filter(run=run)
+        .values(
+            "year",
+            "municipality_id",
+            "municipality__name",
+            "municipality__cbs_code",
+            "target_group__code",
+            "target_group__name_nl",
+            "target_group__sort_order",
+            *RESULT_COLUMNS,
+        )
+    )
+    frame = pd.DataFrame.from_records(list(rows))
+    if frame.empty:
+        return frame
+    return frame.rename(
+        columns={
+            "municipality__name": "municipality",
+            "municipality__cbs_code": "cbs_code",
+            "target_group__code": "target_group",
+            "target_group__name_nl": "target_group_name",
+            "target_group__sort_order": "sort_order",
+        }
+    ).sort_values(["year", "municipality", "sort_order", "target_group"], ignore_index=True)
+
+
+def ijktabel(results: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The calibration table of one year: municipalities as rows, groups as columns, totals."""
+    year_results = results[results["year"] == year]
+    order = (
+        year_results.drop_duplicates("target_group")
+        .sort_values(["sort_order", "target_group"])["target_group_name"]
+        .tolist()
+    )
+    table = year_results.pivot_table(
+        index="municipality", columns="target_group_name", values="quota", aggfunc="sum"
+    ).reindex(columns=order)
+    table[_("Totaal")] = table.sum(axis=1)
+    table.loc[_("Regio")] = table.sum(axis=0)
+    return table.astype("int64")
+
+
+def run_comparison(*, user, base: AllocationRun, other: AllocationRun) -> pd.DataFrame:
+    """Per municipality × group × year both runs' fair share and the difference (other − base)."""
+    keys = ["year", "municipality", "target_group_name", "sort_order"]
+    left = run_results(user=user, run=base)
+    right = run_results(user=user, run=other)
+    if left.empty and right.empty:
+        return pd.DataFrame(columns=[*keys, "base", "other", "difference"])
+    merged = pd.merge(
+        left[[*keys, "quota"]] if not left.empty else pd.DataFrame(columns=[*keys, "quota"]),
+        right[[*keys, "quota"]] if not right.empty else pd.DataFrame(columns=[*keys, "quota"]),
+        on=keys,
+        how="outer",
+        suffixes=("_base", "_other"),
+    )
+    merged = merged.rename(columns={"quota_base": "base", "quota_other": "other"})
+    merged[["base", "other"]] = merged[["base", "other"]].fillna(0).astype("int64")
+    merged["difference"] = merged["other"] - merged["base"]
+    return merged.sort_values(keys, ignore_index=True)
+
+
+def current_approvals(*, user):
+    return Approval.objects.restrict(user, VIEW).filter(is_current=True).select_related("run")
+
+
+def approval_history(*, user, scenario: Scenario | None = None):
+    approvals = Approval.objects.restrict(user, VIEW).select_related("run__scenario", "approved_by")
+    return approvals.filter(run__scenario=scenario) if scenario is not None else approvals
+
+
+def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
+    """The region's approved fair share per municipality × group × year.
+
+    For each year the current approval covering it wins; when periods overlap, the latest.
+    Columns: municipality_id, cbs_code, target_group_code, target_group_id, year, quota, run_id.
+    """
+    columns = [
+        "municipality_id",
+        "cbs_code",
+        "target_group_code",
+        "target_group_id",
+        "year",
+        "quota",
+        "run_id",
+    ]
+    run_for_year = {}
+    for approval in current_approvals(user=user).order_by("-approved_at", "-pk"):
+        for year in range(approval.first_year, approval.last_year + 1):
+            run_for_year.setdefault(year, approval.run_id)
+    if years is not None:
+        run_for_year = {year: run for year, run in run_for_year.items() if year in set(years)}
+    if not run_for_year:
+        return pd.DataFrame(columns=columns)
+    cells = Q()
+    for year, run_id in run_for_year.items():
+        cells |= Q(year=year, run_id=run_id)
+    results = AllocationResult.objects.restrict(user, VIEW).filter(cells)
+    if municipality_ids is not None:
+        results = results.filter(municipality_id__in=municipality_ids)
+    rows = results.values_list(
+        "municipality_id",
+        "municipality__cbs_code",
+        "target_group__code",
+        "target_group_id",
+        "year",
+        "quota",
+        "run_id",
+    ).order_by("year", "municipality__cbs_code", "target_group__code")
+    return pd.DataFrame.from_records(list(rows), columns=columns)
+
+
+def sweep_list(*, user, scenario: Scenario):
+    return SensitivitySweep.objects.restrict(user, VIEW).filter(scenario=scenario)
+
+
+def sensitivity_bands(*, user, sweep: SensitivitySweep) -> pd.DataFrame:
+    """The bands of a sweep: per municipality × group × year min, p10, median, p90, max."""
+    rows = (
+        SensitivityBand.objects.restrict(user, VIEW)
+        .filter(sweep=sweep)
+        .values(
+            "year",
+            "municipality__name",
+            "target_group__name_nl",
+            "minimum",
+            "p10",
+            "median",
+            "p90",
+            "maximum",
+        )
+    )
+    return pd.DataFrame.from_records(list(rows)).rename(
+        columns={"municipality__name": "municipality", "target_group__name_nl": "target_group"}
+    )
+
+
+def is_running(run: AllocationRun) -> bool:
+    return run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -> pd.DataFrame:
+    """The engine's answer for one year with unsaved settings, named like `run_results`."""
+    from allocation.engine import allocate_fair_share
+
+    scenario = Scenario.objects.restrict(user, VIEW).get(pk=scenario.pk)
+    inputs = allocation_inputs(scenario=scenario, year=year, settings=settings)
+    frame = allocate_fair_share(
+        inputs.indicators,
+        inputs.tasks,
+        inputs.methodology,
+        carried=inputs.carried,
+        carry_over=inputs.carry_over,
+    )
+    municipality_names = dict(scenario.region.municipalities.values_list("cbs_code", "name"))
+    groups = {
+        code: (name, order)
+        for code, name, order in scenario.methodology.rules.values_list(
+            "target_group__code", "target_group__name_nl", "target_group__sort_order"
+        )
+    }
+    frame = frame.assign(
+        year=year,
+        cbs_code=frame["municipality"],
+        municipality=frame["municipality"].map(municipality_names),
+        target_group_name=frame["target_group"].map(lambda code: groups[code][0]),
+        sort_order=frame["target_group"].map(lambda code: groups[code][1]),
+    )
+    return frame

@@ -1,0 +1,308 @@
+"""Screens of the allocation: scenarios, the methodology editor, runs, approval, comparison."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from allocation import selectors, services
+from allocation.forms import ScenarioCreateForm, ScenarioEditForm, SweepForm
+from allocation.models import AllocationRun, Methodology, Scenario, SensitivitySweep
+from gmr_thuis.permissions import get_object_for, is_project_leader, membership_of
+
+
+def _member_only(request):
+    # A signed-in user without an organisation learns nothing, not even that the page exists.
+    if membership_of(request.user) is None:
+        raise Http404
+
+
+def _leader_only(request):
+    _member_only(request)
+    if not is_project_leader(request.user):
+        raise PermissionDenied
+
+
+def _scenario(request, slug):
+    return get_object_for(request.user, Scenario.objects.select_related("methodology"), slug=slug)
+
+
+def _run(request, pk):
+    return get_object_for(
+        request.user, AllocationRun.objects.select_related("scenario", "started_by"), pk=pk
+    )
+
+
+@login_required
+@require_GET
+def scenario_list(request):
+    _member_only(request)
+    return render(
+        request,
+        "allocation/scenario_list.html",
+        {
+            "scenarios": selectors.scenario_list(user=request.user),
+            "approvals": selectors.current_approvals(user=request.user).select_related(
+                "run__scenario"
+            ),
+            "can_write": is_project_leader(request.user),
+        },
+    )
+
+
+@login_required
+def scenario_create(request):
+    _leader_only(request)
+    form = ScenarioCreateForm(
+        request.POST or None,
+        initial={"base_methodology": Methodology.objects.filter(slug="standaard").first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("allocation:scenario_edit", slug=scenario.slug)
+    return render(request, "allocation/scenario_create.html", {"form": form})
+
+
+@login_required
+@require_GET
+def scenario_detail(request, slug):
+    _member_only(request)
+    scenario = _scenario(request, slug)
+    return render(
+        request,
+        "allocation/scenario_detail.html",
+        {
+            "scenario": scenario,
+            "runs": selectors.run_list(user=request.user, scenario=scenario),
+            "approvals": selectors.approval_history(user=request.user, scenario=scenario),
+            "sweeps": selectors.sweep_list(user=request.user, scenario=scenario),
+            "sweep_form": SweepForm(),
+            "can_write": is_project_leader(request.user),
+        },
+    )
+
+
+def _edit_form(request, scenario):
+    settings = selectors.methodology_settings(scenario.methodology)
+    return ScenarioEditForm(request.POST or None, scenario=scenario, settings=settings)
+
+
+@login_required
+def scenario_edit(request, slug):
+    _leader_only(request)
+    scenario = _scenario(request, slug)
+    form = _edit_form(request, scenario)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.scenario_update(
+                user=request.user,
+                scenario=scenario,
+                name=data["name"],
+                first_year=data["first_year"],
+                last_year=data["last_year"],
+                data_year=data["data_year"],
+                notes=data["notes"],
+                settings=form.methodology_settings(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het scenario is opgeslagen."))
+            return redirect("allocation:scenario_detail", slug=scenario.slug)
+    return render(request, "allocation/scenario_edit.html", {"scenario": scenario, "form": form})
+
+
+@login_required
+@require_POST
+def scenario_preview(request, slug):
+    """The live preview: the first year's IJktabel with the sliders as they stand (htmx)."""
+    _leader_only(request)
+    scenario = _scenario(request, slug)
+    form = _edit_form(request, scenario)
+    context = {"scenario": scenario, "year": scenario.first_year}
+    if not form.is_valid():
+        context["error"] = _("Pas de instellingen aan: %(errors)s") % {
+            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
+        }
+    else:
+        try:
+            results = selectors.fair_share_preview(
+                user=request.user,
+                scenario=scenario,
+                settings=form.methodology_settings(),
+                year=scenario.first_year,
+            )
+            context["table"] = selectors.ijktabel(results, scenario.first_year)
+        except ValueError as error:
+            context["error"] = str(error)
+    return render(request, "allocation/_preview.html", context)
+
+
+@login_required
+@require_POST
+def run_start(request, slug):
+    _leader_only(request)
+    scenario = _scenario(request, slug)
+    run = services.allocation_run_start(user=request.user, scenario=scenario)
+    return redirect("allocation:run_detail", pk=run.pk)
+
+
+def _run_context(request, run):
+    return {"run": run, "running": selectors.is_running(run)}
+
+
+@login_required
+@require_GET
+def run_detail(request, pk):
+    _member_only(request)
+    run = _run(request, pk)
+    results = selectors.run_results(user=request.user, run=run)
+    years = sorted(results["year"].unique().tolist()) if not results.empty else []
+    try:
+        year = int(request.GET.get("jaar") or (years[0] if years else 0))
+    except ValueError:
+        year = years[0] if years else 0
+    context = _run_context(request, run) | {
+        "years": years,
+        "year": year,
+        "table": selectors.ijktabel(results, year) if year in years else None,
+        "changes": selectors.run_changes_since(run=run) if run.inputs else [],
+        "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
+        "approvals": run.approvals.select_related("approved_by"),
+        "can_approve": is_project_leader(request.user),
+    }
+    return render(request, "allocation/run_detail.html", context)
+
+
+@login_required
+@require_GET
+def run_progress(request, pk):
+    """The progress bar that htmx polls; a finished run reloads the page to show its table."""
+    _member_only(request)
+    run = _run(request, pk)
+    response = render(request, "allocation/_progress.html", _run_context(request, run))
+    if run.is_finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def run_approve(request, pk):
+    _leader_only(request)
+    run = _run(request, pk)
+    try:
+        services.allocation_run_approve(user=request.user, run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De verdeling is goedgekeurd als fair share voor de periode."))
+    return redirect("allocation:run_detail", pk=run.pk)
+
+
+@login_required
+@require_GET
+def run_compare(request):
+    _member_only(request)
+    try:
+        base = _run(request, int(request.GET.get("basis", "")))
+        other = _run(request, int(request.GET.get("andere", "")))
+    except ValueError as error:
+        raise Http404 from error
+    comparison = selectors.run_comparison(user=request.user, base=base, other=other)
+    differences = (
+        selectors.input_differences(base.inputs, other.inputs)
+        if base.inputs and other.inputs
+        else []
+    )
+    return render(
+        request,
+        "allocation/run_compare.html",
+        {
+            "base": base,
+            "other": other,
+            "rows": comparison[comparison["difference"] != 0].to_dict("records"),
+            "unchanged": int((comparison["difference"] == 0).sum()),
+            "differences": differences,
+        },
+    )
+
+
+EXPORT_COLUMNS = ["year", "cbs_code", "municipality", "target_group", "target_group_name"]
+
+
+@login_required
+@require_GET
+def run_export(request, pk, fmt):
+    """The run's results: CSV in long form with every explanation column; XLSX per year."""
+    _member_only(request)
+    run = _run(request, pk)
+    results = selectors.run_results(user=request.user, run=run)
+    filename = f"fair-share-run-{run.pk}"
+    if results.empty:
+        raise Http404
+    tidy = results[EXPORT_COLUMNS + selectors.RESULT_COLUMNS]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(tidy.columns)
+        writer.writerows(tidy.itertuples(index=False))
+        return response
+    buffer = io.BytesIO()
+    import pandas as pd
+
+    with pd.ExcelWriter(buffer, engine="openpyxl") as workbook:
+        for year in sorted(results["year"].unique()):
+            selectors.ijktabel(results, year).to_excel(workbook, sheet_name=f"IJktabel {year}")
+        tidy.to_excel(workbook, sheet_name=_("Uitleg"), index=False)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def sweep_start(request, slug):
+    _leader_only(request)
+    scenario = _scenario(request, slug)
+    form = SweepForm(request.POST)
+    if form.is_valid():
+        try:
+            sweep = services.sensitivity_sweep_start(
+                user=request.user, scenario=scenario, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("allocation:sweep_detail", pk=sweep.pk)
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("allocation:scenario_detail", slug=scenario.slug)
+
+
+@login_required
+@require_GET
+def sweep_detail(request, pk):
+    _member_only(request)
+    sweep = get_object_for(request.user, SensitivitySweep.objects.select_related("scenario"), pk=pk)
+    bands = selectors.sensitivity_bands(user=request.user, sweep=sweep)
+    return render(
+        request,
+        "allocation/sweep_detail.html",
+        {"sweep": sweep, "bands": bands.to_dict("records") if not bands.empty else []},
+    )
