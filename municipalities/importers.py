@@ -64,6 +64,12 @@ def row_error(row, message):
     return _("Rij %(row)s: %(message)s") % {"row": row, "message": message}
 
 
+def in_row_order(messages):
+    """Messages without duplicates, by the first row each names (stable within a row)."""
+    unique = list(dict.fromkeys(messages))
+    return sorted(unique, key=lambda message: int(re.search(r"\d+", message).group()))
+
+
 def parse_number(text, *, row, column, errors):
     """The number in a cell ("1234", "8,5" or "8.5"), or None after recording a Dutch error."""
     cleaned = text.strip()

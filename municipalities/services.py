@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from gmr_thuis.models import Membership, Role
 from gmr_thuis.permissions import CHANGE
-from municipalities.importers import FigureRow, parse_figure_file, row_error
+from municipalities.importers import (
+    HEADER_ROW,
+    FigureRow,
+    in_row_order,
+    parse_figure_file,
+    row_error,
+)
 from municipalities.models import (
     CareClientCount,
     CorporationStock,
@@ -88,7 +94,7 @@ def _figures_check(figure_rows, municipalities):
     }
     final_sets = defaultdict(dict)
     for (municipality_id, year, indicator), figure in existing.items():
-        final_sets[(municipality_id, year)][indicator] = figure.value
+        final_sets[(municipality_id, year)][indicator] = _as_entered(figure.value)
     rows_per_set = defaultdict(set)
     seen = {}
     figures = []
@@ -128,6 +134,11 @@ def _figures_check(figure_rows, municipalities):
             row_error(label, message) for message in validate_figure_set(final_sets[set_key])
         )
     return figures, errors
+
+
+def _as_entered(value):
+    """A stored Decimal as a person typed it: 6766, not 6766.00, in messages."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _figures_write(figures):
@@ -206,11 +217,13 @@ def municipality_figures_import(
             else:
                 accepted.append(r)
         if not accepted and not errors:
-            errors.append(_("Het bestand bevat geen cijfers om te importeren."))
+            errors.append(
+                row_error(HEADER_ROW, _("het bestand bevat geen cijfers om te importeren."))
+            )
         figures, figure_errors = _figures_check(accepted, municipalities)
         errors.extend(figure_errors)
         if errors:
-            raise ValidationError(list(dict.fromkeys(errors)))
+            raise ValidationError(in_row_order(errors))
         created, updated = _figures_write(figures)
     return ImportSummary(
         created=created,
