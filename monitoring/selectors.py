@@ -297,6 +297,7 @@ def _turnover(user, progress, year, quarter, municipalities):
     frame["turnover"] = frame["turnover"].astype(float)
     available = frame["turnover"] * quarter / 4
     frame["share"] = frame["placements"] / available.where(available > 0)
+    frame["share_percent"] = frame["share"] * 100
     frame["over_limit"] = frame["share"] > float(URGENT_SHARE_LIMIT)
     return frame.sort_values("municipality").reset_index(drop=True)
 

@@ -53,6 +53,11 @@ CONTENT_TYPES = {
 }
 
 
+def _records(frame):
+    """A frame's rows as dicts for a template, with None where a value is missing."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def _require_member(user):
     """Region pages are for members of an organisation; anyone else learns nothing."""
     if membership_of(user) is None:
@@ -151,10 +156,10 @@ def dashboard(request):
         "monitoring/dashboard.html",
         {
             "data": data,
-            "progress": data.progress.to_dict("records"),
-            "group_totals": data.group_totals.to_dict("records"),
-            "turnover": data.turnover.to_dict("records"),
-            "cumulative": data.cumulative.to_dict("records"),
+            "progress": _records(data.progress),
+            "group_totals": _records(data.group_totals),
+            "turnover": _records(data.turnover),
+            "cumulative": _records(data.cumulative),
             "charts": [
                 charts.fair_share_by_municipality(data),
                 charts.cumulative_progress(data),
@@ -190,8 +195,8 @@ def dashboard_export(request, fmt):
     _require_member(request.user)
     year, quarter = _period(request)
     progress = selectors.dashboard(user=request.user, year=year, quarter=quarter).progress
-    frame = progress[[column for column, _header in EXPORT_COLUMNS]].astype(object)
-    rows = frame.where(frame.notna(), None).values.tolist()
+    columns = [column for column, _header in EXPORT_COLUMNS]
+    rows = [[row[column] for column in columns] for row in _records(progress[columns])]
     header = [header for _column, header in EXPORT_COLUMNS]
     name = f"voortgang-fair-share-{year}-k{quarter}.{fmt}"
     if fmt == "csv":
@@ -213,9 +218,9 @@ def quarterly_report(request):
         "monitoring/quarterly_report.html",
         {
             "data": data,
-            "progress": data.progress.to_dict("records"),
-            "group_totals": data.group_totals.to_dict("records"),
-            "turnover": data.turnover.to_dict("records"),
+            "progress": _records(data.progress),
+            "group_totals": _records(data.group_totals),
+            "turnover": _records(data.turnover),
             "objections": selectors.objections(user=request.user).filter(year=year),
             "generated": timezone.localtime(),
         },
@@ -225,6 +230,12 @@ def quarterly_report(request):
 @login_required
 def municipality_year(request, slug, year):
     municipality = _municipality(request, slug)
+    plans = {
+        plan.kind: plan
+        for plan in selectors.housing_plans(user=request.user, municipality=municipality).filter(
+            year=year
+        )
+    }
     return render(
         request,
         "monitoring/municipality_year.html",
@@ -237,10 +248,7 @@ def municipality_year(request, slug, year):
             "realisation": selectors.realisation_rows(
                 user=request.user, municipality=municipality, year=year
             ),
-            "plans": selectors.housing_plans(user=request.user, municipality=municipality).filter(
-                year=year
-            ),
-            "plan_kinds": HousingPlanKind.choices,
+            "plans": [(kind, label, plans.get(kind)) for kind, label in HousingPlanKind.choices],
             "objections": selectors.objections(user=request.user, municipality=municipality),
             "may_write": can_write_municipality(request.user, municipality.pk),
         },

@@ -1,0 +1,1 @@
+"""API endpoints of monitoring: local agreements, realisation summaries, allocation reports."""

@@ -1,0 +1,109 @@
+"""Monitoring endpoints: approved local agreements, realisation summaries, allocation reports."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.response import Response
+
+from gmr_thuis.api.base import ScopedReadOnlyViewSet
+from gmr_thuis.api.frames import CellFrameViewSet
+from gmr_thuis.models import Role
+from gmr_thuis.permissions import membership_of
+from monitoring.api.filters import AllocationReportFilter, LocalAgreementFilter
+from monitoring.api.selectors import realisation_summary
+from monitoring.api.serializers import (
+    AllocationReportSerializer,
+    LocalAgreementSerializer,
+    RealisationSummarySerializer,
+)
+from monitoring.models import AgreementStatus, AllocationReport, LocalAgreement
+from monitoring.services import allocation_report_create
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = AllocationReport._meta.get_field("idempotency_key").max_length
+
+
+class LocalAgreementViewSet(ScopedReadOnlyViewSet):
+    """Local agreements the region approved; drafts stay with the municipality."""
+
+    queryset = LocalAgreement.objects.filter(status=AgreementStatus.APPROVED).select_related(
+        "municipality", "target_group"
+    )
+    serializer_class = LocalAgreementSerializer
+    filterset_class = LocalAgreementFilter
+    ordering_fields = ["year", "agreed_number", "updated_at"]
+    ordering = ["year", "municipality__cbs_code", "target_group__sort_order"]
+
+
+class RealisationSummaryViewSet(CellFrameViewSet):
+    """Per municipality × target group × year: fair share, reported and realised placements."""
+
+    serializer_class = RealisationSummarySerializer
+    orderings = {**CellFrameViewSet.orderings, "realised": "realised"}
+
+    def cells(self, *, municipality_ids, years):
+        return realisation_summary(
+            user=self.request.user, municipality_ids=municipality_ids, years=years
+        )
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _(
+        "Deze Idempotency-Key is al gebruikt voor een andere melding; kies een nieuwe sleutel."
+    )
+    default_code = "idempotency_conflict"
+
+
+REPORTED_FIELDS = ["municipality", "target_group", "date", "count", "reference"]
+
+
+class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Allocations (toewijzingen) a corporation reported; they count in monitoring."""
+
+    queryset = AllocationReport.objects.select_related("municipality", "target_group")
+    serializer_class = AllocationReportSerializer
+    filterset_class = AllocationReportFilter
+    ordering_fields = ["date", "created_at", "count"]
+    ordering = ["-date", "-id"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string (e.g. a UUID) per report; a retry with the same "
+                "key returns the first report (200) instead of reporting twice.",
+            )
+        ],
+        responses={201: AllocationReportSerializer, 200: AllocationReportSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        member = membership_of(request.user)
+        if member is None or member.role != Role.CORPORATION:
+            raise exceptions.PermissionDenied(_("Alleen woningcorporaties melden toewijzingen."))
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip() or None
+        if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise exceptions.ValidationError(
+                {
+                    IDEMPOTENCY_HEADER: _("Ten hoogste %(n)s tekens.")
+                    % {"n": IDEMPOTENCY_KEY_MAX_LENGTH}
+                }
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report, created = allocation_report_create(
+            user=request.user,
+            corporation=member.corporation,
+            idempotency_key=key,
+            **serializer.validated_data,
+        )
+        reported = {"reference": "", **serializer.validated_data}
+        if not created and any(getattr(report, f) != reported[f] for f in REPORTED_FIELDS):
+            raise IdempotencyConflict()
+        return Response(
+            self.get_serializer(report).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
