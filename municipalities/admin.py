@@ -1,0 +1,204 @@
+"""Django admin for the reference data, narrowed by the same scoping as every other screen."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gmr_thuis.permissions import CHANGE, VIEW, can, is_project_leader, membership_of
+from municipalities import models as m
+from municipalities.forms import FigureImportForm
+from municipalities.services import municipality_figures_import
+
+# Foreign keys declared without a verbose_name would show their English field name.
+DUTCH_LABELS = {
+    "corporation": gettext_lazy("woningcorporatie"),
+    "municipality": gettext_lazy("gemeente"),
+    "region": gettext_lazy("regio"),
+}
+
+
+class ScopedAdminMixin:
+    """Superusers keep Django's rules; everyone else sees and changes what `restrict` allows.
+    Adding reference data is the project leader's job."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.restrict(request.user, VIEW)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or membership_of(request.user) is not None
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().has_view_permission(request, obj)
+        if membership_of(request.user) is None:
+            return False
+        return obj is None or can(request.user, VIEW, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        if obj is None:
+            return self.model._default_manager.restrict(request.user, CHANGE).exists()
+        return can(request.user, CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().has_delete_permission(request, obj)
+        return is_project_leader(request.user)
+
+    def has_add_permission(self, request, *args):
+        if request.user.is_superuser:
+            return super().has_add_permission(request, *args)
+        return is_project_leader(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in DUTCH_LABELS and not db_field._verbose_name:
+            field.label = DUTCH_LABELS[db_field.name]
+        return field
+
+
+class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class FigureInline(ScopedAdminMixin, admin.TabularInline):
+    model = m.MunicipalityFigure
+    fields = ["year", "indicator", "value", "source", "is_estimate"]
+    extra = 0
+
+
+class CareClientInline(ScopedAdminMixin, admin.TabularInline):
+    model = m.CareClientCount
+    fields = ["year", "care_type", "count", "source", "is_estimate"]
+    extra = 0
+
+
+class StockInline(ScopedAdminMixin, admin.TabularInline):
+    model = m.CorporationStock
+    fields = ["municipality", "dwellings", "source", "is_estimate"]
+    extra = 0
+
+
+class TaskInline(ScopedAdminMixin, admin.TabularInline):
+    model = m.RegionalTask
+    fields = ["region", "year", "amount", "source", "is_estimate"]
+    extra = 0
+
+
+@admin.register(m.Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(m.Municipality)
+class MunicipalityAdmin(ScopedAdmin):
+    list_display = ["name", "cbs_code", "main_town", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "cbs_code", "main_town"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [FigureInline, CareClientInline]
+
+
+@admin.register(m.MunicipalityFigure)
+class MunicipalityFigureAdmin(ScopedAdmin):
+    list_display = ["municipality", "year", "indicator", "value", "is_estimate", "source"]
+    list_filter = ["year", "indicator", "is_estimate", "municipality"]
+    search_fields = ["municipality__name", "source"]
+    list_select_related = ["municipality"]
+
+    def get_urls(self):
+        upload = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="municipalities_municipalityfigure_import",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a file of figures; all or nothing, each problem with its row."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        form = FigureImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                summary = municipality_figures_import(
+                    user=request.user,
+                    content=upload.read(),
+                    filename=upload.name,
+                    year=form.cleaned_data["year"],
+                )
+            except ValidationError as error:
+                form.add_error(None, _("Er is niets geïmporteerd."))
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("%(created)s cijfers toegevoegd, %(updated)s bijgewerkt.")
+                    % {"created": summary.created, "updated": summary.updated},
+                )
+                return redirect(reverse("admin:municipalities_municipalityfigure_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Gemeentecijfers importeren"),
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/municipalities/municipalityfigure/import.html", context
+        )
+
+    def may_import(self, request):
+        return request.user.is_superuser or (
+            m.Municipality.objects.restrict(request.user, CHANGE).exists()
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(m.CareClientCount)
+class CareClientCountAdmin(ScopedAdmin):
+    list_display = ["municipality", "year", "care_type", "count", "is_estimate"]
+    list_filter = ["year", "care_type", "is_estimate", "municipality"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(m.TargetGroup)
+class TargetGroupAdmin(ScopedAdmin):
+    list_display = ["name_nl", "code", "unit", "legally_urgent", "legally_urgent_from"]
+    list_filter = ["legally_urgent"]
+    search_fields = ["code", "name_nl", "name_en"]
+    inlines = [TaskInline]
+
+
+@admin.register(m.RegionalTask)
+class RegionalTaskAdmin(ScopedAdmin):
+    list_display = ["target_group", "year", "amount", "is_estimate"]
+    list_filter = ["year", "target_group", "is_estimate"]
+    list_select_related = ["target_group"]
+
+
+@admin.register(m.HousingCorporation)
+class HousingCorporationAdmin(ScopedAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StockInline]
+
+
+@admin.register(m.CorporationStock)
+class CorporationStockAdmin(ScopedAdmin):
+    list_display = ["corporation", "municipality", "dwellings", "is_estimate"]
+    list_filter = ["corporation", "municipality", "is_estimate"]
+    list_select_related = ["corporation", "municipality"]
