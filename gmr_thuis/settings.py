@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "municipalities",
     "allocation",
     "monitoring",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("gemeenten/", include("municipalities.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
+    path("dashboard/", include("dashboards.urls")),
 ]

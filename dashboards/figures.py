@@ -1,0 +1,478 @@
+"""Plotly figures of the dashboards, each a pure function of plain frames, with its text alternative."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+# Colour-blind safe (Okabe-Ito), each at least 3:1 against white as WCAG asks of graphics.
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = (
+    "#0072B2",
+    "#B35C00",
+    "#00785A",
+    "#C2410C",
+    "#8E4585",
+    "#4D5B66",
+)
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+SUPPLY_SCALE = [[0.0, "#B2182B"], [0.5, "#F4E9C5"], [1.0, "#1B7837"]]
+
+
+@dataclass
+class Chart:
+    """A figure with what a screen reader gets instead: a caption and the same data as a table."""
+
+    id: str
+    title: str
+    figure: go.Figure
+    caption: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+
+    def json_script(self):
+        """The figure as inline JSON that charts.js draws; escaped like Django's json_script."""
+        data = self.figure.to_json().translate(JSON_ESCAPES)
+        return format_html(
+            '<script type="application/json" id="{}-data">{}</script>', self.id, mark_safe(data)
+        )
+
+
+def fmt(value, decimals=0):
+    """A number in the active language's notation, for tables and hover texts."""
+    if value is None or pd.isna(value):
+        return "–"
+    return number_format(round(float(value), decimals), decimal_pos=decimals, force_grouping=True)
+
+
+def _layout(figure, *, title, height=420, **extra):
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        font={"family": "system-ui, sans-serif", "color": "#1f2a33"},
+        legend={"orientation": "h", "y": -0.2},
+        **extra,
+    )
+    return figure
+
+
+def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
+    """Municipality × group of the fair shares; a click on a cell opens its explanation."""
+    table = cells.pivot_table(
+        index="municipality", columns="target_group_name", values="quota", aggfunc="sum", sort=False
+    ).fillna(0)
+    links = cells.pivot_table(
+        index="municipality",
+        columns="target_group_name",
+        values="url",
+        aggfunc="first",
+        sort=False,
+    ).reindex_like(table)
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=list(table.columns),
+            y=list(table.index),
+            customdata=links.fillna("").to_numpy(),
+            colorscale="Blues",
+            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+            colorbar={"title": {"text": _("fair share")}},
+            texttemplate="%{z}",
+        )
+    )
+    _layout(
+        figure,
+        title=_("Fair share per gemeente en aandachtsgroep"),
+        height=max(420, 28 * len(table.index) + 160),
+        yaxis={"autorange": "reversed"},
+        xaxis={"side": "top", "tickangle": -30},
+    )
+    return Chart(
+        id="heatmap",
+        title=_("Fair share per gemeente en aandachtsgroep"),
+        figure=figure,
+        caption=_(
+            "Hoe donkerder het vak, hoe groter de fair share. Klik op een vak voor de uitleg van dat getal."
+        ),
+        columns=[_("Gemeente"), *table.columns],
+        rows=[[name, *(fmt(v) for v in row)] for name, row in table.iterrows()],
+    )
+
+
+def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
+    """Per municipality the urgent groups' fair share against its turnover and the one-third line."""
+    figure = go.Figure()
+    figure.add_bar(
+        name=_("Fair share urgente groepen"),
+        x=summary["municipality"],
+        y=summary["capped_quota"],
+        marker_color=BLUE,
+    )
+    figure.add_bar(
+        name=_("Mutaties sociale huur"),
+        x=summary["municipality"],
+        y=summary["turnover"],
+        marker_color="#9ECAE9",
+        marker_line={"color": BLUE, "width": 1},
+    )
+    figure.add_scatter(
+        name=_("Plafond (deel van de mutaties)"),
+        x=summary["municipality"],
+        y=summary["urgent_cap"],
+        mode="markers",
+        marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": VERMILION}},
+    )
+    _layout(
+        figure,
+        title=_("Fair share tegenover het aanbod per gemeente"),
+        barmode="group",
+        yaxis={"title": {"text": _("woningen per jaar")}},
+        xaxis={"tickangle": -40},
+    )
+    over = summary.loc[summary["capped_quota"] > summary["urgent_cap"], "municipality"]
+    caption = _(
+        "Per gemeente de fair share van de groepen onder het plafond, de mutaties en het plafond."
+    )
+    if len(over):
+        caption += " " + _("Boven het plafond: %(names)s.") % {"names": ", ".join(over)}
+    return Chart(
+        id="fair-share-supply",
+        title=_("Fair share tegenover het aanbod per gemeente"),
+        figure=figure,
+        caption=caption,
+        columns=[
+            _("Gemeente"),
+            _("Fair share urgente groepen"),
+            _("Mutaties sociale huur"),
+            _("Plafond"),
+            _("Aandeel van de mutaties"),
+        ],
+        rows=[
+            [
+                row.municipality,
+                fmt(row.capped_quota),
+                fmt(row.turnover),
+                fmt(row.urgent_cap),
+                f"{fmt(row.urgent_share * 100, 1)}%",
+            ]
+            for row in summary.itertuples()
+        ],
+    )
+
+
+def task_vs_supply(tasks: pd.DataFrame, summary: pd.DataFrame) -> Chart:
+    """The regional task by group against the region's supply: the case for 'taart vergroten'."""
+    figure = go.Figure()
+    palette = [BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY]
+    for index, row in enumerate(tasks.itertuples()):
+        figure.add_bar(
+            name=row.target_group_name,
+            x=[_("Opgave")],
+            y=[row.amount],
+            marker_color=palette[index % len(palette)],
+            legendgroup="task",
+        )
+    supply_parts = [
+        (_("Plafond van de mutaties"), summary["urgent_cap"].sum(), "#9ECAE9"),
+        (_("Ruimte nieuwbouw"), summary["new_construction"].sum(), "#A1D99B"),
+    ]
+    for label, amount, colour in supply_parts:
+        figure.add_bar(name=label, x=[_("Aanbod")], y=[amount], marker_color=colour)
+    _layout(
+        figure,
+        title=_("Regionale opgave tegenover het aanbod"),
+        barmode="stack",
+        yaxis={"title": {"text": _("woningen per jaar")}},
+    )
+    task_total = float(tasks["amount"].sum())
+    supply_total = float(sum(amount for _label, amount, _colour in supply_parts))
+    gap = task_total - supply_total
+    if gap > 0:
+        verdict = _("De opgave is %(gap)s groter dan het aanbod: de taart moet groter.") % {
+            "gap": fmt(gap)
+        }
+    else:
+        verdict = _("Het aanbod dekt de opgave, met %(room)s over.") % {"room": fmt(-gap)}
+    return Chart(
+        id="task-supply",
+        title=_("Regionale opgave tegenover het aanbod"),
+        figure=figure,
+        caption=_("Opgave %(task)s, aanbod %(supply)s.")
+        % {"task": fmt(task_total), "supply": fmt(supply_total)}
+        + " "
+        + verdict,
+        columns=[_("Onderdeel"), _("Aantal")],
+        rows=[[row.target_group_name, fmt(row.amount)] for row in tasks.itertuples()]
+        + [[label, fmt(amount)] for label, amount, _colour in supply_parts],
+    )
+
+
+def sensitivity_bands(bands: pd.DataFrame) -> Chart:
+    """Per municipality the spread of its fair share over the sweep's variants, and the run's own."""
+    figure = go.Figure()
+    figure.add_scatter(
+        name=_("minimum–maximum"),
+        x=bands["municipality"],
+        y=bands["median"],
+        mode="markers",
+        marker={"size": 1, "color": GREY},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": bands["maximum"] - bands["median"],
+            "arrayminus": bands["median"] - bands["minimum"],
+            "color": GREY,
+            "thickness": 1,
+            "width": 6,
+        },
+    )
+    figure.add_scatter(
+        name=_("10e–90e percentiel (mediaan)"),
+        x=bands["municipality"],
+        y=bands["median"],
+        mode="markers",
+        marker={"size": 9, "color": BLUE},
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": bands["p90"] - bands["median"],
+            "arrayminus": bands["median"] - bands["p10"],
+            "color": BLUE,
+            "thickness": 6,
+            "width": 0,
+        },
+    )
+    figure.add_scatter(
+        name=_("fair share van deze run"),
+        x=bands["municipality"],
+        y=bands["quota"],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 10, "color": ORANGE},
+    )
+    _layout(
+        figure,
+        title=_("Gevoeligheid: bandbreedte van de fair share"),
+        yaxis={"title": {"text": _("fair share")}},
+        xaxis={"tickangle": -40},
+    )
+    return Chart(
+        id="sensitivity",
+        title=_("Gevoeligheid: bandbreedte van de fair share"),
+        figure=figure,
+        caption=_(
+            "Per gemeente de fair share over alle varianten van de laatste gevoeligheidsanalyse."
+        ),
+        columns=[
+            _("Gemeente"),
+            _("minimum"),
+            _("10e percentiel"),
+            _("mediaan"),
+            _("90e percentiel"),
+            _("maximum"),
+            _("deze run"),
+        ],
+        rows=[
+            [
+                row.municipality,
+                fmt(row.minimum, 1),
+                fmt(row.p10, 1),
+                fmt(row.median, 1),
+                fmt(row.p90, 1),
+                fmt(row.maximum, 1),
+                fmt(row.quota),
+            ]
+            for row in bands.itertuples()
+        ],
+    )
+
+
+def progress_to_2030(progress: pd.DataFrame) -> Chart:
+    """Per year the fair share, the local agreements and the placements, cumulated towards 2030."""
+    series = [
+        ("fair_share", _("Fair share"), GREY, "dash"),
+        ("agreed", _("Afgesproken"), BLUE, "solid"),
+        ("realised", _("Gerealiseerd"), GREEN, "solid"),
+    ]
+    cumulative = progress.sort_values("year").set_index("year")[[s[0] for s in series]].cumsum()
+    figure = go.Figure()
+    for column, label, colour, dash in series:
+        figure.add_scatter(
+            name=label,
+            x=cumulative.index,
+            y=cumulative[column],
+            mode="lines+markers",
+            line={"color": colour, "dash": dash, "width": 3},
+        )
+    _layout(
+        figure,
+        title=_("Voortgang naar 2030"),
+        xaxis={"dtick": 1, "title": {"text": _("jaar")}},
+        yaxis={"title": {"text": _("cumulatief")}},
+    )
+    return Chart(
+        id="progress",
+        title=_("Voortgang naar 2030"),
+        figure=figure,
+        caption=_("Opgeteld per jaar: fair share, lokale afspraken en gerealiseerde plaatsingen."),
+        columns=[_("Jaar"), *[label for _c, label, _k, _d in series]],
+        rows=[[year, *(fmt(v) for v in row)] for year, row in cumulative.iterrows()],
+    )
+
+
+WATERFALL_STEPS = [
+    ("key_contribution", "absolute"),
+    ("correction_contribution", "relative"),
+    ("cap_contribution", "relative"),
+    ("rounding_contribution", "relative"),
+    ("carry_over_contribution", "relative"),
+]
+
+
+def waterfall_step_labels():
+    return {
+        "key_contribution": _("Verdeelsleutel"),
+        "correction_contribution": _("Correctie"),
+        "cap_contribution": _("Plafond"),
+        "rounding_contribution": _("Afronding"),
+        "carry_over_contribution": _("Overloop"),
+    }
+
+
+def quota_waterfall(cell) -> Chart:
+    """From the key's share through correction, cap, rounding and carry-over to the quota."""
+    labels = waterfall_step_labels()
+    names = [labels[column] for column, _measure in WATERFALL_STEPS] + [_("Fair share")]
+    values = [float(cell[column]) for column, _measure in WATERFALL_STEPS] + [float(cell["quota"])]
+    figure = go.Figure(
+        go.Waterfall(
+            x=names,
+            y=values,
+            measure=[measure for _column, measure in WATERFALL_STEPS] + ["total"],
+            text=[fmt(v, 1) for v in values[:-1]] + [fmt(values[-1])],
+            textposition="outside",
+            connector={"line": {"color": GREY}},
+            increasing={"marker": {"color": BLUE}},
+            decreasing={"marker": {"color": VERMILION}},
+            totals={"marker": {"color": GREEN}},
+        )
+    )
+    _layout(figure, title=_("Van verdeelsleutel naar fair share"), height=380, showlegend=False)
+    return Chart(
+        id="waterfall",
+        title=_("Van verdeelsleutel naar fair share"),
+        figure=figure,
+        caption=_("Elke stap telt op tot de fair share van %(quota)s.")
+        % {"quota": fmt(cell["quota"])},
+        columns=[_("Stap"), _("Bijdrage")],
+        rows=[[name, fmt(value, 2)] for name, value in zip(names, values, strict=True)],
+    )
+
+
+def municipality_vs_region(cells: pd.DataFrame, *, municipality_id) -> Chart:
+    """Per group the municipality's fair share against the region's average per municipality."""
+    per_group = cells.groupby("target_group_name", sort=False).agg(
+        region_total=("quota", "sum"), municipalities=("municipality_id", "nunique")
+    )
+    own = (
+        cells[cells["municipality_id"] == municipality_id]
+        .groupby("target_group_name", sort=False)["quota"]
+        .sum()
+    )
+    per_group["own"] = own.reindex(per_group.index).fillna(0)
+    per_group["average"] = per_group["region_total"] / per_group["municipalities"]
+    name = cells.loc[cells["municipality_id"] == municipality_id, "municipality"].iloc[0]
+    figure = go.Figure()
+    figure.add_bar(name=name, x=per_group.index, y=per_group["own"], marker_color=BLUE)
+    figure.add_bar(
+        name=_("gemiddelde gemeente in de regio"),
+        x=per_group.index,
+        y=per_group["average"],
+        marker_color="#9ECAE9",
+        marker_line={"color": BLUE, "width": 1},
+    )
+    _layout(
+        figure,
+        title=_("Fair share vergeleken met de regio"),
+        barmode="group",
+        xaxis={"tickangle": -30},
+    )
+    return Chart(
+        id="municipality-region",
+        title=_("Fair share vergeleken met de regio"),
+        figure=figure,
+        caption=_("Per aandachtsgroep de fair share van %(name)s en van de gemiddelde gemeente.")
+        % {"name": name},
+        columns=[_("Aandachtsgroep"), name, _("Gemiddelde gemeente"), _("Regio totaal")],
+        rows=[
+            [group, fmt(row.own), fmt(row.average, 1), fmt(row.region_total)]
+            for group, row in per_group.iterrows()
+        ],
+    )
+
+
+def supply_map(summary: pd.DataFrame) -> Chart:
+    """The municipalities as bubbles at their main town: size is the task, colour the coverage."""
+    placed = summary.dropna(subset=["latitude", "longitude"])
+    largest = max(float(placed["quota_total"].max() or 0), 1.0)
+    coverage = placed["coverage"].clip(upper=2.0)
+    figure = go.Figure(
+        go.Scatter(
+            x=placed["longitude"],
+            y=placed["latitude"],
+            mode="markers+text",
+            text=placed["municipality"],
+            textposition="top center",
+            customdata=placed[["url"]].to_numpy(),
+            marker={
+                "size": placed["quota_total"].astype(float),
+                "sizemode": "area",
+                "sizeref": 2.0 * largest / (60.0**2),
+                "sizemin": 6,
+                "color": coverage,
+                "cmin": 0,
+                "cmax": 2,
+                "colorscale": SUPPLY_SCALE,
+                "line": {"color": "#1f2a33", "width": 1},
+                "colorbar": {"title": {"text": _("aanbod / opgave")}},
+            },
+            hovertext=[
+                _("%(name)s: opgave %(task)s, aanbod %(supply)s")
+                % {
+                    "name": row.municipality,
+                    "task": fmt(row.quota_total),
+                    "supply": fmt(row.supply),
+                }
+                for row in placed.itertuples()
+            ],
+            hoverinfo="text",
+        )
+    )
+    # Degrees of longitude are shorter than degrees of latitude at 52° north: keep the shape true.
+    _layout(
+        figure,
+        title=_("Plattegrond: opgave en aanbod per gemeente"),
+        height=560,
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.62},
+    )
+    return Chart(
+        id="map",
+        title=_("Plattegrond: opgave en aanbod per gemeente"),
+        figure=figure,
+        caption=_(
+            "Elke bol staat op de hoofdkern van een gemeente. De grootte is de fair share, "
+            "de kleur hoe ver het aanbod (plafond van de mutaties plus ruimte nieuwbouw) die dekt: "
+            "rood is te weinig, groen genoeg."
+        ),
+        columns=[_("Gemeente"), _("Fair share"), _("Aanbod"), _("Dekking")],
+        rows=[
+            [row.municipality, fmt(row.quota_total), fmt(row.supply), f"{fmt(row.coverage * 100)}%"]
+            for row in summary.itertuples()
+        ],
+    )

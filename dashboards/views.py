@@ -1,0 +1,210 @@
+"""Screens of the dashboards: the region, why a number, a municipality, the map, exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dashboards import exports, figures, selectors
+from dashboards.explain import cell_sentence
+from gmr_thuis.permissions import get_object_for
+from municipalities import selectors as municipality_selectors
+from municipalities.models import Municipality
+from municipalities.views import requested_year
+
+
+def _explain_url_for(run, year):
+    """A function (slug, group code) -> the explanation's URL, reversed once per page."""
+    template = reverse("dashboards:explain", args=[run.pk, "SLUG", "GROUP", year])
+    return lambda slug, code: template.replace("SLUG", slug).replace("GROUP", code)
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _picture(request):
+    """The run, year, cells and per-municipality summary every region-wide page starts from."""
+    selectors.visible_municipalities(user=request.user)
+    run = selectors.dashboard_run(user=request.user, run_id=_int_param(request, "run"))
+    if run is None:
+        return None
+    years = list(range(run.first_year, run.last_year + 1))
+    year = _int_param(request, "year")
+    year = year if year in years else years[0]
+    cells = selectors.result_cells(user=request.user, run=run, year=year)
+    url_for = _explain_url_for(run, year)
+    cells["url"] = [
+        url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
+    ]
+    supply = selectors.municipality_supply(
+        user=request.user, data_year=run.scenario.data_year, cap_share=selectors.run_cap_share(run)
+    )
+    summary = selectors.municipality_summary(cells, supply)
+    summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
+    return {
+        "run": run,
+        "year": year,
+        "years": years,
+        "cells": cells,
+        "summary": summary,
+        "url_for": url_for,
+        "query": f"run={run.pk}&year={year}",
+    }
+
+
+@login_required
+def region(request):
+    picture = _picture(request)
+    if picture is None or picture["cells"].empty:
+        return render(request, "dashboards/region.html", {"picture": picture})
+    run, year, cells, summary = (
+        picture["run"],
+        picture["year"],
+        picture["cells"],
+        picture["summary"],
+    )
+    tasks = selectors.regional_tasks(user=request.user, run=run, year=year)
+    band_group, band_groups, bands = selectors.latest_bands(
+        user=request.user, run=run, cells=cells, year=year, group=request.GET.get("band")
+    )
+    progress = selectors.progress_towards_2030(user=request.user, year=year)
+    charts = {
+        "heatmap": figures.quota_heatmap(cells, explain_url=picture["url_for"]),
+        "supply": figures.fair_share_vs_supply(summary),
+        "task": figures.task_vs_supply(tasks, summary),
+        "bands": figures.sensitivity_bands(bands) if bands is not None else None,
+        "progress": figures.progress_to_2030(progress) if progress is not None else None,
+    }
+    names = dict(exports.groups_in_order(cells))
+    return render(
+        request,
+        "dashboards/region.html",
+        {
+            "picture": picture,
+            "headline": selectors.headline(cells, summary, tasks),
+            "charts": charts,
+            "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
+            "band_group": band_group,
+            "band_groups": [(code, names[code]) for code in band_groups],
+        },
+    )
+
+
+@login_required
+def explain(request, run_id, slug, group, year):
+    run = selectors.dashboard_run(user=request.user, run_id=run_id)
+    result, rule, inputs, task = selectors.cell_explanation(
+        user=request.user, run=run, slug=slug, group=group, year=year
+    )
+    name = result.target_group.name("en" if request.LANGUAGE_CODE == "en" else "nl")
+    cell = {
+        field: getattr(result, field)
+        for field in ("year", "local", "shortfall", "quota", "key_share")
+    }
+    cell |= {column: getattr(result, column) for column, _measure in figures.WATERFALL_STEPS}
+    return render(
+        request,
+        "dashboards/explain.html",
+        {
+            "run": run,
+            "result": result,
+            "group_name": name,
+            "sentence": cell_sentence(
+                cell,
+                municipality=result.municipality.name,
+                group=name,
+                unit=result.target_group.unit,
+            ),
+            "chart": figures.quota_waterfall(cell),
+            "rule": rule,
+            "inputs": inputs,
+            "task": task,
+            "query": f"run={run.pk}&year={year}",
+        },
+    )
+
+
+@login_required
+def municipality(request, slug):
+    """The municipality profile, followed by its fair shares, supply and urgent share."""
+    place = get_object_for(request.user, Municipality.objects.all(), slug=slug)
+    profile = municipality_selectors.municipality_profile(
+        user=request.user, slug=slug, year=requested_year(request)
+    )
+    picture = _picture(request)
+    context = {"municipality": place, "profile": profile, "picture": picture}
+    if picture is not None and not picture["cells"].empty:
+        cells, summary = picture["cells"], picture["summary"]
+        own = summary[summary["municipality_id"] == place.pk]
+        context |= {
+            "own": own.iloc[0] if len(own) else None,
+            "chart": figures.municipality_vs_region(cells, municipality_id=place.pk)
+            if (cells["municipality_id"] == place.pk).any()
+            else None,
+            "own_cells": cells[cells["municipality_id"] == place.pk].to_dict("records"),
+            "cap_share": selectors.run_cap_share(picture["run"]),
+        }
+    return render(request, "dashboards/municipality.html", context)
+
+
+@login_required
+def supply_map(request):
+    picture = _picture(request)
+    chart = None
+    if picture is not None and not picture["cells"].empty:
+        chart = figures.supply_map(picture["summary"])
+    return render(request, "dashboards/map.html", {"picture": picture, "chart": chart})
+
+
+def _export_picture(request):
+    picture = _picture(request)
+    if picture is None or picture["cells"].empty:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
+    return picture
+
+
+def _filename(picture, extension):
+    return f"ijktabel-run{picture['run'].pk}-{picture['year']}.{extension}"
+
+
+@login_required
+def export_xlsx(request):
+    picture = _export_picture(request)
+    response = HttpResponse(
+        exports.xlsx_workbook(picture["cells"], run=picture["run"], year=picture["year"]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(picture, "xlsx")}"'
+    return response
+
+
+@login_required
+def export_csv(request):
+    picture = _export_picture(request)
+    # The byte-order mark makes spreadsheets read the file as UTF-8 (ë in Cliënten).
+    response = HttpResponse(
+        "\ufeff" + exports.csv_text(picture["cells"]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(picture, "csv")}"'
+    return response
+
+
+@login_required
+def report(request):
+    picture = _export_picture(request)
+    cells = picture["cells"]
+    tasks = selectors.regional_tasks(user=request.user, run=picture["run"], year=picture["year"])
+    return render(
+        request,
+        "dashboards/report.html",
+        {
+            "picture": picture,
+            "headline": selectors.headline(cells, picture["summary"], tasks),
+            "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
+            "summary": picture["summary"].to_dict("records"),
+            "explanations": exports.explanations(cells).to_dict("split"),
+        },
+    )
