@@ -3,6 +3,7 @@
 import itertools
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 import pandas as pd
 from django.conf import settings as django_settings
@@ -94,7 +95,7 @@ def methodology_update(*, user, methodology: Methodology, settings: dict) -> Met
     with transaction.atomic():
         methodology = Methodology.objects.select_for_update().get(pk=methodology.pk)
         before = selectors.methodology_settings(methodology)
-        methodology.cap_share = settings["cap_share"]
+        methodology.cap_share = Decimal(str(settings["cap_share"]))
         methodology.rounding_method = settings["rounding_method"]
         methodology.tie_break = settings["tie_break"]
         methodology.seed = settings["seed"]
@@ -129,7 +130,7 @@ def scenario_create(
         methodology = Methodology(
             name=name,
             slug=_unique_slug(Methodology, slugify(name) or "methodiek"),
-            cap_share=settings["cap_share"],
+            cap_share=Decimal(str(settings["cap_share"])),
             rounding_method=settings["rounding_method"],
             tie_break=settings["tie_break"],
             seed=settings["seed"],

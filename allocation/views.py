@@ -67,7 +67,7 @@ def scenario_create(request):
         try:
             scenario = services.scenario_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             return redirect("allocation:scenario_edit", slug=scenario.slug)
     return render(request, "allocation/scenario_create.html", {"form": form})
@@ -116,7 +116,7 @@ def scenario_edit(request, slug):
                 settings=form.methodology_settings(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Het scenario is opgeslagen."))
             return redirect("allocation:scenario_detail", slug=scenario.slug)

@@ -1,0 +1,1 @@
+"""API endpoint of the approved fair-share targets."""
