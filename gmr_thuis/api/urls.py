@@ -4,11 +4,21 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from allocation.api.views import TargetViewSet
+from monitoring.api.views import (
+    AllocationReportViewSet,
+    LocalAgreementViewSet,
+    RealisationSummaryViewSet,
+)
 from municipalities.api.views import MunicipalityViewSet, TargetGroupViewSet
 
 router = SimpleRouter()
 router.register("municipalities", MunicipalityViewSet, basename="api-municipality")
 router.register("target-groups", TargetGroupViewSet, basename="api-target-group")
+router.register("targets", TargetViewSet, basename="api-target")
+router.register("agreements", LocalAgreementViewSet, basename="api-agreement")
+router.register("realisation", RealisationSummaryViewSet, basename="api-realisation")
+router.register("allocations", AllocationReportViewSet, basename="api-allocation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),

@@ -13,6 +13,12 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The users here sign in with tokens; hashing their passwords slowly proves nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     """Throttle counters live in the cache; each test starts with a full budget."""
     cache.clear()
@@ -97,3 +103,68 @@ def caller(request, corp_owner, corp_colleague, corp_outsider):
         return issue(corp_owner, can_write=False)[1]
     users = {"owner": corp_owner, "colleague": corp_colleague, "outsider": corp_outsider}
     return issue(users[name])[1]
+
+
+@pytest.fixture
+def groups(db):
+    return {
+        "uitstroom-bw": factories.TargetGroupFactory(code="uitstroom-bw", sort_order=1),
+        "statushouders": factories.TargetGroupFactory(code="statushouders", sort_order=2),
+    }
+
+
+@pytest.fixture
+def approve_targets(region, project_leader):
+    """approve_targets({(municipality, group, year): quota, ...}) -> the approved run.
+
+    Builds a finished run with those results and approves it for the years it covers, as the
+    runs' own services would leave it.
+    """
+    from allocation.models import AllocationResult, AllocationRun, Approval, Methodology, Scenario
+
+    def approve(quotas):
+        years = sorted({year for _m, _g, year in quotas})
+        methodology, _created = Methodology.objects.get_or_create(
+            slug="test", defaults={"name": "Test"}
+        )
+        scenario = Scenario.objects.create(
+            name=f"Scenario {years}",
+            slug=f"scenario-{Scenario.objects.count() + 1}",
+            region=region,
+            methodology=methodology,
+            first_year=years[0],
+            last_year=years[-1],
+            data_year=years[0] - 2,
+        )
+        run = AllocationRun.objects.create(
+            scenario=scenario, status="succeeded", first_year=years[0], last_year=years[-1]
+        )
+        for (municipality, group, year), quota in quotas.items():
+            AllocationResult.objects.create(
+                run=run,
+                municipality=municipality,
+                target_group=group,
+                year=year,
+                quota=quota,
+                key_share=0.5,
+                ideal=quota,
+                after_correction=quota,
+                after_cap=quota,
+                key_contribution=quota,
+                correction_contribution=0,
+                cap_contribution=0,
+                rounding_contribution=0,
+            )
+        Approval.objects.filter(region=region, first_year=years[0], last_year=years[-1]).update(
+            is_current=False
+        )
+        Approval.objects.create(
+            run=run,
+            region=region,
+            first_year=years[0],
+            last_year=years[-1],
+            approved_by=project_leader,
+        )
+        return run
+
+    return approve

@@ -1,0 +1,122 @@
+"""Endpoints whose rows come from a selector's frame: municipality × target group × year cells."""
+
+import hashlib
+import json
+
+from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from gmr_thuis.api.base import ScopedViewSet
+from municipalities.models import Municipality
+
+# The region's horizon runs to 2030; a wider window catches typos without refusing history.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class CellQuerySerializer(serializers.Serializer):
+    """The query parameters every cell endpoint understands."""
+
+    municipality = serializers.RegexField(
+        r"^GM\d{4}$", required=False, help_text=_("CBS-code van de gemeente, bijvoorbeeld GM0293.")
+    )
+    target_group = serializers.SlugField(required=False, help_text=_("Code van de aandachtsgroep."))
+    year = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    period = serializers.RegexField(
+        r"^\d{4}-\d{4}$",
+        required=False,
+        help_text=_("Eerste en laatste jaar, bijvoorbeeld 2026-2030."),
+    )
+
+    def validate_period(self, value):
+        first, last = (int(part) for part in value.split("-"))
+        if not FIRST_YEAR <= first <= last <= LAST_YEAR:
+            raise serializers.ValidationError(
+                _("Geef een periode als 'eerste-laatste' jaar tussen %(first)s en %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return range(first, last + 1)
+
+    def years(self):
+        """The years asked for (year and period together: the year if it lies in the period)."""
+        data = self.validated_data
+        if "year" not in data and "period" not in data:
+            return None
+        years = set(data.get("period", [data.get("year")]))
+        return sorted(years & {data["year"]}) if "year" in data else sorted(years)
+
+
+def cell_query_serializer(name, orderings):
+    """The query serializer of one endpoint, whose `ordering` lists that endpoint's columns."""
+    choices = [choice for column in orderings for choice in (column, f"-{column}")]
+    ordering = serializers.ChoiceField(choices=choices, required=False)
+    return type(name, (CellQuerySerializer,), {"ordering": ordering})
+
+
+def with_etag(request, response):
+    """Tag the response with a digest of its data; answer 304 when the client has it already."""
+    digest = hashlib.sha256(
+        json.dumps(response.data, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    etag = quote_etag(digest)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization"}
+    known = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in known or "*" in known:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """A list of cells from a frame, limited to the municipalities the user may see.
+
+    The scoped queryset is that of the municipalities; subclasses compute the frame for them in
+    `cells(municipality_ids=..., years=...)`, with columns cbs_code and target_group_code, and
+    name the columns a client may order by in `orderings` (API name -> column).
+    """
+
+    queryset = Municipality.objects.all()
+    filter_backends = []
+    orderings = {"year": "year", "municipality": "cbs_code", "target_group": "target_group_code"}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.query_serializer_class = cell_query_serializer(
+            cls.__name__.removesuffix("ViewSet") + "Query", cls.orderings
+        )
+        extend_schema_view(
+            list=extend_schema(
+                parameters=[cls.query_serializer_class],
+                responses={
+                    200: cls.serializer_class(many=True),
+                    304: OpenApiResponse(description=_("Niet gewijzigd: de ETag klopt nog.")),
+                },
+            )
+        )(cls)
+
+    def cells(self, *, municipality_ids, years):
+        raise NotImplementedError
+
+    def list(self, request, *args, **kwargs):
+        query = self.query_serializer_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        municipalities = self.get_queryset()
+        if "municipality" in query.validated_data:
+            municipalities = municipalities.filter(cbs_code=query.validated_data["municipality"])
+        frame = self.cells(municipality_ids=municipalities.values("pk"), years=query.years())
+        if "target_group" in query.validated_data:
+            frame = frame[frame["target_group_code"] == query.validated_data["target_group"]]
+        ordering = query.validated_data.get("ordering", "year")
+        column = self.orderings[ordering.lstrip("-")]
+        # A stable secondary order, so pages never shuffle rows between requests.
+        frame = frame.sort_values(
+            [column, "year", "cbs_code", "target_group_code"],
+            ascending=[not ordering.startswith("-"), True, True, True],
+            kind="stable",
+        )
+        page = self.paginate_queryset(frame.to_dict("records"))
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return with_etag(request, response)
