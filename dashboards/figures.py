@@ -292,19 +292,17 @@ def sensitivity_bands(bands: pd.DataFrame) -> Chart:
 
 
 def progress_to_2030(progress: pd.DataFrame) -> Chart:
-    """Per year the fair share, the local agreements and the placements, cumulated towards 2030."""
+    """The region's fair share and realised placements, each summed over the years up to 2030."""
     series = [
-        ("fair_share", _("Fair share"), GREY, "dash"),
-        ("agreed", _("Afgesproken"), BLUE, "solid"),
-        ("realised", _("Gerealiseerd"), GREEN, "solid"),
+        ("cumulative_fair_share", _("Fair share"), GREY, "dash"),
+        ("cumulative_realised", _("Gerealiseerd"), GREEN, "solid"),
     ]
-    cumulative = progress.sort_values("year").set_index("year")[[s[0] for s in series]].cumsum()
     figure = go.Figure()
     for column, label, colour, dash in series:
         figure.add_scatter(
             name=label,
-            x=cumulative.index,
-            y=cumulative[column],
+            x=progress["year"],
+            y=progress[column],
             mode="lines+markers",
             line={"color": colour, "dash": dash, "width": 3},
         )
@@ -312,15 +310,18 @@ def progress_to_2030(progress: pd.DataFrame) -> Chart:
         figure,
         title=_("Voortgang naar 2030"),
         xaxis={"dtick": 1, "title": {"text": _("jaar")}},
-        yaxis={"title": {"text": _("cumulatief")}},
+        yaxis={"title": {"text": _("opgeteld sinds het eerste jaar")}},
     )
     return Chart(
         id="progress",
         title=_("Voortgang naar 2030"),
         figure=figure,
-        caption=_("Opgeteld per jaar: fair share, lokale afspraken en gerealiseerde plaatsingen."),
+        caption=_("Opgeteld per jaar: de fair share van de regio en de gerealiseerde plaatsingen."),
         columns=[_("Jaar"), *[label for _c, label, _k, _d in series]],
-        rows=[[year, *(fmt(v) for v in row)] for year, row in cumulative.iterrows()],
+        rows=[
+            [int(row["year"]), *(fmt(row[column]) for column, *_rest in series)]
+            for row in progress.to_dict("records")
+        ],
     )
 
 

@@ -183,3 +183,24 @@ def test_explanation_query_count_does_not_grow_with_the_number_of_municipalities
             counts.append(len(queries))
             transaction.set_rollback(True)
     assert counts[0] == counts[1]
+
+
+def test_progress_towards_2030_appears_once_placements_are_recorded(
+    client, run, westervoort, steering_member
+):
+    from monitoring.models import Realisation
+    from municipalities.models import TargetGroup
+
+    client.force_login(steering_member)
+    assert client.get(reverse("dashboards:region")).context["charts"]["progress"] is None
+    Realisation.objects.create(
+        municipality=westervoort,
+        target_group=TargetGroup.objects.get(code="statushouders"),
+        year=YEAR,
+        quarter=1,
+        placements=7,
+    )
+    chart = client.get(reverse("dashboards:region")).context["charts"]["progress"]
+    assert chart is not None
+    assert [row[0] for row in chart.rows][:2] == [YEAR, YEAR + 1]
+    assert chart.rows[0][2] == "7"
