@@ -196,7 +196,11 @@ def dashboard_export(request, fmt):
     year, quarter = _period(request)
     progress = selectors.dashboard(user=request.user, year=year, quarter=quarter).progress
     columns = [column for column, _header in EXPORT_COLUMNS]
-    rows = [[row[column] for column in columns] for row in _records(progress[columns])]
+    # Counts are whole numbers in the frame's floats; write them as such.
+    rows = [
+        [int(v) if isinstance(v, float) and v.is_integer() else v for v in row.values()]
+        for row in _records(progress[columns])
+    ]
     header = [header for _column, header in EXPORT_COLUMNS]
     name = f"voortgang-fair-share-{year}-k{quarter}.{fmt}"
     if fmt == "csv":
