@@ -68,6 +68,7 @@ class ProfileRow:
     share_decimals: int = 2
     is_total: bool = False
     note: int | None = None  # the footnote that names the figure's source
+    is_share: bool = False  # the figure is itself a percentage (share of 75+)
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,9 @@ def municipality_profile(*, user, slug, year=None):
             if basis_key or weight_key
             else None
         )
-        return ProfileRow(key, label, figure, share, regional, decimals, is_total)
+        return ProfileRow(
+            key, label, figure, share, regional, decimals, is_total, is_share=bool(weight_key)
+        )
 
     housing = [
         row(Indicator.INHABITANTS, Indicator.INHABITANTS.label),

@@ -1,0 +1,72 @@
+"""In a real browser: sign in, open the Westervoort profile, and check the pages with axe."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from municipalities.models import Indicator
+from tests.screens.conftest import (
+    NIJMEGEN_CARE,
+    NIJMEGEN_FIGURES,
+    NIJMEGEN_SOURCE,
+    SEED_SOURCE,
+    WESTERVOORT_CARE,
+    WESTERVOORT_FIGURES,
+    add_care,
+    add_figures,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture
+def region_data(westervoort, nijmegen):
+    add_figures(westervoort, 2024, WESTERVOORT_FIGURES, SEED_SOURCE, is_estimate=False)
+    add_figures(westervoort, 2022, {Indicator.TURNOVER: 90}, SEED_SOURCE, is_estimate=False)
+    add_care(westervoort, 2024, WESTERVOORT_CARE, SEED_SOURCE, is_estimate=False)
+    add_figures(nijmegen, 2024, NIJMEGEN_FIGURES, NIJMEGEN_SOURCE, is_estimate=True)
+    add_care(nijmegen, 2024, NIJMEGEN_CARE, NIJMEGEN_SOURCE, is_estimate=True)
+    return westervoort
+
+
+def blocking_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def test_civil_servant_signs_in_and_reads_the_westervoort_profile(
+    page, login, screenshot, region_data, owner
+):
+    login(page, "alice")
+    page.get_by_role("link", name="Westervoort").click()
+
+    page.get_by_role("heading", name="Gemeenteprofiel Westervoort").wait_for()
+    inhabitants = page.get_by_role("row", name="Aantal inwoners")
+    assert "15.114" in inhabitants.inner_text()
+    assert "6.766" in page.get_by_role("row", name="Aantal woningen").inner_text()
+    social_rent = page.get_by_role("row", name="Sociale huurwoningen").inner_text()
+    assert "2.098" in social_rent and "31,0%" in social_rent
+    bw_wmo = page.get_by_role("row", name="Beschermd wonen (Wmo)").inner_text()
+    assert "27" in bw_wmo and "0,18%" in bw_wmo and "0,16%" in bw_wmo
+    assert "212" in page.get_by_role("row", name="Totaal cliënten in zorginstellingen").inner_text()
+    screenshot(page, "westervoort-profile")
+
+
+def test_login_home_and_profile_have_no_serious_accessibility_violations(
+    page, login, screenshot, region_data, owner
+):
+    page.goto("/login/")
+    assert blocking_violations(page) == []
+    screenshot(page, "login")
+
+    login(page, "alice")
+    assert blocking_violations(page) == []
+    screenshot(page, "home")
+
+    page.goto("/gemeenten/westervoort/")
+    assert blocking_violations(page) == []
