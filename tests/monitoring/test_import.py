@@ -1,0 +1,106 @@
+"""Realisation upload: all or nothing, Dutch errors with row numbers, templates to fill in."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from gmr_thuis.history import history_of
+from monitoring.importers import COLUMNS
+from monitoring.models import Realisation
+
+URL = reverse("monitoring:realisation_import")
+
+
+HEADER = ";".join(COLUMNS)
+
+
+def csv_file(*rows, header=HEADER):
+    text = "\n".join([header, *(";".join(map(str, row)) for row in rows)])
+    return SimpleUploadedFile("realisatie.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_file(*rows):
+    workbook = Workbook()
+    workbook.active.append(COLUMNS)
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("realisatie.xlsx", buffer.getvalue())
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_owner_imports_realisation(make_file, client, owner, westervoort, groups):
+    client.force_login(owner)
+    upload = make_file(
+        ["GM0293", "statushouders", 2026, 1, 3],
+        ["Westervoort", "uitstroom-bw", 2026, 2, 1],
+    )
+    response = client.post(URL, {"file": upload})
+    assert response.status_code == 302
+    assert sorted(Realisation.objects.values_list("quarter", "placements")) == [(1, 3), (2, 1)]
+    assert history_of(Realisation.objects.get(quarter=1))[0].user == owner
+
+
+def test_a_bad_row_writes_nothing_and_names_its_row(client, owner, westervoort, groups):
+    client.force_login(owner)
+    upload = csv_file(
+        ["GM0293", "statushouders", 2026, 1, 3],
+        ["GM0293", "bestaat-niet", 2026, 5, -1],
+        ["GM0268", "statushouders", 2026, 1, 2],
+    )
+    response = client.post(URL, {"file": upload})
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert errors[0].startswith("Rij 3: onbekende aandachtsgroep 'bestaat-niet'")
+    assert "kwartaal '5' moet 1, 2, 3 of 4 zijn" in errors[0]
+    assert "plaatsingen '-1' moet een geheel getal van 0 of meer zijn" in errors[0]
+    assert errors[1].startswith("Rij 4: onbekende gemeente 'GM0268'")  # not in this test region
+    assert Realisation.objects.count() == 0
+
+
+def test_civil_servant_cannot_import_another_municipality(client, outsider, westervoort, groups):
+    client.force_login(outsider)
+    response = client.post(URL, {"file": csv_file(["GM0293", "statushouders", 2026, 1, 3])})
+    assert response.context["errors"] == ["Rij 2: u mag de gegevens van Westervoort niet wijzigen."]
+    assert Realisation.objects.count() == 0
+
+
+def test_duplicate_rows_and_missing_columns_are_refused(client, owner, westervoort, groups):
+    client.force_login(owner)
+    duplicate = csv_file(
+        ["GM0293", "statushouders", 2026, 1, 3], ["GM0293", "statushouders", 2026, 1, 4]
+    )
+    assert client.post(URL, {"file": duplicate}).context["errors"] == ["Rij 3: dubbel met rij 2."]
+    missing = csv_file(["GM0293", 2026], header="gemeente;jaar")
+    assert "ontbreken" in client.post(URL, {"file": missing}).context["errors"][0]
+    assert Realisation.objects.count() == 0
+
+
+def test_import_overwrites_and_records_the_change(client, owner, westervoort, groups):
+    client.force_login(owner)
+    client.post(URL, {"file": csv_file(["GM0293", "statushouders", 2026, 1, 3])})
+    client.post(URL, {"file": csv_file(["GM0293", "statushouders", 2026, 1, 5])})
+    record = Realisation.objects.get()
+    assert (record.placements, record.version) == (5, 2)
+    assert ("placements", 3, 5) in history_of(record)[0].changed_fields()
+
+
+def test_templates_carry_the_columns(client, owner):
+    client.force_login(owner)
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("monitoring:realisation_template", args=["xlsx"])).content)
+    )
+    assert [cell.value for cell in workbook.active[1]] == COLUMNS
+    csv_text = client.get(reverse("monitoring:realisation_template", args=["csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert csv_text.splitlines()[0] == ";".join(COLUMNS)
+
+
+def test_steering_member_cannot_import(client, steering_member):
+    client.force_login(steering_member)
+    assert client.get(URL).status_code == 404
