@@ -163,7 +163,12 @@ def dashboard(request):
             "charts": [
                 charts.fair_share_by_municipality(data),
                 charts.cumulative_progress(data),
-                charts.urgent_share_of_turnover(data),
+                # Without turnover figures there is no share to draw; the table says "–".
+                *(
+                    [charts.urgent_share_of_turnover(data)]
+                    if data.turnover["share"].notna().any()
+                    else []
+                ),
             ],
             "years": range(2024, 2031),
             "quarters": range(1, 5),
