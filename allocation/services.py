@@ -344,7 +344,8 @@ def allocation_runs_fail_lost(*, lost_after: timedelta | None = None) -> int:
 
     No task runs longer than Celery's hard time limit, so by default that is the cut-off.
     """
-    lost_after = lost_after or timedelta(seconds=django_settings.CELERY_TASK_TIME_LIMIT)
+    if lost_after is None:
+        lost_after = timedelta(seconds=django_settings.CELERY_TASK_TIME_LIMIT)
     lost = AllocationRun.objects.filter(
         status=RunStatus.RUNNING, started_at__lte=timezone.now() - lost_after
     )

@@ -1,0 +1,238 @@
+"""Runs as jobs (eager Celery here): results, reproducibility, idempotence, failures, CLI, sweeps."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError
+from django.urls import reverse
+
+from allocation import selectors, services
+from allocation.models import AllocationResult, RunStatus, SensitivityBand
+from municipalities.models import Indicator, MunicipalityFigure
+
+
+@pytest.fixture
+def start(django_capture_on_commit_callbacks, project_leader):
+    """Start a run of a scenario and let its job run (in-process) once the start commits."""
+
+    def start_run(scenario):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = services.allocation_run_start(user=project_leader, scenario=scenario)
+        run.refresh_from_db()
+        return run
+
+    return start_run
+
+
+def quotas(run):
+    return sorted(
+        run.results.values_list("year", "municipality__cbs_code", "target_group__code", "quota")
+    )
+
+
+def test_a_run_shares_out_every_years_task_and_stores_the_explanation(start, scenario):
+    run = start(scenario)
+    assert run.status == RunStatus.SUCCEEDED and run.progress == 100
+    assert run.results.count() == 2 * 2 * 2  # municipalities × groups × years
+    for year in (2025, 2026):
+        by_group = run.results.filter(year=year, target_group__code="statushouders")
+        assert sum(by_group.values_list("quota", flat=True)) == 100
+    assert run.engine_version and run.finished_at >= run.started_at
+
+
+def test_the_run_hash_is_the_hash_of_the_inputs_it_stored(start, scenario):
+    run = start(scenario)
+    assert run.input_hash == selectors.inputs_hash(run.inputs)
+    assert run.inputs == selectors.scenario_inputs(scenario=scenario)
+
+
+def test_identical_inputs_give_identical_results_and_the_same_hash(start, scenario):
+    first, second = start(scenario), start(scenario)
+    assert first.input_hash == second.input_hash
+    assert quotas(first) == quotas(second)
+
+
+def test_a_changed_figure_gives_another_hash_and_marks_the_old_run(start, scenario, westervoort):
+    first = start(scenario)
+    MunicipalityFigure.objects.filter(
+        municipality=westervoort, indicator=Indicator.INHABITANTS
+    ).update(value=30000)
+    second = start(scenario)
+    assert first.input_hash != second.input_hash
+    assert selectors.run_changes_since(run=first)
+    assert selectors.run_changes_since(run=second) == []
+
+
+def test_a_second_delivery_of_the_task_does_not_duplicate_results(start, scenario):
+    from allocation.tasks import run_allocation
+
+    run = start(scenario)
+    before = quotas(run)
+    run_allocation.apply(args=[run.pk])
+    assert quotas(run) == before
+    assert AllocationResult.objects.filter(run=run).count() == 8
+
+
+def test_a_run_the_inputs_refuse_ends_failed_without_results(start, scenario, westervoort):
+    MunicipalityFigure.objects.filter(
+        municipality=westervoort, indicator=Indicator.TURNOVER
+    ).delete()
+    run = start(scenario)
+    assert run.status == RunStatus.FAILED
+    assert "social_rent_turnover" in run.error
+    assert not run.results.exists()
+
+
+def test_a_transient_database_error_is_retried_until_the_run_succeeds(scenario, monkeypatch):
+    from allocation.models import AllocationRun
+    from allocation.tasks import run_allocation
+
+    real_execute = services.allocation_run_execute
+    attempts = []
+
+    def flaky_execute(**kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_execute(**kwargs)
+
+    monkeypatch.setattr(services, "allocation_run_execute", flaky_execute)
+    run = AllocationRun.objects.create(scenario=scenario, first_year=2025, last_year=2026)
+    # throw=False: eager apply() then follows the retry as a worker would, instead of raising it.
+    run_allocation.apply(args=[run.pk], throw=False)
+    run.refresh_from_db()
+    assert len(attempts) == 2
+    assert run.status == RunStatus.SUCCEEDED
+
+
+def test_a_run_left_running_by_a_dead_worker_is_failed_by_the_reaper(scenario):
+    from datetime import timedelta
+
+    from allocation.models import AllocationRun
+
+    run = AllocationRun.objects.create(
+        scenario=scenario, status=RunStatus.RUNNING, first_year=2025, last_year=2026
+    )
+    AllocationRun.objects.filter(pk=run.pk).update(started_at="2020-01-01T00:00Z")
+    assert services.allocation_runs_fail_lost(lost_after=timedelta(hours=1)) == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "worker" in run.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_allocate_command_runs_and_summarises(scenario):
+    out = StringIO()
+    call_command("allocate", "--scenario", scenario.slug, "--wait", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("run ") and lines[1].endswith("succeeded")
+    assert "8 results" in lines[2]
+    assert lines[3].strip() == "2025: 140 households allocated, shortfall 0.0"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_allocate_command_fails_on_an_unknown_scenario(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No scenario"):
+        call_command("allocate", "--scenario", "bestaat-niet")
+
+
+def test_the_run_button_starts_a_job_and_shows_its_page(
+    client, project_leader, scenario, django_capture_on_commit_callbacks
+):
+    client.force_login(project_leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("allocation:run_start", args=[scenario.slug]))
+    run = scenario.runs.get()
+    assert response.url == reverse("allocation:run_detail", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+
+
+def test_the_progress_poll_reloads_the_page_once_the_run_finished(client, owner, start, scenario):
+    run = start(scenario)
+    client.force_login(owner)
+    url = reverse("allocation:run_progress", args=[run.pk])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true"
+    assert 'value="100"' in response.content.decode()
+
+
+def test_the_live_preview_answers_with_the_unsaved_sliders(client, project_leader, scenario):
+    client.force_login(project_leader)
+    data = {
+        "name": scenario.name,
+        "first_year": 2025,
+        "last_year": 2026,
+        "data_year": 2024,
+        "cap_share": "0.333",
+        "rounding_method": "hamilton",
+        "tie_break": "stable",
+    }
+    for group in ("statushouders", "uitstroom-bw"):
+        for indicator in ("inhabitants", "social_rent", "social_rent_turnover", "dwellings"):
+            data[f"{group}__w_{indicator}"] = "1" if indicator == "inhabitants" else "0"
+    response = client.post(reverse("allocation:scenario_preview", args=[scenario.slug]), data)
+    table = response.context["table"]
+    assert table.loc["Regio"].iloc[-1] == 140
+    assert scenario.runs.count() == 0  # a preview is not a run
+
+
+def test_a_sweep_stores_bands_for_every_year(
+    project_leader, scenario, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = services.sensitivity_sweep_start(
+            user=project_leader, scenario=scenario, weight_factors=[0.5, 1], cap_shares=[0.25, 0.5]
+        )
+    sweep.refresh_from_db()
+    assert sweep.status == RunStatus.SUCCEEDED and sweep.methodology_count == 4
+    bands = SensitivityBand.objects.filter(sweep=sweep)
+    assert bands.count() == 2 * 2 * 2
+    for band in bands:
+        assert band.minimum <= band.p10 <= band.median <= band.p90 <= band.maximum
+
+
+def test_a_large_sweep_is_split_into_one_task_per_year_with_the_same_bands(
+    project_leader, scenario, django_capture_on_commit_callbacks, monkeypatch
+):
+    def bands_of(sweep):
+        return sorted(
+            SensitivityBand.objects.filter(sweep=sweep).values_list(
+                "year", "municipality_id", "target_group_id", "minimum", "median", "maximum"
+            )
+        )
+
+    options = {"weight_factors": [0.5, 1, 2], "cap_shares": [0.3]}
+    with django_capture_on_commit_callbacks(execute=True):
+        small = services.sensitivity_sweep_start(user=project_leader, scenario=scenario, **options)
+    monkeypatch.setattr(services, "SWEEP_CHUNK_THRESHOLD", 0)
+    from allocation import tasks
+
+    dispatched = []
+    real_group = tasks.group
+
+    def counting_group(signatures):
+        dispatched.append(signatures)
+        return real_group(signatures)
+
+    monkeypatch.setattr(tasks, "group", counting_group)
+    with django_capture_on_commit_callbacks(execute=True):
+        large = services.sensitivity_sweep_start(user=project_leader, scenario=scenario, **options)
+    large.refresh_from_db()
+    assert dispatched and large.status == RunStatus.SUCCEEDED
+    assert bands_of(large) == bands_of(small)
+
+
+def test_only_the_project_leader_starts_runs_and_sweeps(steering_member, owner, scenario):
+    from django.core.exceptions import PermissionDenied
+
+    for user in (steering_member, owner):
+        with pytest.raises(PermissionDenied):
+            services.allocation_run_start(user=user, scenario=scenario)
+        with pytest.raises(PermissionDenied):
+            services.sensitivity_sweep_start(
+                user=user, scenario=scenario, weight_factors=[1], cap_shares=[0.3]
+            )
+    assert not scenario.runs.exists() and not scenario.sweeps.exists()

@@ -1,0 +1,113 @@
+"""Allocation runs on a real Celery worker with Redis and PostgreSQL: progress, a dying worker,
+duplicate delivery, approval."""
+
+import signal
+import time
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from allocation import services
+from allocation.models import AllocationResult, AllocationRun, ImmutableWhenApproved, RunStatus
+from tests.allocation.conftest import groups, methodology, reference_data, scenario  # noqa: F401
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+CELLS = 2 * 2 * 2  # municipalities × groups × years of the scenario
+TIMEOUT = 60
+
+
+@pytest.fixture
+def slow_steps(monkeypatch):
+    """Make the worker pause after each year, so a test can watch (or kill) it mid-run."""
+    monkeypatch.setenv("GMR_ALLOCATION_STEP_SECONDS", "2")
+
+
+def wait_for(condition, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail("condition not met in time")
+
+
+def test_a_run_completes_on_a_real_worker_and_its_progress_moves(
+    slow_steps,
+    celery_worker_process,
+    scenario,  # noqa: F811  (the fixture imported above)
+    project_leader,
+):
+    run = services.allocation_run_start(user=project_leader, scenario=scenario)
+    seen = set()
+
+    def finished():
+        current = AllocationRun.objects.get(pk=run.pk)
+        seen.add(current.progress)
+        return current.is_finished and current
+
+    run = wait_for(finished)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert any(0 < progress < 100 for progress in seen)
+    assert run.progress == 100
+    assert AllocationResult.objects.filter(run=run).count() == CELLS
+
+
+def test_killing_the_worker_mid_run_leaves_no_partial_results_and_the_run_fails(
+    slow_steps,
+    celery_worker_process,
+    scenario,  # noqa: F811  (the fixture imported above)
+    project_leader,
+):
+    run = services.allocation_run_start(user=project_leader, scenario=scenario)
+    wait_for(lambda: AllocationRun.objects.get(pk=run.pk).progress > 0)
+    celery_worker_process.send_signal(signal.SIGKILL)
+    celery_worker_process.wait(timeout=10)
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING
+    assert not AllocationResult.objects.filter(run=run).exists()
+    # Nothing will finish it now: the reaper (periodic, after the hard time limit) fails it.
+    from datetime import timedelta
+
+    assert services.allocation_runs_fail_lost(lost_after=timedelta(0)) == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert not AllocationResult.objects.filter(run=run).exists()
+
+
+def test_a_duplicate_delivery_does_not_duplicate_results(
+    celery_worker_process,
+    scenario,  # noqa: F811  (the fixture imported above)
+    project_leader,
+):
+    from allocation.tasks import run_allocation
+
+    run = services.allocation_run_start(user=project_leader, scenario=scenario)
+    duplicates = [run_allocation.delay(run.pk) for _ in range(2)]
+    for duplicate in duplicates:
+        assert duplicate.get(timeout=TIMEOUT) == RunStatus.SUCCEEDED
+    assert AllocationResult.objects.filter(run=run).count() == CELLS
+
+
+def test_only_the_project_leader_approves_and_the_approved_run_is_frozen(
+    celery_worker_process,
+    scenario,  # noqa: F811
+    project_leader,
+    steering_member,
+    owner,
+):
+    run = services.allocation_run_start(user=project_leader, scenario=scenario)
+    run = wait_for(lambda: (r := AllocationRun.objects.get(pk=run.pk)).is_finished and r)
+    for user in (steering_member, owner):
+        with pytest.raises(PermissionDenied):
+            services.allocation_run_approve(user=user, run=run)
+    services.allocation_run_approve(user=project_leader, run=run)
+    with pytest.raises(ImmutableWhenApproved):
+        run.delete()
+    with pytest.raises(ImmutableWhenApproved):
+        AllocationResult.objects.filter(run=run).update(quota=0)
+    # A re-delivered task for the approved run changes nothing either.
+    from allocation.tasks import run_allocation
+
+    assert run_allocation.delay(run.pk).get(timeout=TIMEOUT) == RunStatus.SUCCEEDED
+    assert AllocationResult.objects.filter(run=run).count() == CELLS
