@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
@@ -79,6 +79,19 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             )
         ],
         responses={201: AllocationReportSerializer, 200: AllocationReportSerializer},
+        examples=[
+            OpenApiExample(
+                "Twee toewijzingen in Westervoort",
+                request_only=True,
+                value={
+                    "municipality": "GM0293",
+                    "target_group": "uitstroom-bw",
+                    "date": "2026-02-10",
+                    "count": 2,
+                    "reference": "TW-2026-0042",
+                },
+            )
+        ],
     )
     def create(self, request, *args, **kwargs):
         member = membership_of(request.user)
