@@ -77,8 +77,7 @@ def _read_csv(path):
 
 def _in_file(path, row, error):
     """Put a fixture's file name and row in front of a validation error."""
-    messages = error.messages if hasattr(error, "messages") else [str(error)]
-    return ValidationError([f"{path.name} {row_error(row, message)}" for message in messages])
+    return ValidationError([f"{path.name} {row_error(row, message)}" for message in error.messages])
 
 
 def _figures_check(figure_rows, municipalities):
@@ -258,7 +257,7 @@ def reference_data_load(*, data_dir: Path = FIXTURES_DIR) -> dict[str, int]:
 
 
 def _as_bool(text):
-    return text.strip().lower() in {"true", "1", "ja", "yes"}
+    return text.strip().lower() == "true"
 
 
 def _municipalities_load(path, region):
