@@ -39,6 +39,9 @@ HOUSING_INDICATORS = [
 GROUP_INDICATORS = [Indicator.STUDENTS, Indicator.LABOUR_MIGRANTS, Indicator.CARAVAN_DWELLERS]
 SUPPLY_INDICATORS = [Indicator.NEW_CONSTRUCTION, Indicator.EXISTING_STOCK_OPTIONS]
 CARE_TOTAL = "care_total"
+# The seed's total of clients in care institutions (212 in Westervoort) counts the seven care
+# types of the provincial analysis; GGZ, where known, is shown beside the total, not in it.
+CARE_TOTAL_TYPES = [care_type for care_type in CareType if care_type != CareType.GGZ]
 
 UNIT_LABELS = {
     "huishoudens": _("huishoudens"),
@@ -170,7 +173,7 @@ def with_care_totals(figures, municipality_ids):
     """Add each municipality's total of clients in care institutions under CARE_TOTAL."""
     totals = dict(figures)
     for municipality_id in municipality_ids:
-        counts = [figures.get((municipality_id, care_type)) for care_type in CareType.values]
+        counts = [figures.get((municipality_id, care_type)) for care_type in CARE_TOTAL_TYPES]
         counts = [count for count in counts if count is not None]
         if counts:
             totals[(municipality_id, CARE_TOTAL)] = Figure(
@@ -247,7 +250,7 @@ def municipality_profile(*, user, slug, year=None):
     ]
     care = [
         row(care_type, care_type.label, Indicator.INHABITANTS)
-        for care_type in CareType
+        for care_type in CARE_TOTAL_TYPES
         if (municipality.pk, care_type.value) in figures
     ]
     care.append(
@@ -258,6 +261,8 @@ def municipality_profile(*, user, slug, year=None):
             is_total=True,
         )
     )
+    if (municipality.pk, CareType.GGZ.value) in figures:
+        care.append(row(CareType.GGZ, CareType.GGZ.label, Indicator.INHABITANTS))
     groups = [row(key, key.label, Indicator.INHABITANTS) for key in GROUP_INDICATORS]
     supply = [row(key, key.label) for key in SUPPLY_INDICATORS if (municipality.pk, key) in figures]
     sections, sources = with_source_notes([housing, care, groups, supply])

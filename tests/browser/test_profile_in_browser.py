@@ -2,18 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from municipalities.models import Indicator
-from tests.screens.conftest import (
-    NIJMEGEN_CARE,
-    NIJMEGEN_FIGURES,
-    NIJMEGEN_SOURCE,
-    SEED_SOURCE,
-    WESTERVOORT_CARE,
-    WESTERVOORT_FIGURES,
-    add_care,
-    add_figures,
-)
+from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,13 +10,18 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
-def region_data(westervoort, nijmegen):
-    add_figures(westervoort, 2024, WESTERVOORT_FIGURES, SEED_SOURCE, is_estimate=False)
-    add_figures(westervoort, 2022, {Indicator.TURNOVER: 90}, SEED_SOURCE, is_estimate=False)
-    add_care(westervoort, 2024, WESTERVOORT_CARE, SEED_SOURCE, is_estimate=False)
-    add_figures(nijmegen, 2024, NIJMEGEN_FIGURES, NIJMEGEN_SOURCE, is_estimate=True)
-    add_care(nijmegen, 2024, NIJMEGEN_CARE, NIJMEGEN_SOURCE, is_estimate=True)
-    return westervoort
+def region_data(transactional_db):
+    """The project's own data set: the 17 municipalities, Westervoort with the seed's figures."""
+    call_command("load_gmr_data", verbosity=0)
+
+
+@pytest.fixture
+def civil_servant(region_data):
+    from municipalities.models import Municipality
+    from tests import factories
+
+    westervoort = Municipality.objects.get(cbs_code="GM0293")
+    return factories.member(role="civil_servant", municipality=westervoort, username="alice")
 
 
 def blocking_violations(page):
@@ -40,7 +34,7 @@ def blocking_violations(page):
 
 
 def test_civil_servant_signs_in_and_reads_the_westervoort_profile(
-    page, login, screenshot, region_data, owner
+    page, login, screenshot, civil_servant
 ):
     login(page, "alice")
     page.get_by_role("link", name="Westervoort").click()
@@ -58,7 +52,7 @@ def test_civil_servant_signs_in_and_reads_the_westervoort_profile(
 
 
 def test_login_home_and_profile_have_no_serious_accessibility_violations(
-    page, login, screenshot, region_data, owner
+    page, login, screenshot, civil_servant
 ):
     page.goto("/login/")
     assert blocking_violations(page) == []

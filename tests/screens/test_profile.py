@@ -8,7 +8,7 @@ from django.urls import reverse
 from municipalities import selectors
 from municipalities.models import Indicator
 from tests import factories
-from tests.screens.conftest import SEED_SOURCE
+from tests.screens.conftest import SEED_SOURCE, add_care
 
 
 def rows_by_key(profile):
@@ -154,3 +154,14 @@ def test_anonymous_visitor_is_sent_to_login(client, seed_figures):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_ggz_is_shown_beside_the_care_total_not_in_it(seed_figures, owner):
+    add_care(seed_figures, 2024, {"ggz": 20}, SEED_SOURCE, is_estimate=True)
+    profile = selectors.municipality_profile(user=owner, slug="westervoort")
+    rows = rows_by_key(profile)
+
+    assert rows[selectors.CARE_TOTAL].figure.value == 212  # the seed's total of seven types
+    assert rows["ggz"].figure.value == 20
+    assert [row.key for row in profile.care][-2:] == [selectors.CARE_TOTAL, "ggz"]
