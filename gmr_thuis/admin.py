@@ -38,3 +38,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
+
+
+# API tokens: their admin lives with the API (gmr_thuis/api/admin.py).
+from gmr_thuis.api import admin as api_token_admin  # noqa: E402, F401

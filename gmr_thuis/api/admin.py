@@ -1,0 +1,82 @@
+"""Admin for API tokens: the region issues them (the key is shown once) and revokes them."""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from gmr_thuis.models import ApiToken
+from gmr_thuis.permissions import is_project_leader
+from gmr_thuis.tokens import api_token_issue, api_token_revoke
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """A token never changes after it is issued; it can only be revoked."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "can_write",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "created_by",
+    ]
+    list_filter = ["can_write", "revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user", "created_by"]
+    fields = ["user", "name", "can_write", "expires_at"]
+    readonly_fields = ["prefix", "last_used_at", "revoked_at", "created_by", "created_at"]
+    actions = ["revoke"]
+
+    def _allowed(self, request):
+        return request.user.is_superuser or is_project_leader(request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else [*self.fields, *self.readonly_fields]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only members of an organisation get a role, so only they can use a token.
+            kwargs["queryset"] = get_user_model().objects.filter(membership__isnull=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        token, key = api_token_issue(
+            issued_by=request.user,
+            user=obj.user,
+            name=obj.name,
+            can_write=obj.can_write,
+            expires_at=obj.expires_at,
+        )
+        obj.pk, obj.prefix, obj.key_digest = token.pk, token.prefix, token.key_digest
+        obj._state.adding = False
+        messages.warning(
+            request,
+            _(
+                "De sleutel is %(key)s — kopieer hem nu: hij wordt niet bewaard en niet meer getoond."
+            )
+            % {"key": key},
+        )
+
+    @admin.action(description=_("Geselecteerde sleutels intrekken"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(revoked_by=request.user, token=token)
+        messages.success(request, _("%(n)s sleutel(s) ingetrokken.") % {"n": queryset.count()})
