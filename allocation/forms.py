@@ -148,7 +148,7 @@ class ScenarioEditForm(forms.Form):
             and data["first_year"] > data["last_year"]
         ):
             self.add_error("last_year", _("Het laatste jaar ligt niet vóór het eerste jaar."))
-        if data.get("tie_break") == TieBreak.RANDOM and data.get("seed") is None:
+        if data.get("tie_break") == TieBreak.LOT and data.get("seed") is None:
             self.add_error("seed", _("Loting vraagt een seed, zodat de uitkomst herhaalbaar is."))
         return data
 

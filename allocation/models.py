@@ -49,7 +49,7 @@ class RoundingMethod(models.TextChoices):
 
 class TieBreak(models.TextChoices):
     STABLE = "stable", _("Vaste volgorde (CBS-code)")
-    RANDOM = "random", _("Loting met vaste seed")
+    LOT = "lot", _("Loting met vaste seed")
 
 
 class Methodology(models.Model):
@@ -90,7 +90,7 @@ class Methodology(models.Model):
         return self.name
 
     def clean(self):
-        if self.tie_break == TieBreak.RANDOM and self.seed is None:
+        if self.tie_break == TieBreak.LOT and self.seed is None:
             raise ValidationError(
                 {"seed": _("Loting vraagt een seed, zodat de uitkomst herhaalbaar is.")}
             )
