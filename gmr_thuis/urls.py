@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gmr_thuis.api.urls")),
     path("gemeenten/", include("municipalities.urls")),
+    path("verdeling/", include("allocation.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
     path("dashboard/", include("dashboards.urls")),
