@@ -30,6 +30,7 @@ messages: setup
 
 data: migrate
 	$(PY) manage.py load_gmr_data
+	$(PY) manage.py load_default_scenario
 
 demo: data
 	$(PY) manage.py load_demo_users

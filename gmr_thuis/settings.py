@@ -144,6 +144,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A worker that dies mid-task hands it back after this many seconds (Redis transport).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
+}
+CELERY_BEAT_SCHEDULE = {
+    # Runs whose worker vanished end as failed instead of hanging in "running".
+    "fail-lost-allocation-runs": {
+        "task": "allocation.tasks.fail_lost_runs",
+        "schedule": 300.0,
+    },
+}
 
 # When set (CI), a test that needs PostgreSQL or Redis fails instead of skipping.
 GMR_REQUIRE_SERVICES = env.bool("GMR_REQUIRE_SERVICES", default=False)
