@@ -17,11 +17,17 @@ class Membership(models.Model):
     """A user belongs to one organisation: the region, a municipality or a corporation."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("gebruiker"),
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     region = models.ForeignKey(
-        "municipalities.Region", on_delete=models.CASCADE, related_name="members"
+        "municipalities.Region",
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("regio"),
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality",

@@ -214,7 +214,9 @@ class TargetGroup(models.Model):
 class RegionalTask(SourcedFigure):
     """The regional task (opgave) of one target group in one year, in the group's unit."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="tasks")
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("regio")
+    )
     target_group = models.ForeignKey(
         TargetGroup,
         on_delete=models.CASCADE,
@@ -264,10 +266,16 @@ class CorporationStock(SourcedFigure):
     scope_municipality = "municipality"
 
     corporation = models.ForeignKey(
-        HousingCorporation, on_delete=models.CASCADE, related_name="stock"
+        HousingCorporation,
+        on_delete=models.CASCADE,
+        related_name="stock",
+        verbose_name=_("woningcorporatie"),
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="corporation_stock"
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="corporation_stock",
+        verbose_name=_("gemeente"),
     )
     dwellings = models.PositiveIntegerField(_("aantal woningen"))
 

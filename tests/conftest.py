@@ -41,6 +41,12 @@ def postgres_db(db):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; the production hasher is slow by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(request):
     """Unit and view tests run Celery tasks in-process; integration tests opt out."""
     from gmr_thuis.celery import app
