@@ -5,8 +5,8 @@ from django.urls import reverse
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_eager_broker(client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default, whatever REDIS_URL says
+def test_healthz_reports_database_and_eager_broker(client):
+    # The autouse eager_celery fixture puts Celery in the embedded default, eager mode.
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
@@ -17,17 +17,16 @@ def test_healthz_reports_database_and_eager_broker(client, settings):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_is_503_when_the_broker_is_unreachable(client):
     from gmr_thuis.celery import app
 
     closed_port = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.broker_url
-    app.conf.broker_url = closed_port
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = closed_port, False
     try:
         response = client.get(reverse("healthz"))
     finally:
-        app.conf.broker_url = previous
+        app.conf.broker_url, app.conf.task_always_eager = previous
 
     assert response.status_code == 503
     body = response.json()
