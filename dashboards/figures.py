@@ -50,7 +50,7 @@ def fmt(value, decimals=0):
 
 def _layout(figure, *, title, height=420, **extra):
     figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}},
+        title={"text": title, "x": 0, "font": {"size": 14}},
         template="plotly_white",
         height=height,
         margin={"l": 60, "r": 20, "t": 60, "b": 60},
@@ -459,8 +459,9 @@ def supply_map(summary: pd.DataFrame) -> Chart:
         title=_("Plattegrond: opgave en aanbod per gemeente"),
         height=560,
         showlegend=False,
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.62},
+        # Shrink the drawing area, never the range, so every municipality stays in view.
+        xaxis={"visible": False, "constrain": "domain"},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.62, "constrain": "domain"},
     )
     return Chart(
         id="map",

@@ -15,7 +15,13 @@ ROLES = ["projectleider", "stuurgroep", "alice", "corporatie"]
 @pytest.fixture
 def dashboard_data(region, westervoort, nijmegen, project_leader, steering_member, owner):
     corporation = factories.CorporationFactory(name="Woonstichting Test", slug="woonstichting-test")
-    factories.member(role="corporation", corporation=corporation, region=region, username="corporatie")
+    factories.member(
+        role="corporation", corporation=corporation, region=region, username="corporatie"
+    )
+    # The public centroids of /work/shared/data/gmr_centroids.csv.
+    for place, latitude, longitude in ((westervoort, 51.956, 5.972), (nijmegen, 51.842, 5.853)):
+        place.latitude, place.longitude = latitude, longitude
+        place.save()
     return build_region(region, municipalities=15, corporation=corporation)
 
 
@@ -30,8 +36,8 @@ def blocking_violations(page):
 
 def drawn(page, chart_id):
     """The Plotly chart has drawn its SVG with at least one data trace."""
-    page.locator(f"#{chart_id} .main-svg").first.wait_for()
-    return page.locator(f"#{chart_id} .main-svg .plot .trace, #{chart_id} .main-svg .hm").count()
+    page.locator(f"#{chart_id}.chart__plot--drawn .main-svg").first.wait_for()
+    return page.locator(f"#{chart_id} .main-svg .trace, #{chart_id} .main-svg .hm").count()
 
 
 @pytest.mark.parametrize("username", ROLES)
@@ -68,8 +74,8 @@ def test_the_map_draws_a_bubble_per_municipality_and_links_to_it(
     login(page, "stuurgroep")
     page.goto("/dashboard/kaart/")
     assert drawn(page, "map") > 0
-    assert page.locator("#map .main-svg .point").count() == 17
     screenshot(page, "dashboard-map")
+    assert page.locator("#map .main-svg .point").count() == 17
     page.goto("/dashboard/gemeente/westervoort/")
     page.get_by_role("heading", name="Fair share van Westervoort").wait_for()
     assert drawn(page, "municipality-region") > 0
