@@ -329,3 +329,17 @@ def test_allocation_list_query_count_does_not_grow_with_rows(
         client.post(ALLOCATIONS, {**REPORT, "date": f"2026-03-{day:02d}"}, format="json")
     with django_assert_max_num_queries(4):
         assert client.get(ALLOCATIONS).json()["count"] == 21
+
+
+def test_realisation_orders_cells_without_reports_last(
+    api_as, project_leader, realisation, approve_targets, westervoort, groups
+):
+    approve_targets({(westervoort, groups["statushouders"], 2027): 3})
+    rows = api_as(project_leader).get(REALISATION, {"ordering": "-realised"}).json()["results"]
+    assert [row["realised"] for row in rows] == [7, 1, None]
+
+
+def test_realisation_without_any_numbers_is_an_empty_list(api_as, corp_owner, vivare):
+    response = api_as(corp_owner).get(REALISATION)
+    assert response.status_code == 200
+    assert response.json()["results"] == []
