@@ -13,12 +13,6 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The users here sign in with tokens; hashing their passwords slowly proves nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     """Throttle counters live in the cache; each test starts with a full budget."""
     cache.clear()
