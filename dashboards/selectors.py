@@ -122,20 +122,25 @@ def result_cells(*, user, run: AllocationRun, year: int | None = None) -> pd.Dat
     return frame
 
 
-def municipality_supply(*, user, data_year: int, cap_share: float) -> pd.DataFrame:
-    """Per visible municipality its place on the map and its supply: stock, turnover, room."""
+def municipality_supply(*, user, run: AllocationRun) -> pd.DataFrame:
+    """Per visible municipality of the run's region its place on the map and its supply."""
+    data_year, cap_share = run.scenario.data_year, run_cap_share(run)
     places = pd.DataFrame.from_records(
         list(
-            Municipality.objects.restrict(user).values(
-                "id", "name", "slug", "cbs_code", "latitude", "longitude"
-            )
+            Municipality.objects.restrict(user)
+            .filter(region_id=run.scenario.region_id)
+            .values("id", "name", "slug", "cbs_code", "latitude", "longitude")
         ),
         columns=["id", "name", "slug", "cbs_code", "latitude", "longitude"],
     ).rename(columns={"id": "municipality_id", "name": "municipality"})
     figures = pd.DataFrame.from_records(
         list(
             MunicipalityFigure.objects.restrict(user)
-            .filter(year__lte=data_year, indicator__in=list(SUPPLY_INDICATORS))
+            .filter(
+                municipality__region_id=run.scenario.region_id,
+                year__lte=data_year,
+                indicator__in=list(SUPPLY_INDICATORS),
+            )
             .values("municipality_id", "indicator", "year", "value")
         ),
         columns=["municipality_id", "indicator", "year", "value"],

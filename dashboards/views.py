@@ -39,9 +39,7 @@ def _picture(request):
     cells["url"] = [
         url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
     ]
-    supply = selectors.municipality_supply(
-        user=request.user, data_year=run.scenario.data_year, cap_share=selectors.run_cap_share(run)
-    )
+    supply = selectors.municipality_supply(user=request.user, run=run)
     summary = selectors.municipality_summary(cells, supply)
     summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
     return {
