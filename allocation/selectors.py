@@ -18,7 +18,7 @@ from allocation.models import (
     SensitivityBand,
     SensitivitySweep,
 )
-from gmr_thuis.permissions import VIEW
+from gmr_thuis.permissions import SYSTEM, VIEW
 from municipalities.models import CareClientCount, Indicator, MunicipalityFigure, RegionalTask
 
 # Which care institutions' clients a municipality already carries for a group: the correction
@@ -124,8 +124,21 @@ def scenario_inputs(*, scenario: Scenario, settings: dict | None = None) -> dict
         "indicators": indicators,
         "tasks": tasks,
         "carried": carried,
-        # Arrears and advances come from monitoring the realisation; none are recorded yet.
-        "carry_over": {},
+        # The previous period's arrears (+) and advances (−), from monitoring the realisation,
+        # enter the first year of the period, as the national taakstelling does.
+        "carry_over": {str(scenario.first_year): previous_period_carry_over(scenario)},
+    }
+
+
+def previous_period_carry_over(scenario: Scenario) -> dict:
+    """{cbs_code: {group: arrears or advance}} before the scenario's first year, non-zero only."""
+    from monitoring.selectors import carry_over_frame
+
+    frame = carry_over_frame(year=scenario.first_year, user=SYSTEM)
+    return {
+        code: {group: round(float(value), 6) for group, value in row.items() if value}
+        for code, row in frame.to_dict(orient="index").items()
+        if any(row.values())
     }
 
 
@@ -184,10 +197,9 @@ def engine_inputs(inputs: dict, year: int) -> EngineInputs:
     )
     carried = carried.fillna(0.0)
     carry_over = None
-    if inputs["carry_over"]:
-        carry_over = pd.DataFrame.from_dict(inputs["carry_over"], orient="index").reindex(
-            index=indicators.index, columns=groups, fill_value=0.0
-        )
+    if inputs["carry_over"].get(str(year)):
+        carry_over = pd.DataFrame.from_dict(inputs["carry_over"][str(year)], orient="index")
+        carry_over = carry_over.reindex(index=indicators.index, columns=groups).fillna(0.0)
     return EngineInputs(
         indicators=indicators.fillna(0.0),
         tasks=tasks,

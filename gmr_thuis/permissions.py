@@ -31,6 +31,19 @@ class Action(StrEnum):
     APPROVE = APPROVE
 
 
+class _System:
+    """The region's own computations (an engine run reading earlier approvals), never a person."""
+
+    is_authenticated = False
+    username = "systeem"
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
 def membership_of(user):
     """The user's Membership, or None for anonymous, inactive or organisation-less users."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -58,6 +71,8 @@ def _corporation_filter(model, corporation_id):
 
 def restrict(queryset, user, action=VIEW):
     """The part of `queryset` that `user` may perform `action` on; empty when in doubt."""
+    if user is SYSTEM:
+        return queryset
     member = membership_of(user)
     if member is None:
         return queryset.none()

@@ -57,11 +57,6 @@ def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataF
     return allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
 
 
-def _scoped(queryset, user):
-    # None: the region's own computation (an engine run), which sees the whole region.
-    return queryset if user is None else queryset.restrict(user, VIEW)
-
-
 def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
     frame = approved_fair_shares(user=user, municipality_ids=municipality_ids)
     columns = [*CELL, "year", "quota"]
@@ -72,8 +67,8 @@ def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
 
 def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
     """Per municipality × group × year × quarter: reported, by_corporations and realised."""
-    reported = _scoped(Realisation.objects, user)
-    reports = _scoped(AllocationReport.objects, user)
+    reported = Realisation.objects.restrict(user, VIEW)
+    reports = AllocationReport.objects.restrict(user, VIEW)
     if municipality_ids is not None:
         reported = reported.filter(municipality_id__in=municipality_ids)
         reports = reports.filter(municipality_id__in=municipality_ids)
@@ -109,13 +104,15 @@ def _balance(fair: pd.DataFrame, realised: pd.DataFrame, year: int) -> pd.DataFr
     return balance.reset_index() if len(balance) else pd.DataFrame(columns=[*CELL, "carry_over"])
 
 
-def carry_over_frame(*, year: int, user=None) -> pd.DataFrame:
+def carry_over_frame(*, year: int, user) -> pd.DataFrame:
     """The engine's carry-over input: index cbs_code, columns target-group code, value arrears
-    (+, fair share not yet realised) or advance (−) from the years before `year`."""
+    (+, fair share not yet realised) or advance (−) from the years before `year`.
+
+    An engine run passes `gmr_thuis.permissions.SYSTEM`: the region's computation sees it all."""
     fair = _fair_share_cells(user)
     balance = _balance(fair, realised_frame(user=user), year)
-    codes = dict(_scoped(Municipality.objects, user).values_list("id", "cbs_code"))
-    groups = dict(_scoped(TargetGroup.objects, user).values_list("id", "code"))
+    codes = dict(Municipality.objects.restrict(user, VIEW).values_list("id", "cbs_code"))
+    groups = dict(TargetGroup.objects.restrict(user, VIEW).values_list("id", "code"))
     balance = balance[
         balance["municipality_id"].isin(codes) & balance["target_group_id"].isin(groups)
     ]
