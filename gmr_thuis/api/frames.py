@@ -44,8 +44,10 @@ class CellQuerySerializer(serializers.Serializer):
         data = self.validated_data
         if "year" not in data and "period" not in data:
             return None
-        years = set(data.get("period", [data.get("year")]))
-        return sorted(years & {data["year"]}) if "year" in data else sorted(years)
+        years = set(data.get("period", range(FIRST_YEAR, LAST_YEAR + 1)))
+        if "year" in data:
+            years &= {data["year"]}
+        return sorted(years)
 
 
 def cell_query_serializer(name, orderings):
@@ -111,11 +113,11 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
             frame = frame[frame["target_group_code"] == query.validated_data["target_group"]]
         ordering = query.validated_data.get("ordering", "year")
         column = self.orderings[ordering.lstrip("-")]
-        # A stable secondary order, so pages never shuffle rows between requests.
+        # A fixed secondary order, so pages never shuffle rows between requests.
+        tie_breakers = [c for c in ("year", "cbs_code", "target_group_code") if c != column]
         frame = frame.sort_values(
-            [column, "year", "cbs_code", "target_group_code"],
-            ascending=[not ordering.startswith("-"), True, True, True],
-            kind="stable",
+            [column, *tie_breakers],
+            ascending=[not ordering.startswith("-"), *[True] * len(tie_breakers)],
         )
         page = self.paginate_queryset(frame.to_dict("records"))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)

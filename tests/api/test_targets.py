@@ -138,3 +138,14 @@ def test_targets_query_count_does_not_grow_with_rows(
     approve_targets({(m, g, 2026): 3 for m in municipalities for g in groups.values()})
     with django_assert_max_num_queries(4):
         assert len(cells(client.get(TARGETS))) == 24
+
+
+def test_targets_order_by_year_descending_then_municipality_and_group(
+    api_as, project_leader, targets
+):
+    rows = cells(api_as(project_leader).get(TARGETS, {"ordering": "-year"}))
+    assert rows[0] == ("GM0293", "uitstroom-bw", 2027, 5)
+    assert rows[1:3] == [
+        ("GM0268", "statushouders", 2026, 80),
+        ("GM0268", "uitstroom-bw", 2026, 40),
+    ]
