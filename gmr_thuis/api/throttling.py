@@ -1,6 +1,7 @@
 """Rate limits per token, so one corporation's batch job cannot starve the others."""
 
 from django.conf import settings
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
 from gmr_thuis.models import ApiToken
@@ -17,7 +18,7 @@ class ApiTokenRateThrottle(SimpleRateThrottle):
         pass
 
     def allow_request(self, request, view):
-        self.scope = "read" if request.method in ("GET", "HEAD", "OPTIONS") else "write"
+        self.scope = "read" if request.method in SAFE_METHODS else "write"
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
