@@ -156,6 +156,15 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# One cache for all processes when Redis is there (API rate limits hold across gunicorn workers).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # When set (CI), a test that needs PostgreSQL or Redis fails instead of skipping.
 GMR_REQUIRE_SERVICES = env.bool("GMR_REQUIRE_SERVICES", default=False)
 

@@ -47,6 +47,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Each test starts with an empty cache of its own (rate limits, ETags), even under CI's Redis."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(request):
     """Unit and view tests run Celery tasks in-process; integration tests opt out."""
     from gmr_thuis.celery import app
