@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -114,8 +115,8 @@ class ObjectChange(models.Model):
     object_repr = models.CharField(_("object"), max_length=255)
     action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
     comment = models.TextField(_("toelichting"), blank=True)
-    before = models.JSONField(_("voor"), null=True, blank=True)
-    after = models.JSONField(_("na"), null=True, blank=True)
+    before = models.JSONField(pgettext_lazy("change history", "voor"), null=True, blank=True)
+    after = models.JSONField(pgettext_lazy("change history", "na"), null=True, blank=True)
 
     class Meta:
         ordering = ["-time", "-pk"]
