@@ -8,8 +8,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# What the test run itself sets (CI's services, the browser tests' async escape hatch) is not
+# part of the configuration under test.
+NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def clean_environment():
+    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+
+
 def run_manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    base = clean_environment()
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -22,7 +31,7 @@ def run_manage(*args, **env):
 
 def settings_value(expression, **env):
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG"}}
+    base = clean_environment()
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
