@@ -74,6 +74,7 @@ def allocate_fair_share(
     )
     for column, values in steps.explained().items():
         frame[column] = values[0].reshape(-1)
+    frame[["quota", "shortfall"]] = frame[["quota", "shortfall"]].round().astype("int64")
     frame["capped"] = np.repeat(region.capped, municipalities)
     frame["local"] = np.repeat(region.local, municipalities)
     return frame[RESULT_COLUMNS]
@@ -206,7 +207,7 @@ class _Region:
             indicators=indicators,
             tasks=_task_array(tasks, groups),
             carried=_group_frame(carried, codes, groups, "carried") * correct[:, None],
-            carry_over=_group_frame(carry_over, codes, groups, "carry_over", whole=True),
+            carry_over=_group_frame(carry_over, codes, groups, "carry_over", obligation=True),
             local=np.array([rule.local for rule in rules], dtype=bool),
             capped=capped,
             correct=correct,
@@ -522,14 +523,19 @@ def _task_array(tasks, groups):
     return values
 
 
-def _group_frame(frame, codes, groups, name, whole=False):
-    """A municipalities × groups frame as a groups × municipalities array (absent: zero)."""
+def _group_frame(frame, codes, groups, name, obligation=False):
+    """A municipalities × groups frame as a groups × municipalities array (absent: zero).
+
+    Carried units of a group without a rule are not used; an obligation (carry-over) for a
+    group or municipality without a rule is refused rather than dropped.
+    """
     if frame is None:
         return np.zeros((len(groups), len(codes)))
     frame = pd.DataFrame(frame).copy()
     frame.index = frame.index.map(str)
+    frame.columns = frame.columns.map(str)
     unknown_rows = sorted(set(frame.index) - set(codes))
-    unknown_columns = sorted(set(map(str, frame.columns)) - set(groups))
+    unknown_columns = sorted(set(frame.columns) - set(groups)) if obligation else []
     if unknown_rows or unknown_columns:
         raise ValueError(
             f"{name} names unknown municipalities {unknown_rows} or groups {unknown_columns}."
@@ -538,8 +544,8 @@ def _group_frame(frame, codes, groups, name, whole=False):
     values = values.fillna(0.0).to_numpy(dtype=float).T
     if not np.isfinite(values).all():
         raise ValueError(f"{name} must be finite numbers.")
-    if whole and (values != np.round(values)).any():
+    if obligation and (values != np.round(values)).any():
         raise ValueError(f"{name} must be whole units.")
-    if not whole and (values < 0).any():
+    if not obligation and (values < 0).any():
         raise ValueError(f"{name} must be 0 or more.")
     return values

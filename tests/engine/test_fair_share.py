@@ -178,6 +178,7 @@ def test_rows_come_per_group_in_rule_order_and_municipalities_by_code():
     assert result["target_group"].tolist() == ["z"] * 3 + ["a"] * 3
     assert result["municipality"].tolist() == CODES * 2
     assert result["capped"].dtype == bool and result["local"].dtype == bool
+    assert result["quota"].dtype == np.int64 and result["shortfall"].dtype == np.int64
 
 
 def test_a_missing_capacity_column_counts_as_zero_and_capacity_adds_to_the_room():
@@ -243,6 +244,11 @@ def test_carry_over_must_be_whole_units_for_known_municipalities():
         allocate([rule], {"a": 1}, carry_over=pd.DataFrame({"a": [0.5, 0, 0]}, index=CODES))
     with pytest.raises(ValueError, match="unknown municipalities \\['GM9999'\\]"):
         allocate([rule], {"a": 1}, carried=pd.DataFrame({"a": [1]}, index=["GM9999"]))
+    with pytest.raises(ValueError, match="groups \\['b'\\]"):
+        allocate([rule], {"a": 1}, carry_over=pd.DataFrame({"b": [1, 0, 0]}, index=CODES))
+    # Carried units of a group without a rule are information, not an obligation: unused.
+    unused = pd.DataFrame({"b": [5, 0, 0]}, index=CODES)
+    assert column(allocate([rule], {"a": 10}, carried=unused), "quota") == [6, 3, 1]
 
 
 def test_a_rule_checks_its_key_and_settings():

@@ -1,0 +1,1 @@
+"""`make bench`: the engine's speed, measured against its peers in the same run."""
