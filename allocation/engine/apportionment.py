@@ -4,7 +4,7 @@ Two families, one entry point:
 
 * Hamilton (largest remainder): each label gets the whole part of its quota, the units left go
   to the largest remainders. With bounds, the quota itself is bounded first: labels held at a
-  bound keep it and the others share the rest in proportion (`bounded_quotas`).
+  bound keep it and the others share the rest in proportion (`_Shares`).
 * Divisor methods: the units go one at a time to the label with the highest priority
   ``weight / d(units it already has)``: Jefferson/D'Hondt ``d(n) = n + 1``, Webster/Sainte-Laguë
   ``d(n) = n + 1/2``, Huntington-Hill ``d(n) = sqrt(n (n + 1))``, Adams ``d(n) = n``. With bounds,

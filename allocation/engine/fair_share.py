@@ -354,7 +354,7 @@ def _cap(region, key_share, wanted, room):
 
     shared = np.flatnonzero(region.capped & ~region.local)
     asked = wanted[:, shared]
-    full = (asked.sum(axis=1) > room).any(axis=1)  # methodologies where some municipality is
+    full = (asked.sum(axis=1) > room).any(axis=1)  # per methodology: is any municipality full?
     if not shared.size or not full.any():
         return placed, unplaced
     asked, room, shares = asked[full], room[full], key_share[full][:, shared]
