@@ -53,6 +53,7 @@ format: setup
 bench:
 	$(MAKE) setup LOCK=requirements/bench.lock
 	$(PY) -m benchmarks
+	$(PY) -m benchmarks.pages
 
 worker: migrate
 	$(VENV)/bin/celery -A gmr_thuis worker --loglevel=INFO

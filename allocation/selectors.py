@@ -8,6 +8,7 @@ import pandas as pd
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from allocation.engine import RESULT_COLUMNS as ENGINE_RESULT_COLUMNS
 from allocation.models import (
     AllocationResult,
     AllocationRun,
@@ -247,22 +248,8 @@ def input_differences(
     return differences
 
 
-RESULT_COLUMNS = [
-    "key_share",
-    "ideal",
-    "after_correction",
-    "after_cap",
-    "quota",
-    "shortfall",
-    "key_contribution",
-    "correction_contribution",
-    "cap_contribution",
-    "rounding_contribution",
-    "carry_over_contribution",
-    "capacity",
-    "capped",
-    "local",
-]
+# The engine's explanation columns, stored per cell (municipality and group are foreign keys).
+RESULT_COLUMNS = [c for c in ENGINE_RESULT_COLUMNS if c not in ("municipality", "target_group")]
 
 
 def run_results(*, user, run: AllocationRun) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from allocation import selectors
+from allocation.engine import DEFAULT_GROUP_SETTINGS
+from allocation.engine import DEFAULT_RULES as DEFAULT_KIND_RULES
 from allocation.models import (
     AllocationResult,
     AllocationRun,
@@ -32,25 +34,9 @@ from municipalities.models import Municipality, Region, TargetGroup
 
 DEFAULT_SCENARIO_SLUG = "gmr-2025-2030"
 
-# The region's starting point (DOMAIN.md, "A sensible default methodology").
-_OUTFLOW = {"key": {"inhabitants": 1.0}, "correct_for_carried": True, "capped": True}
-DEFAULT_RULES = {
-    "uitstroom-bw": _OUTFLOW,
-    "uitstroom-mo": _OUTFLOW,
-    "vrouwenopvang": _OUTFLOW,
-    "jeugdzorg-leavers": _OUTFLOW,
-    "dakloze-gezinnen": _OUTFLOW,
-    "statushouders": {"key": {"inhabitants": 1.0}},
-    "urgent-verordening": {"key": {"inhabitants": 1.0}, "local": True, "capped": True},
-    "mantelzorg": {"key": {"inhabitants": 1.0}, "local": True, "capped": True},
-    "vg": {"key": {"inhabitants": 1.0, "social_rent": 1.0}},
-    "lg": {"key": {"inhabitants": 1.0, "social_rent": 1.0}},
-    "ggz": {"key": {"inhabitants": 1.0, "social_rent": 1.0}},
-    "arbeidsmigranten": {"key": {"labour_migrants": 1.0}, "local": True},
-    "studenten": {"key": {"students": 1.0}, "local": True},
-    "woonwagenbewoners": {"key": {"caravan_dwellers": 1.0}, "local": True},
-    "ouderen-zorg": {"key": {"inhabitants_75_plus": 1.0}, "local": True},
-}
+# The region's starting point (DOMAIN.md, "A sensible default methodology"), as the engine
+# defines it for the data set's target-group codes.
+DEFAULT_RULES = {code: DEFAULT_KIND_RULES[kind] for code, kind in DEFAULT_GROUP_SETTINGS.items()}
 
 # Above this many variant × year problems a sweep is split into one Celery task per year.
 SWEEP_CHUNK_THRESHOLD = 2000

@@ -198,9 +198,12 @@ def main():
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
     print(f"Dashboard pages, median of {REPEATS} requests ({connection.vendor})")
-    print(f"{'data set':<22} {'page':<18} {'ms':>8} {'queries':>8}")
+    print(f"{'data set':<22} {'page':<18} {'ms':>8} {'queries':>8} {'× GMR':>7}")
+    baseline_label = next(iter(SIZES))
     for (label, page), (milliseconds, queries) in timings.items():
-        print(f"{label:<22} {page:<18} {milliseconds:>8.1f} {queries:>8}")
+        # The ratio to the same page on the GMR data set, measured in this run.
+        ratio = milliseconds / timings[(baseline_label, page)][0]
+        print(f"{label:<22} {page:<18} {milliseconds:>8.1f} {queries:>8} {ratio:>7.2f}")
 
 
 if __name__ == "__main__":
