@@ -36,6 +36,7 @@ demo: data
 	$(PY) manage.py load_demo_users
 
 run: demo
+	$(PY) manage.py collectstatic --noinput -v0
 	@echo "GMR Thuis on http://127.0.0.1:$(PORT)/ (demo logins in README.md)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

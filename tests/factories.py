@@ -24,7 +24,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     region = factory.SubFactory(RegionFactory)
     name = factory.Sequence(lambda n: f"Gemeente {n}")
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    # GM9000–GM9999 are not real municipalities; the counter wraps so codes stay six characters.
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
