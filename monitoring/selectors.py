@@ -6,9 +6,11 @@ Rules the dashboard shows (and the engine's carry-over uses):
   reported (`Realisation`). Where it has not reported that quarter yet, the corporations'
   allocation reports (`AllocationReport`) of that quarter count instead. Both are shown side by
   side; they are never added up, because they describe the same placements.
-- Carry-over, like the national status-holder taakstelling: over the years before `year` that
-  have an approved fair share, a municipality's shortfall (fair share minus realised) is added to
-  its next period (arrears, positive) and a surplus counts as an advance (negative).
+- Carry-over, like the national status-holder taakstelling: over the earlier years of the same
+  approved run, a municipality's shortfall (fair share minus realised) is added to its next year
+  (arrears, positive) and a surplus counts as an advance (negative). A run for a new period takes
+  the previous run's whole balance into its first year (the engine's carry-over), so monitoring
+  never counts a settled period again.
 - This year's target is the fair share plus the carry-over. By quarter q, q/4 of it is expected.
   Status: "op koers" when realised is within the tolerance of expected (10% of expected, at
   least 1 placement), "achter" below it, "voor" above it.
@@ -59,7 +61,7 @@ def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataF
 
 def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
     frame = approved_fair_shares(user=user, municipality_ids=municipality_ids)
-    columns = [*CELL, "year", "quota"]
+    columns = [*CELL, "year", "quota", "run_id"]
     if frame.empty:
         return pd.DataFrame(columns=columns).astype(int)
     return frame[columns].astype({"quota": float})
@@ -96,8 +98,16 @@ def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
 
 
 def _balance(fair: pd.DataFrame, realised: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Arrears (+) or advance (−) per cell from the fair-share years before `year`."""
-    years = sorted(y for y in fair["year"].unique() if y < year)
+    """Arrears (+) or advance (−) per cell from the fair-share years before `year`.
+
+    Only the years of one approved run count: the run covering `year` (or, for a new period's
+    first year, the run covering the year before). A run's first-year quotas already contain the
+    previous period's balance (the engine's carry-over), so counting older years again would
+    charge the same arrears twice.
+    """
+    runs_by_year = fair.drop_duplicates("year").set_index("year")["run_id"]
+    run_id = runs_by_year.get(year, runs_by_year.get(year - 1))
+    years = sorted(y for y in fair["year"].unique() if y < year and runs_by_year.get(y) == run_id)
     owed = fair[fair["year"].isin(years)].groupby(CELL)["quota"].sum()
     done = realised[realised["year"].isin(years)].groupby(CELL)["realised"].sum()
     balance = owed.sub(done, fill_value=0).rename("carry_over")

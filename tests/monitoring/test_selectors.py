@@ -53,6 +53,28 @@ def test_carry_over_adds_shortfall_and_counts_surplus_as_advance(
     assert frame.loc["GM0293", "uitstroom-bw"] == 4  # nothing realised in 2025
 
 
+def test_carry_over_counts_only_the_years_of_the_run_that_covers_the_year(
+    two_years, approve_fair_share, project_leader, westervoort, groups
+):
+    realise(project_leader, westervoort, groups["statushouders"], 2025, 1, 6)  # 4 short
+    # A run for the next period takes the previous run's whole balance into its first year.
+    before_next_period = selectors.carry_over_frame(year=2027, user=project_leader)
+    assert before_next_period.loc["GM0293", "statushouders"] == 4 + 10
+
+    approve_fair_share(
+        {
+            (westervoort, "statushouders", 2027): 24,  # 10 plus the 14 carried over
+            (westervoort, "statushouders", 2028): 10,
+        }
+    )
+    realise(project_leader, westervoort, groups["statushouders"], 2027, 1, 22)  # 2 short
+
+    # Once that run is approved, 2025–2026 are settled in it: nothing is charged twice.
+    assert selectors.carry_over_frame(year=2027, user=project_leader).empty
+    within_period = selectors.carry_over_frame(year=2028, user=project_leader)
+    assert within_period.loc["GM0293", "statushouders"] == 2
+
+
 def test_carry_over_before_any_fair_share_is_empty(two_years, project_leader):
     assert selectors.carry_over_frame(year=2025, user=project_leader).empty
 
