@@ -135,7 +135,7 @@ def previous_period_carry_over(scenario: Scenario) -> dict:
     """{cbs_code: {group: arrears or advance}} before the scenario's first year, non-zero only."""
     from monitoring.selectors import carry_over_frame
 
-    frame = carry_over_frame(year=scenario.first_year, user=SYSTEM)
+    frame = carry_over_frame(year=scenario.first_year, user=SYSTEM, period_start=True)
     return {
         code: {group: round(float(value), 6) for group, value in row.items() if value}
         for code, row in frame.to_dict(orient="index").items()

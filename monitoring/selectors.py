@@ -97,16 +97,20 @@ def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
     return frame.astype({"realised": float})
 
 
-def _balance(fair: pd.DataFrame, realised: pd.DataFrame, year: int) -> pd.DataFrame:
+def _balance(
+    fair: pd.DataFrame, realised: pd.DataFrame, year: int, *, period_start: bool = False
+) -> pd.DataFrame:
     """Arrears (+) or advance (−) per cell from the fair-share years before `year`.
 
     Only the years of one approved run count: the run covering `year` (or, for a new period's
-    first year, the run covering the year before). A run's first-year quotas already contain the
+    first year, the run covering the year before; `period_start` always takes that one, as a run
+    for a new period starting at `year` does). A run's first-year quotas already contain the
     previous period's balance (the engine's carry-over), so counting older years again would
     charge the same arrears twice.
     """
     runs_by_year = fair.drop_duplicates("year").set_index("year")["run_id"]
-    run_id = runs_by_year.get(year, runs_by_year.get(year - 1))
+    previous_run = runs_by_year.get(year - 1)
+    run_id = previous_run if period_start else runs_by_year.get(year, previous_run)
     years = sorted(y for y in fair["year"].unique() if y < year and runs_by_year.get(y) == run_id)
     owed = fair[fair["year"].isin(years)].groupby(CELL)["quota"].sum()
     done = realised[realised["year"].isin(years)].groupby(CELL)["realised"].sum()
@@ -114,13 +118,15 @@ def _balance(fair: pd.DataFrame, realised: pd.DataFrame, year: int) -> pd.DataFr
     return balance.reset_index() if len(balance) else pd.DataFrame(columns=[*CELL, "carry_over"])
 
 
-def carry_over_frame(*, year: int, user) -> pd.DataFrame:
+def carry_over_frame(*, year: int, user, period_start: bool = False) -> pd.DataFrame:
     """The engine's carry-over input: index cbs_code, columns target-group code, value arrears
     (+, fair share not yet realised) or advance (−) from the years before `year`.
 
-    An engine run passes `gmr_thuis.permissions.SYSTEM`: the region's computation sees it all."""
+    An engine run for a period starting at `year` passes `period_start=True` (the previous run's
+    whole balance, even when a run for this period was approved already) and
+    `gmr_thuis.permissions.SYSTEM` as the user: the region's computation sees it all."""
     fair = _fair_share_cells(user)
-    balance = _balance(fair, realised_frame(user=user), year)
+    balance = _balance(fair, realised_frame(user=user), year, period_start=period_start)
     codes = dict(Municipality.objects.restrict(user, VIEW).values_list("id", "cbs_code"))
     groups = dict(TargetGroup.objects.restrict(user, VIEW).values_list("id", "code"))
     balance = balance[

@@ -69,8 +69,11 @@ def test_carry_over_counts_only_the_years_of_the_run_that_covers_the_year(
     )
     realise(project_leader, westervoort, groups["statushouders"], 2027, 1, 22)  # 2 short
 
-    # Once that run is approved, 2025–2026 are settled in it: nothing is charged twice.
+    # Once that run is approved, 2025–2026 are settled in it: nothing is charged twice; a rerun
+    # of the period still starts from the previous run's balance.
     assert selectors.carry_over_frame(year=2027, user=project_leader).empty
+    rerun = selectors.carry_over_frame(year=2027, user=project_leader, period_start=True)
+    assert rerun.loc["GM0293", "statushouders"] == 4 + 10
     within_period = selectors.carry_over_frame(year=2028, user=project_leader)
     assert within_period.loc["GM0293", "statushouders"] == 2
 
