@@ -121,13 +121,45 @@ def test_a_run_left_running_by_a_dead_worker_is_failed_by_the_reaper(scenario):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_allocate_command_runs_and_summarises(scenario):
+def test_the_allocate_command_runs_and_summarises_per_unit(scenario, groups):
+    groups["statushouders"].unit = "personen"
+    groups["statushouders"].save()
     out = StringIO()
     call_command("allocate", "--scenario", scenario.slug, "--wait", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("run ") and lines[1].endswith("succeeded")
-    assert "8 results" in lines[2]
-    assert lines[3].strip() == "2025: 140 households allocated, shortfall 0.0"
+    run = scenario.runs.get()
+    # The job ran in-process, so the status is final at once and printed only once.
+    assert lines[0] == f"Run {run.pk} of scenario {scenario.slug}: succeeded."
+    assert lines[1].startswith("Years 2025–2026: 8 results, engine ")
+    assert lines[2] == "Fair share per year, each target group counted in its own unit:"
+    assert lines[3] == "  2025: 100 persons, 40 households; shortfall 0.0"
+    assert lines[4] == "  2026: 100 persons, 40 households; shortfall 0.0"
+    assert len(lines) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_allocate_command_reports_the_status_again_when_a_worker_finished_it(
+    scenario, monkeypatch
+):
+    from allocation import tasks
+    from allocation.management.commands import allocate
+
+    # A broker queues the job; the "worker" runs it while the command waits.
+    monkeypatch.setattr(tasks.run_allocation, "delay", lambda run_id: None)
+    monkeypatch.setattr(
+        allocate.time,
+        "sleep",
+        lambda seconds: services.allocation_run_execute(run_id=scenario.runs.get().pk),
+    )
+    out = StringIO()
+    call_command("allocate", "--scenario", scenario.slug, "--wait", stdout=out)
+    lines = out.getvalue().splitlines()
+    run = scenario.runs.get()
+    assert lines[:2] == [
+        f"Run {run.pk} of scenario {scenario.slug}: queued.",
+        f"Run {run.pk}: succeeded.",
+    ]
+    assert sum("succeeded" in line for line in lines) == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,9 +3,27 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Sum
 
 from allocation import services
 from allocation.models import AllocationRun, RunStatus, Scenario
+
+# Target groups count in their own unit (TargetGroup.unit, stored in Dutch); the command speaks
+# English, so known units are named in English and any other unit is shown as stored.
+UNITS_IN_ENGLISH = {
+    "huishoudens": "households",
+    "personen": "persons",
+    "wooneenheden": "housing units",
+    "standplaatsen": "caravan pitches",
+    "woningen": "dwellings",
+}
+
+
+def _per_unit(totals: dict[str, int]) -> str:
+    return ", ".join(
+        f"{total} {UNITS_IN_ENGLISH.get(unit, unit)}"
+        for unit, total in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    )
 
 
 class Command(BaseCommand):
@@ -25,24 +43,35 @@ class Command(BaseCommand):
             raise CommandError(f"No scenario with slug {scenario!r}.") from exc
         run = services.allocation_run_start(user=None, scenario=scenario)
         run.refresh_from_db()
-        self.stdout.write(f"run {run.pk}: {run.status}")
+        # Without a broker the job already ran in this process, so the status may be final.
+        self.stdout.write(f"Run {run.pk} of scenario {scenario.slug}: {run.status}.")
         if not wait:
             return
+        reported = run.status
         deadline = time.monotonic() + timeout
         while run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
             if time.monotonic() > deadline:
-                raise CommandError(f"run {run.pk} still {run.status} after {timeout:.0f} s")
+                raise CommandError(f"Run {run.pk} still {run.status} after {timeout:.0f} s.")
             time.sleep(0.5)
             run = AllocationRun.objects.get(pk=run.pk)
-        self.stdout.write(f"run {run.pk}: {run.status}")
+        if run.status != reported:
+            self.stdout.write(f"Run {run.pk}: {run.status}.")
         if run.status == RunStatus.FAILED:
             raise CommandError(run.error)
         self.stdout.write(
-            f"years {run.first_year}-{run.last_year}, {run.results.count()} results, "
-            f"input hash {run.input_hash}, engine {run.engine_version}"
+            f"Years {run.first_year}–{run.last_year}: {run.results.count()} results, "
+            f"engine {run.engine_version}, input hash {run.input_hash}."
         )
-        totals = run.results.values_list("year").order_by("year")
-        from django.db.models import Sum
-
-        for year, quota, shortfall in totals.annotate(Sum("quota"), Sum("shortfall")):
-            self.stdout.write(f"  {year}: {quota} households allocated, shortfall {shortfall:.1f}")
+        self.stdout.write("Fair share per year, each target group counted in its own unit:")
+        totals = {}
+        shortfalls = {}
+        rows = (
+            run.results.values_list("year", "target_group__unit")
+            .order_by("year", "target_group__unit")
+            .annotate(Sum("quota"), Sum("shortfall"))
+        )
+        for year, unit, quota, shortfall in rows:
+            totals.setdefault(year, {})[unit] = quota
+            shortfalls[year] = shortfalls.get(year, 0.0) + shortfall
+        for year, per_unit in totals.items():
+            self.stdout.write(f"  {year}: {_per_unit(per_unit)}; shortfall {shortfalls[year]:.1f}")
