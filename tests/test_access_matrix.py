@@ -1,0 +1,741 @@
+"""Who may do what, project-wide: every URL pattern is classified here and tried by every role.
+
+The table ROUTES names each pattern of the project (Django admin excluded: it has its own tests),
+says how to build a concrete URL from the module's data, and classifies it:
+
+- PUBLIC: served without login (login, logout, language switch, health, API schema and docs).
+- READ_EMPTY: a signed-in user without organisation gets the page, with nothing of the region.
+- READ: any member of the region reads it; a user without organisation gets 404.
+- WRITE: a member reads it; only the municipality's own civil servants and the project leader
+  change what it shows (an outsider, the steering group: 403/404 and nothing changes).
+- REGION: only the project leader may (approve, decide, start a run, set a deadline).
+- API: /api/v1/, token only: no token, or a session cookie instead of a token, is 401.
+
+A new URL pattern makes `test_every_url_pattern_is_classified` fail until it is added here.
+The data (the GMR data set, the default scenario, two computed runs, monitoring records of
+Westervoort) is built once per module and rolled back at its end; each test rolls back its own
+writes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from io import StringIO
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.views import static
+
+from allocation import services as allocation_services
+from allocation.forms import ScenarioEditForm
+from allocation.models import AllocationRun, Approval, Scenario, SensitivitySweep
+from allocation.selectors import methodology_settings
+from allocation.services import DEFAULT_SCENARIO_SLUG
+from monitoring import services as monitoring_services
+from monitoring.models import (
+    AgreementStatus,
+    HousingPlan,
+    LocalAgreement,
+    Objection,
+    ObjectionWindow,
+    Realisation,
+)
+from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+from tests import factories
+
+PUBLIC, READ_EMPTY, READ, WRITE, REGION, API = (
+    "public",
+    "read_empty",
+    "read",
+    "write",
+    "region",
+    "api",
+)
+YEAR = 2026
+LOGIN = "/login/"
+
+# The roles of tests/conftest.py, plus a corporation whose stock is only in Nijmegen.
+READERS = ["project_leader", "steering_member", "owner", "colleague", "outsider"]
+WESTERVOORT_WRITERS = ["project_leader", "owner", "colleague"]
+NOT_WESTERVOORT_WRITERS = ["outsider", "steering_member"]
+NOT_PROJECT_LEADER = ["owner", "colleague", "outsider", "steering_member"]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The GMR data, a computed and approved run, a second computed run, monitoring records."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
+                data = _build_world()
+            yield data
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _build_world():
+    call_command("load_gmr_data", stdout=StringIO())
+    call_command("load_default_scenario", stdout=StringIO())
+    westervoort = Municipality.objects.get(cbs_code="GM0293")
+    nijmegen = Municipality.objects.get(cbs_code="GM0268")
+    region = westervoort.region
+    portaal = HousingCorporation.objects.create(name="Alleen Nijmegen", slug="alleen-nijmegen")
+    CorporationStock.objects.create(
+        corporation=portaal, municipality=nijmegen, dwellings=100, source="test", is_estimate=True
+    )
+    users = {
+        "project_leader": factories.member(
+            role="project_leader", region=region, username="projectleider"
+        ),
+        "steering_member": factories.member(
+            role="steering_group", region=region, username="stuurgroep"
+        ),
+        "owner": factories.member(role="civil_servant", municipality=westervoort, username="alice"),
+        "colleague": factories.member(
+            role="civil_servant", municipality=westervoort, username="bob"
+        ),
+        "outsider": factories.member(
+            role="civil_servant", municipality=nijmegen, username="charlie"
+        ),
+        "corporation_outsider": factories.member(
+            role="corporation", corporation=portaal, username="portaal-cees"
+        ),
+        "stranger": factories.UserFactory(username="stranger"),
+    }
+    leader, owner = users["project_leader"], users["owner"]
+
+    scenario = Scenario.objects.get(slug=DEFAULT_SCENARIO_SLUG)
+    runs = []
+    for _ in range(2):
+        run = allocation_services.allocation_run_start(user=leader, scenario=scenario)
+        runs.append(allocation_services.allocation_run_execute(run_id=run.pk))
+    assert [run.status for run in runs] == ["succeeded", "succeeded"]
+    approved, unapproved = runs
+    allocation_services.allocation_run_approve(user=leader, run=approved)
+    sweep = allocation_services.sensitivity_sweep_start(
+        user=leader, scenario=scenario, weight_factors=[1.0], cap_shares=[0.3]
+    )
+
+    groups = {
+        code: TargetGroup.objects.get(code=code) for code in ("statushouders", "uitstroom-bw")
+    }
+    draft = monitoring_services.local_agreement_save(
+        user=owner,
+        municipality=westervoort,
+        target_group=groups["statushouders"],
+        year=YEAR,
+        agreed_number=10,
+        version=None,
+    )
+    submitted = monitoring_services.local_agreement_save(
+        user=owner,
+        municipality=westervoort,
+        target_group=groups["uitstroom-bw"],
+        year=YEAR,
+        agreed_number=4,
+        version=None,
+    )
+    submitted = monitoring_services.local_agreement_transition(
+        user=owner, agreement=submitted, step="submit", version=submitted.version
+    )
+    realisation = monitoring_services.realisation_save(
+        user=owner,
+        municipality=westervoort,
+        target_group=groups["statushouders"],
+        year=YEAR,
+        quarter=1,
+        placements=2,
+        version=None,
+    )
+    plan = monitoring_services.housing_plan_save(
+        user=owner,
+        municipality=westervoort,
+        year=YEAR,
+        kind="new_construction",
+        planned=40,
+        forecast=35,
+        delivered=0,
+        version=None,
+    )
+    monitoring_services.objection_window_set(
+        user=leader, year=YEAR, deadline=date.today() + timedelta(days=30)
+    )
+    objection = monitoring_services.objection_lodge(
+        user=owner,
+        municipality=westervoort,
+        target_group=groups["statushouders"],
+        year=YEAR,
+        reasoning="Te weinig mutaties",
+    )
+    report, _created = monitoring_services.allocation_report_create(
+        user=leader,
+        corporation=HousingCorporation.objects.get(slug="vivare"),
+        municipality=westervoort,
+        target_group=groups["uitstroom-bw"],
+        date=date(YEAR, 2, 10),
+        count=2,
+    )
+    return SimpleNamespace(
+        users=users,
+        region=region,
+        westervoort=westervoort,
+        nijmegen=nijmegen,
+        scenario=scenario,
+        run=approved,
+        unapproved=unapproved,
+        sweep=sweep,
+        groups=groups,
+        draft=draft,
+        submitted=submitted,
+        realisation=realisation,
+        plan=plan,
+        objection=objection,
+        report=report,
+    )
+
+
+# ---- how each pattern is reached, and what a permitted POST would change ----------------------
+
+
+def _edit_form_data(w):
+    """A valid POST of the scenario editor: its current values, with a new name."""
+    scenario = Scenario.objects.get(pk=w.scenario.pk)
+    form = ScenarioEditForm(scenario=scenario, settings=methodology_settings(scenario.methodology))
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    return data | {"name": "Hernoemd scenario"}
+
+
+def _realisation_upload(w):
+    body = f"gemeente,aandachtsgroep,jaar,kwartaal,plaatsingen\nGM0293,statushouders,{YEAR},1,9\n"
+    return {"file": SimpleUploadedFile("realisatie.csv", body.encode(), "text/csv")}
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    url: Callable  # world -> the concrete URL (path and query)
+    get: bool = True  # False: the view answers POST only
+    post: Callable | None = None  # world -> a valid payload of its write, if it writes
+    state: Callable | None = None  # world -> what that write changes (compared before/after)
+    westervoort: bool = False  # the page is about a record of Westervoort
+    denied: frozenset = field(default=frozenset({403, 404}))  # a refused writer's status
+
+
+def _url(path):
+    return lambda w: path
+
+
+ROUTES = {
+    # Project-level
+    "home": Route(READ_EMPTY, _url("/")),
+    "healthz": Route(PUBLIC, _url("/healthz")),
+    "login": Route(PUBLIC, _url("/login/")),
+    "logout": Route(PUBLIC, _url("/logout/"), get=False, post=lambda w: {}),
+    "set_language": Route(
+        PUBLIC, _url("/i18n/setlang/"), get=False, post=lambda w: {"language": "en"}
+    ),
+    "target_groups": Route(READ_EMPTY, _url("/aandachtsgroepen/")),
+    # API (deep matrices in tests/api)
+    "api-schema": Route(PUBLIC, _url("/api/v1/schema/")),
+    "api-docs": Route(PUBLIC, _url("/api/v1/docs/")),
+    "api-municipality-list": Route(API, _url("/api/v1/municipalities/")),
+    "api-municipality-detail": Route(API, _url("/api/v1/municipalities/GM0293/")),
+    "api-target-group-list": Route(API, _url("/api/v1/target-groups/")),
+    "api-target-group-detail": Route(API, _url("/api/v1/target-groups/statushouders/")),
+    "api-target-list": Route(API, _url("/api/v1/targets/")),
+    "api-agreement-list": Route(API, _url("/api/v1/agreements/")),
+    "api-agreement-detail": Route(API, lambda w: f"/api/v1/agreements/{w.draft.pk}/"),
+    "api-realisation-list": Route(API, _url("/api/v1/realisation/")),
+    "api-allocation-list": Route(API, _url("/api/v1/allocations/")),
+    "api-allocation-detail": Route(API, lambda w: f"/api/v1/allocations/{w.report.pk}/"),
+    # Municipalities
+    "municipalities:profile": Route(READ, _url("/gemeenten/westervoort/"), westervoort=True),
+    # Allocation
+    "allocation:scenario_list": Route(READ, _url("/verdeling/")),
+    "allocation:scenario_create": Route(
+        REGION,
+        _url("/verdeling/scenario/nieuw/"),
+        post=lambda w: {
+            "name": "Nieuw scenario",
+            "base_methodology": w.scenario.methodology_id,
+            "first_year": 2025,
+            "last_year": 2026,
+            "data_year": 2024,
+        },
+        state=lambda w: Scenario.objects.count(),
+    ),
+    "allocation:scenario_detail": Route(READ, lambda w: f"/verdeling/scenario/{w.scenario.slug}/"),
+    "allocation:scenario_edit": Route(
+        REGION,
+        lambda w: f"/verdeling/scenario/{w.scenario.slug}/bewerken/",
+        post=_edit_form_data,
+        state=lambda w: Scenario.objects.get(pk=w.scenario.pk).name,
+    ),
+    "allocation:scenario_preview": Route(
+        REGION,
+        lambda w: f"/verdeling/scenario/{w.scenario.slug}/voorbeeld/",
+        get=False,
+        post=_edit_form_data,
+    ),
+    "allocation:run_start": Route(
+        REGION,
+        lambda w: f"/verdeling/scenario/{w.scenario.slug}/starten/",
+        get=False,
+        post=lambda w: {},
+        state=lambda w: AllocationRun.objects.count(),
+    ),
+    "allocation:sweep_start": Route(
+        REGION,
+        lambda w: f"/verdeling/scenario/{w.scenario.slug}/gevoeligheid/",
+        get=False,
+        post=lambda w: {"weight_factors": "1", "cap_shares": "0.25"},
+        state=lambda w: SensitivitySweep.objects.count(),
+    ),
+    "allocation:run_detail": Route(READ, lambda w: f"/verdeling/run/{w.run.pk}/"),
+    "allocation:run_progress": Route(READ, lambda w: f"/verdeling/run/{w.run.pk}/voortgang/"),
+    "allocation:run_approve": Route(
+        REGION,
+        lambda w: f"/verdeling/run/{w.unapproved.pk}/goedkeuren/",
+        get=False,
+        post=lambda w: {},
+        state=lambda w: Approval.objects.filter(run=w.unapproved).count(),
+    ),
+    "allocation:run_export_csv": Route(READ, lambda w: f"/verdeling/run/{w.run.pk}/export.csv"),
+    "allocation:run_export_xlsx": Route(READ, lambda w: f"/verdeling/run/{w.run.pk}/export.xlsx"),
+    "allocation:run_compare": Route(
+        READ, lambda w: f"/verdeling/vergelijk/?basis={w.run.pk}&andere={w.unapproved.pk}"
+    ),
+    "allocation:sweep_detail": Route(READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/"),
+    # Monitoring
+    "monitoring:dashboard": Route(READ, _url(f"/monitoring/?jaar={YEAR}&kwartaal=2")),
+    "monitoring:dashboard_export": Route(READ, _url(f"/monitoring/export.csv?jaar={YEAR}")),
+    "monitoring:quarterly_report": Route(READ, _url(f"/monitoring/rapportage/?jaar={YEAR}")),
+    "monitoring:municipality_year": Route(
+        READ, _url(f"/monitoring/gemeente/westervoort/{YEAR}/"), westervoort=True
+    ),
+    "monitoring:agreement": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/afspraak/statushouders/"),
+        post=lambda w: {"agreed_number": 12, "version": w.draft.version},
+        state=lambda w: LocalAgreement.objects.get(pk=w.draft.pk).agreed_number,
+        westervoort=True,
+    ),
+    "monitoring:agreement_step": Route(
+        REGION,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/afspraak/uitstroom-bw/status/"),
+        get=False,
+        post=lambda w: {"step": "approve", "version": w.submitted.version},
+        state=lambda w: LocalAgreement.objects.get(pk=w.submitted.pk).status,
+        westervoort=True,
+        # The owner may take other steps of this agreement: the view redirects with the
+        # service's refusal as a message instead of answering 403.
+        denied=frozenset({302, 403, 404}),
+    ),
+    "monitoring:realisation": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/realisatie/statushouders/1/"),
+        post=lambda w: {"placements": 7, "version": w.realisation.version},
+        state=lambda w: Realisation.objects.get(pk=w.realisation.pk).placements,
+        westervoort=True,
+    ),
+    "monitoring:housing_plan": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/woningbouw/new_construction/"),
+        post=lambda w: {"planned": 50, "forecast": 45, "delivered": 1, "version": w.plan.version},
+        state=lambda w: HousingPlan.objects.get(pk=w.plan.pk).planned,
+        westervoort=True,
+    ),
+    "monitoring:realisation_import": Route(
+        WRITE,
+        _url("/monitoring/realisatie/import/"),
+        post=_realisation_upload,
+        state=lambda w: Realisation.objects.get(pk=w.realisation.pk).placements,
+        # An outsider's file is refused row by row (400, naming Westervoort); the steering
+        # group does not import at all (404).
+        denied=frozenset({400, 403, 404}),
+    ),
+    "monitoring:realisation_template": Route(READ, _url("/monitoring/realisatie/sjabloon.csv")),
+    "monitoring:objections": Route(
+        REGION,
+        _url("/monitoring/bezwaren/"),
+        post=lambda w: {"year": YEAR + 1, "deadline": f"{YEAR + 1}-03-01"},
+        state=lambda w: ObjectionWindow.objects.filter(year=YEAR + 1).count(),
+    ),
+    "monitoring:objection_lodge": Route(
+        WRITE,
+        _url("/monitoring/bezwaren/nieuw/westervoort/"),
+        post=lambda w: {"year": YEAR, "reasoning": "Nog een bezwaar"},
+        state=lambda w: Objection.objects.filter(municipality=w.westervoort).count(),
+        westervoort=True,
+    ),
+    "monitoring:objection": Route(
+        REGION,
+        lambda w: f"/monitoring/bezwaren/{w.objection.pk}/",
+        post=lambda w: {"accepted": "0", "reason": "Niet onderbouwd"},
+        state=lambda w: Objection.objects.get(pk=w.objection.pk).status,
+        westervoort=True,
+    ),
+    # Dashboards
+    "dashboards:region": Route(READ, _url("/dashboard/")),
+    "dashboards:explain": Route(
+        READ,
+        lambda w: f"/dashboard/waarom/{w.run.pk}/westervoort/statushouders/{YEAR}/",
+        westervoort=True,
+    ),
+    "dashboards:municipality": Route(
+        READ, _url("/dashboard/gemeente/westervoort/"), westervoort=True
+    ),
+    "dashboards:map": Route(READ, _url("/dashboard/kaart/")),
+    "dashboards:report": Route(READ, _url("/dashboard/rapport/")),
+    "dashboards:export_xlsx": Route(READ, _url("/dashboard/export/ijktabel.xlsx")),
+    "dashboards:export_csv": Route(READ, _url("/dashboard/export/ijktabel.csv")),
+}
+
+# Which pages a region-only action shows to other members: these GETs are reads.
+REGION_PAGES_READ_BY_MEMBERS = {"monitoring:objections", "monitoring:objection"}
+# Write pages that are also the record's read page: an outsider reads them, without a form.
+WRITE_PAGES_READ_BY_MEMBERS = {
+    "monitoring:agreement",
+    "monitoring:realisation",
+    "monitoring:housing_plan",
+}
+# The upload form: every civil servant imports (their own municipality's rows), the steering
+# group does not.
+IMPORT = "monitoring:realisation_import"
+IMPORTERS = ["project_leader", "owner", "colleague", "outsider"]
+
+
+def _names(kind=None, **flags):
+    return [
+        name
+        for name, route in ROUTES.items()
+        if (kind is None or route.kind in (kind if isinstance(kind, tuple) else (kind,)))
+        and all(getattr(route, flag) == value for flag, value in flags.items())
+    ]
+
+
+HTML = (READ, WRITE, REGION)
+
+
+# ---- the table covers the project ---------------------------------------------------------------
+
+
+def _patterns(patterns, namespaces=()):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _patterns(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield ":".join((*namespaces, pattern.name or f"<unnamed {pattern.pattern}>")), pattern
+
+
+def project_patterns():
+    """Every URL pattern's full name, except the Django admin's and static file serving."""
+    return {
+        name
+        for name, pattern in _patterns(get_resolver().url_patterns)
+        if not name.startswith("admin:") and pattern.callback is not static.serve
+    }
+
+
+def test_every_url_pattern_is_classified():
+    """A new view must be added to ROUTES (and so to this matrix) before the suite passes."""
+    patterns = project_patterns()
+
+    assert sorted(patterns - set(ROUTES)) == [], "URL patterns missing from ROUTES"
+    assert sorted(set(ROUTES) - patterns) == [], "ROUTES names patterns that no longer exist"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_each_table_url_reaches_its_own_pattern(world, name):
+    path = ROUTES[name].url(world).split("?")[0]
+
+    assert resolve(path).view_name == name
+
+
+# ---- clients --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_user(client, world):
+    def login(role):
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        return client
+
+    return login
+
+
+def _request(client, world, name, method):
+    route = ROUTES[name]
+    if method == "get":
+        return client.get(route.url(world))
+    return client.post(route.url(world), route.post(world) if route.post else {})
+
+
+def _primary_method(name):
+    return "get" if ROUTES[name].get else "post"
+
+
+def _state(world, name):
+    route = ROUTES[name]
+    return route.state(world) if route.state else None
+
+
+# ---- anonymous visitors ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names((READ_EMPTY, *HTML)))
+def test_anonymous_visitor_is_sent_to_login(world, as_user, name):
+    client = as_user("anonymous")
+    before = _state(world, name)
+    url = ROUTES[name].url(world)
+
+    response = _request(client, world, name, _primary_method(name))
+
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == LOGIN
+    assert parse_qs(location.query)["next"] == [url]
+    assert _state(world, name) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names(PUBLIC))
+def test_public_route_serves_an_anonymous_visitor(world, as_user, name):
+    response = _request(as_user("anonymous"), world, name, _primary_method(name))
+
+    assert response.status_code in (200, 302)
+    assert not response.get("Location", "").startswith(LOGIN) or name == "logout"
+
+
+# ---- a signed-in user without organisation --------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names(HTML))
+def test_user_without_organisation_gets_404(world, as_user, name):
+    client = as_user("stranger")
+    before = _state(world, name)
+
+    response = _request(client, world, name, _primary_method(name))
+
+    assert response.status_code == 404
+    assert _state(world, name) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names((WRITE, REGION), get=True))
+def test_user_without_organisation_cannot_post_either(world, as_user, name):
+    client = as_user("stranger")
+    before = _state(world, name)
+
+    response = _request(client, world, name, "post")
+
+    assert response.status_code == 404
+    assert _state(world, name) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names(READ_EMPTY))
+def test_user_without_organisation_sees_an_empty_landing_page(world, as_user, name):
+    response = _request(as_user("stranger"), world, name, "get")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Westervoort" not in html
+    assert "Statushouders" not in html
+
+
+# ---- members reading -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", READERS)
+@pytest.mark.parametrize(
+    "name",
+    _names((READ_EMPTY, READ))
+    + sorted(WRITE_PAGES_READ_BY_MEMBERS)
+    + sorted(REGION_PAGES_READ_BY_MEMBERS),
+)
+def test_member_reads(world, as_user, name, role):
+    response = _request(as_user(role), world, name, "get")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names(HTML, westervoort=True))
+def test_corporation_without_stock_in_westervoort_gets_404_on_its_records(world, as_user, name):
+    client = as_user("corporation_outsider")
+    before = _state(world, name)
+
+    response = _request(client, world, name, _primary_method(name))
+
+    assert response.status_code == 404
+    assert _state(world, name) == before
+
+
+# ---- writes of a municipality's own records ---------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", WESTERVOORT_WRITERS)
+@pytest.mark.parametrize("name", _names(WRITE))
+def test_westervoort_writer_changes_the_record(world, as_user, name, role):
+    client = as_user(role)
+    before = _state(world, name)
+
+    response = _request(client, world, name, "post")
+
+    assert response.status_code in (200, 302), response.content[:500]
+    assert response.status_code == 302, "the write was not accepted"
+    assert _state(world, name) != before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NOT_WESTERVOORT_WRITERS)
+@pytest.mark.parametrize("name", _names(WRITE))
+def test_others_cannot_change_westervoort(world, as_user, name, role):
+    client = as_user(role)
+    before = _state(world, name)
+
+    response = _request(client, world, name, "post")
+
+    assert response.status_code in ROUTES[name].denied
+    assert _state(world, name) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NOT_WESTERVOORT_WRITERS)
+@pytest.mark.parametrize("name", sorted(WRITE_PAGES_READ_BY_MEMBERS))
+def test_others_read_westervoort_records_without_a_form(world, as_user, name, role):
+    response = _request(as_user(role), world, name, "get")
+
+    assert response.status_code == 200
+    assert response.context["form"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NOT_WESTERVOORT_WRITERS)
+@pytest.mark.parametrize(
+    "name", [n for n in _names(WRITE) if n not in WRITE_PAGES_READ_BY_MEMBERS | {IMPORT}]
+)
+def test_others_do_not_get_westervoort_write_pages(world, as_user, name, role):
+    response = _request(as_user(role), world, name, "get")
+
+    assert response.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*IMPORTERS, "steering_member"])
+def test_realisation_import_form_is_for_civil_servants_and_the_project_leader(world, as_user, role):
+    response = _request(as_user(role), world, IMPORT, "get")
+
+    assert response.status_code == (200 if role in IMPORTERS else 404)
+
+
+# ---- region-only actions ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names(REGION))
+def test_project_leader_takes_region_actions(world, as_user, name):
+    client = as_user("project_leader")
+    before = _state(world, name)
+
+    response = _request(client, world, name, "post")
+
+    assert response.status_code in (200, 302), response.content[:500]
+    if ROUTES[name].state:
+        assert response.status_code == 302, "the action was not accepted"
+        assert _state(world, name) != before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NOT_PROJECT_LEADER)
+@pytest.mark.parametrize("name", _names(REGION))
+def test_only_the_project_leader_takes_region_actions(world, as_user, name, role):
+    client = as_user(role)
+    before = _state(world, name)
+
+    response = _request(client, world, name, "post")
+
+    assert response.status_code in ROUTES[name].denied
+    assert _state(world, name) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NOT_PROJECT_LEADER)
+@pytest.mark.parametrize(
+    "name", [n for n in _names(REGION, get=True) if n not in REGION_PAGES_READ_BY_MEMBERS]
+)
+def test_region_only_pages_are_refused_to_other_members(world, as_user, name, role):
+    response = _request(as_user(role), world, name, "get")
+
+    assert response.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", NOT_PROJECT_LEADER)
+@pytest.mark.parametrize("name", sorted(REGION_PAGES_READ_BY_MEMBERS))
+def test_region_action_pages_show_other_members_no_action_form(world, as_user, name, role):
+    response = _request(as_user(role), world, name, "get")
+
+    assert response.status_code == 200
+    form = "window_form" if name == "monitoring:objections" else "form"
+    assert response.context[form] is None
+
+
+# ---- the API: token only ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "stranger", "owner", "project_leader"])
+@pytest.mark.parametrize("name", _names(API))
+def test_api_refuses_callers_without_a_token(world, as_user, name, role):
+    """The API authenticates by token only: neither no credentials nor a session cookie do."""
+    response = as_user(role).get(ROUTES[name].url(world))
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "submitted"),
+    [(role, True) for role in WESTERVOORT_WRITERS] + [(r, False) for r in NOT_WESTERVOORT_WRITERS],
+)
+def test_only_westervoort_writers_submit_its_agreement(world, as_user, role, submitted):
+    """The status URL also takes the municipality's own step: submitting a draft."""
+    url = f"/monitoring/gemeente/westervoort/{YEAR}/afspraak/statushouders/status/"
+
+    response = as_user(role).post(url, {"step": "submit", "version": world.draft.version})
+
+    status = LocalAgreement.objects.get(pk=world.draft.pk).status
+    if submitted:
+        assert response.status_code == 302
+        assert status == AgreementStatus.SUBMITTED
+    else:
+        assert response.status_code == 404
+        assert status == AgreementStatus.DRAFT
