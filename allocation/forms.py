@@ -1,5 +1,7 @@
 """Forms of the allocation screens: a scenario, its methodology's sliders, a sweep's ranges."""
 
+import math
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,21 @@ class ScenarioCreateForm(forms.Form):
         return data
 
 
+def _weight_slider(weight: float) -> dict:
+    """A range input that can hold the stored weight exactly, so loading the editor keeps it.
+
+    The browser clamps a value above `max` and snaps one between steps; a weight set elsewhere
+    (the admin, the API) may be 5 or 0.25.
+    """
+    on_grid = abs(weight * 10 - round(weight * 10)) < 1e-9
+    return {
+        "type": "range",
+        "min": 0,
+        "max": max(WEIGHT_MAX, math.ceil(weight)),
+        "step": 0.1 if on_grid else "any",
+    }
+
+
 def _field_name(group, part):
     return f"{group}__{part}"
 
@@ -57,7 +74,9 @@ class ScenarioEditForm(forms.Form):
         min_value=0,
         max_value=1,
         decimal_places=3,
-        widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 1, "step": 0.01}),
+        # A step as fine as the stored value, or the browser snaps 0.333 to 0.33 on load and
+        # saving the untouched editor would change the methodology.
+        widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 1, "step": 0.001}),
     )
     rounding_method = forms.ChoiceField(label=_("Afronding"), choices=RoundingMethod.choices)
     tie_break = forms.ChoiceField(label=_("Gelijke stand"), choices=TieBreak.choices)
@@ -86,21 +105,20 @@ class ScenarioEditForm(forms.Form):
             sliders = []
             for indicator in indicators:
                 name = _field_name(code, f"w_{indicator}")
+                weight = rule["key"].get(indicator, 0.0)
                 self.fields[name] = forms.FloatField(
                     label=labels.get(indicator, indicator),
                     min_value=0,
-                    max_value=WEIGHT_MAX,
-                    initial=rule["key"].get(indicator, 0.0),
-                    widget=forms.NumberInput(
-                        attrs={"type": "range", "min": 0, "max": WEIGHT_MAX, "step": 0.1}
-                    ),
+                    max_value=max(WEIGHT_MAX, weight),
+                    initial=weight,
+                    widget=forms.NumberInput(attrs=_weight_slider(weight)),
                 )
                 sliders.append((indicator, name))
             switches = []
             for part, label in (
-                ("local", _("lokaal")),
-                ("correct_for_carried", _("correctie")),
-                ("capped", _("onder plafond")),
+                ("local", _("Lokaal: elke gemeente haar eigen deel")),
+                ("correct_for_carried", _("Corrigeren voor wat al gedragen wordt")),
+                ("capped", _("Telt mee onder het plafond")),
             ):
                 name = _field_name(code, part)
                 self.fields[name] = forms.BooleanField(

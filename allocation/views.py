@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from allocation import selectors, services
 from allocation.forms import ScenarioCreateForm, ScenarioEditForm, SweepForm
-from allocation.models import AllocationRun, Methodology, Scenario, SensitivitySweep
+from allocation.models import (
+    AllocationRun,
+    Methodology,
+    RunStatus,
+    Scenario,
+    SensitivitySweep,
+)
 from gmr_thuis.permissions import get_object_for, is_project_leader, membership_of
 
 
@@ -180,7 +186,10 @@ def run_detail(request, pk):
         "changes": selectors.run_changes_since(run=run) if run.inputs else [],
         "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
         "approvals": run.approvals.select_related("approved_by"),
-        "can_approve": is_project_leader(request.user),
+        # The current fair share needs no second approval; a superseded one may come back.
+        "can_approve": is_project_leader(request.user)
+        and run.status == RunStatus.SUCCEEDED
+        and not run.approvals.filter(is_current=True).exists(),
     }
     return render(request, "allocation/run_detail.html", context)
 

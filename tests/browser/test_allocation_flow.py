@@ -1,0 +1,203 @@
+"""In a real browser: the project leader edits the default scenario's methodology, watches the
+live preview, runs it as a job, compares two runs, approves one and exports the IJktabel; a
+steering-group member reads the run without the buttons; axe finds nothing serious."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+SCENARIO = "GMR 2025–2030"
+MUNICIPALITIES = 17
+
+
+def blocking_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} "
+        f"{[node['target'] for node in violation['nodes']][:5]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.fixture
+def region_data(transactional_db):
+    """The project's own data set and the default scenario, with a leader and a steering member."""
+    from municipalities.models import Region
+    from tests import factories
+
+    call_command("load_gmr_data", verbosity=0)
+    call_command("load_default_scenario", verbosity=0)
+    region = Region.objects.get(slug="gmr")
+    factories.member(role="project_leader", region=region, username="projectleider")
+    factories.member(role="steering_group", region=region, username="stuurgroep")
+    return region
+
+
+def preview_column(page, column):
+    """The preview IJktabel's values in one column, municipality by municipality."""
+    table = page.locator("#preview table.ijktabel")
+    headers = table.locator("thead th").all_inner_texts()
+    index = headers.index(column)
+    return [
+        row.locator("th, td").nth(index).inner_text() for row in table.locator("tbody tr").all()
+    ]
+
+
+def open_editor(page):
+    page.get_by_role("link", name="Methodiek en periode bewerken").click()
+    page.get_by_role("heading", name=f"{SCENARIO} bewerken").wait_for()
+    # The preview is computed once on load (htmx) before anything is moved.
+    page.locator("#preview table.ijktabel").wait_for()
+
+
+def save_editor(page):
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("heading", name=SCENARIO, exact=True).wait_for()
+    expect(page.get_by_text("Het scenario is opgeslagen.")).to_be_visible()
+
+
+def test_project_leader_edits_previews_runs_compares_approves_and_exports(
+    page, login, screenshot, region_data, monkeypatch
+):
+    from allocation import services, tasks
+    from allocation.models import AllocationRun, Approval, RunStatus
+
+    login(page, "projectleider")
+    page.get_by_role("link", name="Verdeling", exact=True).click()
+    page.get_by_role("heading", name="Fair-share verdeling").wait_for()
+    assert blocking_violations(page) == []
+    screenshot(page, "allocation-scenario-list")
+
+    # The editor: moving a weight slider changes the live preview's numbers.
+    page.get_by_role("link", name=SCENARIO).click()
+    page.get_by_role("heading", name=SCENARIO, exact=True).wait_for()
+    open_editor(page)
+    assert blocking_violations(page) == []
+    screenshot(page, "allocation-editor-before")
+    statushouders = page.get_by_role("group", name="Statushouders")
+    before = preview_column(page, "Statushouders")
+    assert len(before) == MUNICIPALITIES + 1  # and the region's total
+    statushouders.get_by_label("Sociale huurwoningen", exact=True).fill("3")
+    expect(statushouders.locator("output").nth(1)).to_have_text("3")
+    page.wait_for_function(
+        "(before) => { const t = document.querySelector('#preview table.ijktabel');"
+        " return t && t.innerText !== before; }",
+        arg=page.locator("#preview table.ijktabel").inner_text(),
+    )
+    after = preview_column(page, "Statushouders")
+    assert after != before
+    assert after[-1] == before[-1]  # the same regional task, shared out differently
+    screenshot(page, "allocation-editor-after")
+    save_editor(page)
+
+    # First run: the job runs (eagerly) and the page shows it done with its IJktabel.
+    page.get_by_role("button", name="Verdeling berekenen").click()
+    page.get_by_role("heading", name="Run 1 van GMR 2025–2030").wait_for()
+    expect(page.locator("#run-progress")).to_contain_text("klaar")
+    expect(page.locator("#run-progress-bar")).to_have_attribute("value", "100")
+    assert page.locator("table.ijktabel tbody tr").count() == MUNICIPALITIES + 1
+    first = AllocationRun.objects.get()
+    assert first.status == RunStatus.SUCCEEDED and first.results.exists()
+
+    # Second run with a different cap share, its job queued until a "worker" takes it: the
+    # progress bar polls and the page shows the table once the job is done.
+    page.get_by_role("link", name=SCENARIO).click()
+    open_editor(page)
+    page.get_by_label("Maximaal aandeel van de mutaties voor urgente groepen").fill("0.1")
+    page.get_by_role("group", name="Statushouders").get_by_label(
+        "Sociale huurwoningen", exact=True
+    ).fill("0")
+    save_editor(page)
+    monkeypatch.setattr(tasks.run_allocation, "delay", lambda run_id: None)
+    page.get_by_role("button", name="Verdeling berekenen").click()
+    page.get_by_role("heading", name="Run 2 van GMR 2025–2030").wait_for()
+    expect(page.locator("#run-progress")).to_contain_text("in de wachtrij")
+    expect(page.locator("#run-progress-bar")).to_have_attribute("value", "0")
+    assert page.locator("table.ijktabel").count() == 0
+    screenshot(page, "allocation-run-queued")
+    second = AllocationRun.objects.exclude(pk=first.pk).get()
+    services.allocation_run_execute(run_id=second.pk)
+    expect(page.locator("#run-progress")).to_contain_text("klaar", timeout=15_000)
+    expect(page.locator("#run-progress-bar")).to_have_attribute("value", "100")
+    page.locator("table.ijktabel").wait_for()
+    assert blocking_violations(page) == []
+    screenshot(page, "allocation-run-done")
+
+    # Compare the second run with the first: the settings and the fair shares that differ.
+    page.get_by_label("Vergelijk met").select_option(str(first.pk))
+    page.get_by_role("button", name="Vergelijk", exact=True).click()
+    page.get_by_role("heading", name="Run 2 en run 1 vergeleken").wait_for()
+    inputs = page.get_by_role("table", name="Verschillen in invoer").inner_text()
+    assert "cap_share" in inputs and "statushouders" in inputs
+    differences = page.get_by_role("table", name="Verschillen per gemeente en aandachtsgroep")
+    assert differences.locator("tbody tr").count() > 0
+    assert "Geen verschillen." not in differences.inner_text()
+    assert blocking_violations(page) == []
+    screenshot(page, "allocation-compare")
+
+    # Approve the second run: the page says so and offers no second approval.
+    page.go_back()
+    page.get_by_role("button", name="Goedkeuren als fair share voor deze periode").click()
+    expect(page.get_by_text("Geldende fair share")).to_be_visible()
+    expect(
+        page.get_by_text("De verdeling is goedgekeurd als fair share voor de periode.")
+    ).to_be_visible()
+    assert page.get_by_role("button", name="Goedkeuren als fair share voor deze periode").count() == 0
+    approval = Approval.objects.get()
+    assert approval.run == second and approval.is_current
+    screenshot(page, "allocation-run-approved")
+
+    # Export the IJktabel as CSV and as Excel.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download_info.value.suggested_filename == f"fair-share-run-{second.pk}.csv"
+    rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text("utf-8"))))
+    assert {row["municipality"] for row in rows} and len({r["cbs_code"] for r in rows}) == 17
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download Excel").click()
+    assert download_info.value.suggested_filename == f"fair-share-run-{second.pk}.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    assert workbook.sheetnames[:6] == [f"IJktabel {year}" for year in range(2025, 2031)]
+    sheet = workbook["IJktabel 2025"]
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(names) == MUNICIPALITIES + 1 and "Westervoort" in names and "Nijmegen" in names
+
+    # The scenario list names the approved run as the current fair share.
+    page.get_by_role("link", name="Verdeling", exact=True).click()
+    current = page.get_by_role("region", name="Geldende fair shares")
+    expect(current).to_contain_text("2025–2030")
+    expect(current).to_contain_text("Run 2")
+
+
+def test_steering_member_reads_a_run_without_run_or_approve_buttons(
+    page, login, screenshot, region_data
+):
+    from allocation import services
+    from allocation.models import Scenario
+    from tests.factories import UserFactory  # noqa: F401 (the leader exists via region_data)
+    from django.contrib.auth import get_user_model
+
+    leader = get_user_model().objects.get(username="projectleider")
+    run = services.allocation_run_start(user=leader, scenario=Scenario.objects.get())
+    login(page, "stuurgroep")
+    page.get_by_role("link", name="Verdeling", exact=True).click()
+    page.get_by_role("link", name=SCENARIO).click()
+    page.get_by_role("heading", name=SCENARIO, exact=True).wait_for()
+    assert page.get_by_role("button", name="Verdeling berekenen").count() == 0
+    assert page.get_by_role("link", name="Methodiek en periode bewerken").count() == 0
+    page.get_by_role("link", name=f"#{run.pk}").click()
+    page.locator("table.ijktabel").wait_for()
+    expect(page.locator("#run-progress")).to_contain_text("klaar")
+    assert page.get_by_role("button", name="Goedkeuren als fair share voor deze periode").count() == 0
+    assert page.get_by_role("link", name="Download Excel").count() == 1
+    assert blocking_violations(page) == []
+    screenshot(page, "allocation-run-steering-member")
