@@ -2,8 +2,9 @@
 
 Deny by default. A user's role comes from their Membership. Models say how they relate to a
 municipality (`scope_municipality`, a lookup path to a Municipality, "" for the municipality
-itself, absent for region-wide reference data) and, where a corporation owns them, to a
-corporation (`scope_corporation`).
+itself, absent for region-wide reference data), to a region where that differs
+(`scope_region`) and, where a corporation owns them, to a corporation (`scope_corporation`).
+Every member sees their own region's records only.
 
 | role            | view                                     | change                         | approve |
 |-----------------|------------------------------------------|--------------------------------|---------|
@@ -62,6 +63,17 @@ def _municipality_filter(model, municipality_ids):
     return models.Q(**{lookup: municipality_ids})
 
 
+def _region_filter(model, region_id):
+    """Members see their own region only: `scope_region`, else derived from the municipality."""
+    path = getattr(model, "scope_region", None)
+    if path is None:
+        municipality_path = getattr(model, "scope_municipality", None)
+        if municipality_path is None:
+            return None  # region-wide reference data: target groups, methodologies
+        path = "region" if municipality_path == "" else f"{municipality_path}__region"
+    return models.Q(**{path: region_id})
+
+
 def _corporation_filter(model, corporation_id):
     path = getattr(model, "scope_corporation", None)
     if path is None:
@@ -77,6 +89,9 @@ def restrict(queryset, user, action=VIEW):
     if member is None:
         return queryset.none()
     model = queryset.model
+    region_condition = _region_filter(model, member.region_id)
+    if region_condition is not None:
+        queryset = queryset.filter(region_condition)
     role = member.role
     if role == "project_leader":
         return queryset

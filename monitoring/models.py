@@ -93,6 +93,8 @@ class LocalAgreement(VersionedRecord):
 class ObjectionWindow(models.Model):
     """The deadline the region sets for objections to the fair share of one year."""
 
+    scope_region = "region"
+
     region = models.ForeignKey(
         "municipalities.Region", on_delete=models.CASCADE, related_name="objection_windows"
     )

@@ -15,6 +15,7 @@ cbs_code_validator = RegexValidator(
 
 
 class Region(models.Model):
+    scope_region = "pk"
     name = models.CharField(_("naam"), max_length=120, unique=True)
     slug = models.SlugField(unique=True)
 
@@ -213,6 +214,8 @@ class TargetGroup(models.Model):
 
 class RegionalTask(SourcedFigure):
     """The regional task (opgave) of one target group in one year, in the group's unit."""
+
+    scope_region = "region"
 
     region = models.ForeignKey(
         Region, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("regio")

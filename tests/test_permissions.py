@@ -12,7 +12,7 @@ from gmr_thuis.permissions import (
     can_write_municipality,
     get_object_for,
 )
-from municipalities.models import CorporationStock, MunicipalityFigure, TargetGroup
+from municipalities.models import CorporationStock, Municipality, MunicipalityFigure, TargetGroup
 from tests import factories
 
 ACTIONS = (VIEW, CHANGE, APPROVE)
@@ -152,3 +152,19 @@ def test_inactive_user_loses_every_right(users, westervoort_figure):
 )
 def test_who_may_write_westervoorts_records(users, westervoort, role, may_write):
     assert can_write_municipality(users[role], westervoort.pk) is may_write
+
+
+@pytest.fixture
+def other_region_municipality(db):
+    other = factories.RegionFactory(name="Regio Elders", slug="elders")
+    return factories.MunicipalityFactory(region=other, name="Elders", cbs_code="GM0999")
+
+
+@pytest.mark.parametrize("role", ["project_leader", "steering_member", "owner", "outsider"])
+def test_members_see_nothing_of_another_region(request, role, other_region_municipality):
+    user = request.getfixturevalue(role)
+    figure = factories.FigureFactory(municipality=other_region_municipality)
+
+    assert not Municipality.objects.restrict(user).filter(pk=other_region_municipality.pk).exists()
+    assert not can(user, VIEW, figure)
+    assert not can(user, CHANGE, figure)
