@@ -425,3 +425,76 @@ def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -
         sort_order=frame["target_group"].map(lambda code: groups[code][1]),
     )
     return frame
+
+
+def _rule_part_labels() -> dict:
+    return {
+        "local": _("lokaal"),
+        "correct_for_carried": _("corrigeren voor wat al gedragen wordt"),
+        "capped": _("telt mee onder het plafond"),
+    }
+
+
+def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
+    """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
+
+    `groups`: target-group code -> name; `municipalities`: CBS code -> name.
+    """
+    from allocation.models import key_indicator_choices
+
+    indicators = dict(key_indicator_choices())
+    parts = path.split(".")
+    group = groups.get(parts[-1], parts[-1])
+    match parts:
+        case ["period"]:
+            return _("Periode")
+        case ["data_year"]:
+            return _("Peiljaar cijfers")
+        case ["methodology", "cap_share"]:
+            return _("Plafond: maximaal aandeel van de mutaties")
+        case ["methodology", "rounding_method"]:
+            return _("Afrondingsmethode")
+        case ["methodology", "tie_break"]:
+            return _("Gelijke stand")
+        case ["methodology", "seed"]:
+            return _("Seed")
+        case ["methodology", "rules", code, "key", indicator]:
+            return _("%(group)s: gewicht %(indicator)s") % {
+                "group": groups.get(code, code),
+                "indicator": str(indicators.get(indicator, indicator)).lower(),
+            }
+        case ["methodology", "rules", code, part] if part in _rule_part_labels():
+            return f"{groups.get(code, code)}: {_rule_part_labels()[part]}"
+        case ["methodology", "rules", code]:
+            return _("%(group)s: regel") % {"group": groups.get(code, code)}
+        case ["indicators", cbs_code, indicator]:
+            return (
+                f"{municipalities.get(cbs_code, cbs_code)}: "
+                + str(indicators.get(indicator, indicator)).lower()
+            )
+        case ["tasks", year, _code]:
+            return _("Regionale opgave %(year)s: %(group)s") % {"year": year, "group": group}
+        case ["carried", cbs_code, _code]:
+            return _("%(municipality)s: al gedragen, %(group)s") % {
+                "municipality": municipalities.get(cbs_code, cbs_code),
+                "group": group,
+            }
+        case ["carry_over", year, cbs_code, _code]:
+            return _("Overloop naar %(year)s: %(municipality)s, %(group)s") % {
+                "year": year,
+                "municipality": municipalities.get(cbs_code, cbs_code),
+                "group": group,
+            }
+    return path
+
+
+def labelled_differences(differences: list) -> list[tuple[str, str, object, object]]:
+    """`input_differences` as (label, path, before, after), labelled by `input_label`."""
+    from municipalities.models import Municipality, TargetGroup
+
+    groups = dict(TargetGroup.objects.values_list("code", "name_nl"))
+    municipalities = dict(Municipality.objects.values_list("cbs_code", "name"))
+    return [
+        (input_label(path, groups=groups, municipalities=municipalities), path, before, after)
+        for path, before, after in differences
+    ]

@@ -183,7 +183,7 @@ def run_detail(request, pk):
         "years": years,
         "year": year,
         "table": selectors.ijktabel(results, year) if year in years else None,
-        "changes": selectors.run_changes_since(run=run) if run.inputs else [],
+        "changes": selectors.labelled_differences(selectors.run_changes_since(run=run)),
         "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
         "approvals": run.approvals.select_related("approved_by"),
         # The current fair share needs no second approval; a superseded one may come back.
@@ -229,9 +229,12 @@ def run_compare(request):
         other = _run(request, int(request.GET.get("andere", "")))
     except ValueError as error:
         raise Http404 from error
+    # Read from the earlier run to the later one: the difference is what the later run changed.
+    if (base.created_at, base.pk) > (other.created_at, other.pk):
+        base, other = other, base
     comparison = selectors.run_comparison(user=request.user, base=base, other=other)
     differences = (
-        selectors.input_differences(base.inputs, other.inputs)
+        selectors.labelled_differences(selectors.input_differences(base.inputs, other.inputs))
         if base.inputs and other.inputs
         else []
     )

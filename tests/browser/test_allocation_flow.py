@@ -4,6 +4,7 @@ steering-group member reads the run without the buttons; axe finds nothing serio
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -16,6 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BLOCKING_IMPACTS = {"serious", "critical"}
 SCENARIO = "GMR 2025–2030"
 MUNICIPALITIES = 17
+RUN_PAGE = re.compile(r".*/verdeling/run/\d+/$")
+APPROVE = "Goedkeuren als fair share voor deze periode"
 
 
 def blocking_violations(page):
@@ -101,11 +104,12 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
 
     # First run: the job runs (eagerly) and the page shows it done with its IJktabel.
     page.get_by_role("button", name="Verdeling berekenen").click()
-    page.get_by_role("heading", name="Run 1 van GMR 2025–2030").wait_for()
+    page.wait_for_url(RUN_PAGE)
+    first = AllocationRun.objects.get()
+    page.get_by_role("heading", name=f"Run {first.pk} van {SCENARIO}").wait_for()
     expect(page.locator("#run-progress")).to_contain_text("klaar")
     expect(page.locator("#run-progress-bar")).to_have_attribute("value", "100")
     assert page.locator("table.ijktabel tbody tr").count() == MUNICIPALITIES + 1
-    first = AllocationRun.objects.get()
     assert first.status == RunStatus.SUCCEEDED and first.results.exists()
 
     # Second run with a different cap share, its job queued until a "worker" takes it: the
@@ -119,12 +123,13 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     save_editor(page)
     monkeypatch.setattr(tasks.run_allocation, "delay", lambda run_id: None)
     page.get_by_role("button", name="Verdeling berekenen").click()
-    page.get_by_role("heading", name="Run 2 van GMR 2025–2030").wait_for()
+    page.wait_for_url(RUN_PAGE)
+    second = AllocationRun.objects.exclude(pk=first.pk).get()
+    page.get_by_role("heading", name=f"Run {second.pk} van {SCENARIO}").wait_for()
     expect(page.locator("#run-progress")).to_contain_text("in de wachtrij")
     expect(page.locator("#run-progress-bar")).to_have_attribute("value", "0")
     assert page.locator("table.ijktabel").count() == 0
     screenshot(page, "allocation-run-queued")
-    second = AllocationRun.objects.exclude(pk=first.pk).get()
     services.allocation_run_execute(run_id=second.pk)
     expect(page.locator("#run-progress")).to_contain_text("klaar", timeout=15_000)
     expect(page.locator("#run-progress-bar")).to_have_attribute("value", "100")
@@ -135,23 +140,31 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     # Compare the second run with the first: the settings and the fair shares that differ.
     page.get_by_label("Vergelijk met").select_option(str(first.pk))
     page.get_by_role("button", name="Vergelijk", exact=True).click()
-    page.get_by_role("heading", name="Run 2 en run 1 vergeleken").wait_for()
-    inputs = page.get_by_role("table", name="Verschillen in invoer").inner_text()
-    assert "cap_share" in inputs and "statushouders" in inputs
+    # Read from the earlier run to the later one, whichever page the comparison started from.
+    page.get_by_role("heading", name=f"Run {first.pk} en run {second.pk} vergeleken").wait_for()
+    inputs = page.get_by_role("table", name="Verschillen in invoer")
+    cap_row = inputs.get_by_role("row", name="Plafond: maximaal aandeel van de mutaties")
+    assert cap_row.locator("td").all_inner_texts() == ["0,333", "0,1"]
+    weight_row = inputs.get_by_role("row", name="Statushouders: gewicht sociale huurwoningen")
+    assert weight_row.locator("td").all_inner_texts() == ["3,0", "–"]
     differences = page.get_by_role("table", name="Verschillen per gemeente en aandachtsgroep")
-    assert differences.locator("tbody tr").count() > 0
-    assert "Geen verschillen." not in differences.inner_text()
+    expect(differences.locator("thead")).to_contain_text(f"Verschil (#{second.pk} − #{first.pk})")
+    rows = differences.locator("tbody tr")
+    assert rows.count() > 0 and "Geen verschillen." not in differences.inner_text()
+    for cells in (rows.nth(i).locator("td").all_inner_texts() for i in range(3)):
+        year, group, in_first, in_second, difference = cells
+        assert int(difference) == int(in_second) - int(in_first) != 0
     assert blocking_violations(page) == []
     screenshot(page, "allocation-compare")
 
     # Approve the second run: the page says so and offers no second approval.
     page.go_back()
-    page.get_by_role("button", name="Goedkeuren als fair share voor deze periode").click()
+    page.get_by_role("button", name=APPROVE).click()
     expect(page.get_by_text("Geldende fair share")).to_be_visible()
     expect(
         page.get_by_text("De verdeling is goedgekeurd als fair share voor de periode.")
     ).to_be_visible()
-    assert page.get_by_role("button", name="Goedkeuren als fair share voor deze periode").count() == 0
+    assert page.get_by_role("button", name=APPROVE).count() == 0
     approval = Approval.objects.get()
     assert approval.run == second and approval.is_current
     screenshot(page, "allocation-run-approved")
@@ -175,16 +188,16 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     page.get_by_role("link", name="Verdeling", exact=True).click()
     current = page.get_by_role("region", name="Geldende fair shares")
     expect(current).to_contain_text("2025–2030")
-    expect(current).to_contain_text("Run 2")
+    expect(current).to_contain_text(f"Run {second.pk}")
 
 
 def test_steering_member_reads_a_run_without_run_or_approve_buttons(
     page, login, screenshot, region_data
 ):
+    from django.contrib.auth import get_user_model
+
     from allocation import services
     from allocation.models import Scenario
-    from tests.factories import UserFactory  # noqa: F401 (the leader exists via region_data)
-    from django.contrib.auth import get_user_model
 
     leader = get_user_model().objects.get(username="projectleider")
     run = services.allocation_run_start(user=leader, scenario=Scenario.objects.get())
@@ -197,7 +210,12 @@ def test_steering_member_reads_a_run_without_run_or_approve_buttons(
     page.get_by_role("link", name=f"#{run.pk}").click()
     page.locator("table.ijktabel").wait_for()
     expect(page.locator("#run-progress")).to_contain_text("klaar")
-    assert page.get_by_role("button", name="Goedkeuren als fair share voor deze periode").count() == 0
+    assert page.get_by_role("button", name=APPROVE).count() == 0
     assert page.get_by_role("link", name="Download Excel").count() == 1
+    # The only run: nothing to compare with, said in words rather than an empty choice.
+    expect(
+        page.get_by_text("Er is nog geen andere verdeling om mee te vergelijken.")
+    ).to_be_visible()
+    assert page.get_by_label("Vergelijk met").count() == 0
     assert blocking_violations(page) == []
     screenshot(page, "allocation-run-steering-member")
