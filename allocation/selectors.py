@@ -226,11 +226,40 @@ def run_list(*, user, scenario: Scenario | None = None):
     return runs.filter(scenario=scenario) if scenario is not None else runs
 
 
-def run_changes_since(*, run: AllocationRun) -> list[tuple[str, object, object]]:
-    """What differs between the inputs a run used and the scenario's inputs today."""
+def run_changes_since(*, user, run: AllocationRun) -> list[tuple[str, object, object]]:
+    """What differs between the inputs a run used and the scenario's inputs today, as far as
+    the user may read those inputs."""
     if run.inputs is None:
         return []
-    return input_differences(run.inputs, scenario_inputs(scenario=run.scenario))
+    changes = input_differences(run.inputs, scenario_inputs(scenario=run.scenario))
+    return visible_differences(user=user, differences=changes)
+
+
+def visible_differences(*, user, differences: list) -> list[tuple[str, object, object]]:
+    """Leave out the differences in a municipality's figures the user may not read.
+
+    A run's inputs hold every municipality's figures; a user scoped to some municipalities
+    (a corporation) learns no other municipality's figures from a comparison either.
+    """
+    readable = set(
+        MunicipalityFigure.objects.restrict(user, VIEW).values_list(
+            "municipality__cbs_code", flat=True
+        )
+    )
+
+    def municipality_of(path):
+        match path.split("."):
+            case ["indicators" | "carried", cbs_code, *_rest]:
+                return cbs_code
+            case ["carry_over", _year, cbs_code, *_rest]:
+                return cbs_code
+        return None
+
+    return [
+        (path, before, after)
+        for path, before, after in differences
+        if (code := municipality_of(path)) is None or code in readable
+    ]
 
 
 def input_differences(

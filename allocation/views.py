@@ -183,7 +183,9 @@ def run_detail(request, pk):
         "years": years,
         "year": year,
         "table": selectors.ijktabel(results, year) if year in years else None,
-        "changes": selectors.labelled_differences(selectors.run_changes_since(run=run)),
+        "changes": selectors.labelled_differences(
+            selectors.run_changes_since(user=request.user, run=run)
+        ),
         "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
         "approvals": run.approvals.select_related("approved_by"),
         # The current fair share needs no second approval; a superseded one may come back.
@@ -234,7 +236,12 @@ def run_compare(request):
         base, other = other, base
     comparison = selectors.run_comparison(user=request.user, base=base, other=other)
     differences = (
-        selectors.labelled_differences(selectors.input_differences(base.inputs, other.inputs))
+        selectors.labelled_differences(
+            selectors.visible_differences(
+                user=request.user,
+                differences=selectors.input_differences(base.inputs, other.inputs),
+            )
+        )
         if base.inputs and other.inputs
         else []
     )

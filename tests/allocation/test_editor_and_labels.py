@@ -96,3 +96,29 @@ def test_the_current_fair_share_offers_no_second_approval(client, project_leader
     # Once another run replaces it, the earlier one may be approved again.
     client.post(reverse("allocation:run_approve", args=[second.pk]))
     assert client.get(url).context["can_approve"] is True
+
+
+def test_a_comparison_names_no_figures_of_municipalities_the_user_may_not_read(
+    client, region, scenario, two_runs, westervoort
+):
+    from municipalities.models import MunicipalityFigure
+    from tests import factories
+
+    first, second = two_runs
+    inputs = selectors.scenario_inputs(scenario=scenario)
+    type(first).objects.filter(pk=first.pk).update(inputs=inputs)
+    MunicipalityFigure.objects.filter(municipality=westervoort).update(value=12345)
+    changed = selectors.scenario_inputs(scenario=scenario)
+    changed["methodology"]["cap_share"] = 0.2
+    type(second).objects.filter(pk=second.pk).update(inputs=changed)
+    corporation = factories.CorporationFactory(name="Elders", slug="elders")
+    user = factories.member(
+        role="corporation", corporation=corporation, region=region, username="elders"
+    )
+    client.force_login(user)
+    response = client.get(
+        reverse("allocation:run_compare") + f"?basis={first.pk}&andere={second.pk}"
+    )
+    html = response.content.decode()
+    assert "GM0293" not in html and "12345" not in html
+    assert "methodology.cap_share" in html

@@ -21,21 +21,21 @@ def test_changing_a_figure_changes_the_hash(scenario, westervoort):
     assert selectors.inputs_hash(selectors.scenario_inputs(scenario=scenario)) != before
 
 
-def test_run_reports_which_inputs_changed_since_it_ran(scenario, westervoort):
+def test_run_reports_which_inputs_changed_since_it_ran(scenario, westervoort, project_leader):
     run = AllocationRun.objects.create(
         scenario=scenario,
         first_year=2025,
         last_year=2026,
         inputs=selectors.scenario_inputs(scenario=scenario),
     )
-    assert selectors.run_changes_since(run=run) == []
+    assert selectors.run_changes_since(user=project_leader, run=run) == []
     MunicipalityFigure.objects.filter(
         municipality=westervoort, indicator=Indicator.INHABITANTS
     ).update(value=15200)
     rule = scenario.methodology.rules.get(target_group__code="statushouders")
     rule.key_weights = {"inhabitants": 1.0, "social_rent": 0.5}
     rule.save()
-    changes = selectors.run_changes_since(run=run)
+    changes = selectors.run_changes_since(user=project_leader, run=run)
     assert ("indicators.GM0293.inhabitants", 15114.0, 15200.0) in changes
     assert ("methodology.rules.statushouders.key.social_rent", None, 0.5) in changes
 

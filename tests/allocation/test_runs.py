@@ -53,15 +53,17 @@ def test_identical_inputs_give_identical_results_and_the_same_hash(start, scenar
     assert quotas(first) == quotas(second)
 
 
-def test_a_changed_figure_gives_another_hash_and_marks_the_old_run(start, scenario, westervoort):
+def test_a_changed_figure_gives_another_hash_and_marks_the_old_run(
+    start, scenario, westervoort, project_leader
+):
     first = start(scenario)
     MunicipalityFigure.objects.filter(
         municipality=westervoort, indicator=Indicator.INHABITANTS
     ).update(value=30000)
     second = start(scenario)
     assert first.input_hash != second.input_hash
-    assert selectors.run_changes_since(run=first)
-    assert selectors.run_changes_since(run=second) == []
+    assert selectors.run_changes_since(user=project_leader, run=first)
+    assert selectors.run_changes_since(user=project_leader, run=second) == []
 
 
 def test_a_second_delivery_of_the_task_does_not_duplicate_results(start, scenario):
