@@ -133,6 +133,8 @@ class MethodologyGroupRule(models.Model):
 class Scenario(models.Model):
     """A methodology applied to a period of years with the figures of one data year."""
 
+    scope_region = "region"
+
     name = models.CharField(_("naam"), max_length=150)
     slug = models.SlugField(unique=True)
     region = models.ForeignKey(
@@ -189,6 +191,8 @@ class RunStatus(models.TextChoices):
 
 class AllocationRun(models.Model):
     """One computation of a scenario as a job: its status, its inputs' hash and its results."""
+
+    scope_region = "scenario__region"
 
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
     status = models.CharField(
@@ -250,6 +254,8 @@ class Approval(models.Model):
 
     Earlier approvals of the same period stay as history; only one is current.
     """
+
+    scope_region = "region"
 
     run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="approvals")
     region = models.ForeignKey("municipalities.Region", on_delete=models.PROTECT)
@@ -356,6 +362,8 @@ class AllocationResult(models.Model):
 
 class SensitivitySweep(models.Model):
     """A sweep of a scenario over ranges of key weights and cap shares, kept as bands."""
+
+    scope_region = "scenario__region"
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="sweeps")
     status = models.CharField(

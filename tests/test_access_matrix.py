@@ -739,3 +739,24 @@ def test_only_westervoort_writers_submit_its_agreement(world, as_user, role, sub
     else:
         assert response.status_code == 404
         assert status == AgreementStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_run_page_shows_a_corporation_no_changed_figures_of_municipalities_outside_its_stock(
+    world, as_user
+):
+    """A corporation may not read the figures of a municipality where it owns no stock
+    (restrict: MunicipalityFigure is scoped by municipality); the run page's list of inputs
+    changed since the run must not name them either."""
+    from municipalities.models import MunicipalityFigure
+
+    MunicipalityFigure.objects.filter(
+        municipality=world.westervoort, year=world.scenario.data_year
+    ).update(value=12345)
+
+    response = as_user("corporation_outsider").get(f"/verdeling/run/{world.run.pk}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "GM0293" not in html
+    assert "12345" not in html
