@@ -139,7 +139,10 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
         "Per gemeente de fair share van de groepen onder het plafond, de mutaties en het plafond."
     )
     if len(over):
-        caption += " " + _("Boven het plafond: %(names)s.") % {"names": ", ".join(over)}
+        caption += " " + _(
+            "Boven het plafond van de mutaties, dus aangewezen op de ruimte voor nieuwbouw: "
+            "%(names)s."
+        ) % {"names": ", ".join(over)}
     return Chart(
         id="fair-share-supply",
         title=_("Fair share tegenover het aanbod per gemeente"),

@@ -84,7 +84,7 @@ def summary_frame():
 
 def test_fair_share_vs_supply_names_the_municipalities_over_the_cap():
     chart = figures.fair_share_vs_supply(summary_frame())
-    assert "Boven het plafond: Westervoort." in chart.caption
+    assert "aangewezen op de ruimte voor nieuwbouw: Westervoort." in chart.caption
     assert [row[0] for row in chart.rows] == ["Arnhem", "Westervoort"]
 
 
