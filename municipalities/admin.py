@@ -106,6 +106,12 @@ class MunicipalityAdmin(ScopedAdmin):
     search_fields = ["name", "cbs_code", "main_town"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [FigureInline, CareClientInline]
+    actions = ["import_figures"]
+
+    @admin.action(description=gettext_lazy("Cijfers importeren uit een CSV-bestand"))
+    def import_figures(self, request, queryset):
+        """The upload page takes the file; the import itself is all or nothing."""
+        return redirect("admin:municipalities_municipalityfigure_import")
 
 
 @admin.register(m.MunicipalityFigure)

@@ -115,3 +115,17 @@ def test_staff_without_organisation_sees_nothing(client, stranger, westervoort):
 
     assert client.get(UPLOAD).status_code == 403
     assert client.get(reverse("admin:municipalities_municipality_changelist")).status_code == 403
+
+
+def test_municipality_admin_action_leads_to_the_figure_upload(client, project_leader, westervoort):
+    project_leader.is_staff = True
+    project_leader.save()
+    client.force_login(project_leader)
+
+    response = client.post(
+        reverse("admin:municipalities_municipality_changelist"),
+        {"action": "import_figures", "_selected_action": [westervoort.pk]},
+    )
+
+    assert response.status_code == 302
+    assert response.url == UPLOAD
