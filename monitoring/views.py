@@ -78,6 +78,27 @@ def _period(request):
     return year, quarter
 
 
+def _download(fmt, header, rows, *, name, sheet_title):
+    """A table as an attachment: CSV for any tool, or an Excel workbook."""
+    if fmt == "csv":
+        body = table_as_csv(header, rows)
+    else:
+        body = table_as_xlsx(header, rows, title=sheet_title)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _progress_tables(data):
+    """The tables the dashboard and the quarterly report share, as template rows."""
+    return {
+        "data": data,
+        "progress": _records(data.progress),
+        "group_totals": _records(data.group_totals),
+        "turnover": _records(data.turnover),
+    }
+
+
 def _municipality(request, slug, action="view"):
     return get_object_for(request.user, Municipality.objects.all(), action, slug=slug)
 
@@ -155,10 +176,7 @@ def dashboard(request):
         request,
         "monitoring/dashboard.html",
         {
-            "data": data,
-            "progress": _records(data.progress),
-            "group_totals": _records(data.group_totals),
-            "turnover": _records(data.turnover),
+            **_progress_tables(data),
             "cumulative": _records(data.cumulative),
             "charts": [
                 charts.fair_share_by_municipality(data),
@@ -206,15 +224,13 @@ def dashboard_export(request, fmt):
         [int(v) if isinstance(v, float) and v.is_integer() else v for v in row.values()]
         for row in _records(progress[columns])
     ]
-    header = [header for _column, header in EXPORT_COLUMNS]
-    name = f"voortgang-fair-share-{year}-k{quarter}.{fmt}"
-    if fmt == "csv":
-        body = table_as_csv(header, rows)
-    else:
-        body = table_as_xlsx(header, rows, title=f"{year} K{quarter}")
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(
+        fmt,
+        [header for _column, header in EXPORT_COLUMNS],
+        rows,
+        name=f"voortgang-fair-share-{year}-k{quarter}",
+        sheet_title=f"{year} K{quarter}",
+    )
 
 
 @login_required
@@ -226,10 +242,7 @@ def quarterly_report(request):
         request,
         "monitoring/quarterly_report.html",
         {
-            "data": data,
-            "progress": _records(data.progress),
-            "group_totals": _records(data.group_totals),
-            "turnover": _records(data.turnover),
+            **_progress_tables(data),
             "objections": selectors.objections(user=request.user).filter(year=year),
             "generated": timezone.localtime(),
         },
@@ -458,14 +471,9 @@ def realisation_import(request):
 @login_required
 def realisation_template(request, fmt):
     _require_member(request.user)
-    name = f"sjabloon-realisatie.{fmt}"
-    if fmt == "csv":
-        body = table_as_csv(COLUMNS, [EXAMPLE_ROW])
-    else:
-        body = table_as_xlsx(COLUMNS, [EXAMPLE_ROW], title="realisatie")
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(
+        fmt, COLUMNS, [EXAMPLE_ROW], name="sjabloon-realisatie", sheet_title="realisatie"
+    )
 
 
 @login_required
