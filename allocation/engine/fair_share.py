@@ -65,13 +65,8 @@ def allocate_fair_share(
     settings = _Settings.collect([methodology])
     region = _Region.build(indicators, tasks, methodology, settings, carried, carry_over)
     steps = _allocate(region, settings)
-    groups, municipalities = len(region.groups), len(region.municipalities)
-    frame = pd.DataFrame(
-        {
-            "municipality": np.tile(region.municipalities, groups),
-            "target_group": np.repeat(np.asarray(region.groups, dtype=object), municipalities),
-        }
-    )
+    municipalities = len(region.municipalities)
+    frame = _cell_frame(region)
     for column, values in steps.explained().items():
         frame[column] = values[0].reshape(-1)
     frame[["quota", "shortfall"]] = frame[["quota", "shortfall"]].round().astype("int64")
@@ -105,16 +100,23 @@ def sweep(
     for indices in settings.by_rounding():
         quotas[indices] = _allocate(region, settings.subset(indices)).quota
     bands = np.quantile(quotas, [0.0, 0.1, 0.5, 0.9, 1.0], axis=0)
-    municipalities = len(region.municipalities)
-    frame = pd.DataFrame(
-        {
-            "municipality": np.tile(region.municipalities, len(region.groups)),
-            "target_group": np.repeat(np.asarray(region.groups, dtype=object), municipalities),
-        }
-    )
+    frame = _cell_frame(region)
     for column, band in zip(BAND_COLUMNS[2:], bands, strict=True):
         frame[column] = band.reshape(-1)
     return frame
+
+
+def _cell_frame(region):
+    """One row per group × municipality (groups in rule order, municipalities by code), the
+    order in which the core's (groups, municipalities) arrays flatten."""
+    return pd.DataFrame(
+        {
+            "municipality": np.tile(region.municipalities, len(region.groups)),
+            "target_group": np.repeat(
+                np.asarray(region.groups, dtype=object), len(region.municipalities)
+            ),
+        }
+    )
 
 
 @dataclass
@@ -188,7 +190,6 @@ class _Region:
     carry_over: np.ndarray  # (groups, municipalities), whole units
     local: np.ndarray  # (groups,) bool
     capped: np.ndarray
-    correct: np.ndarray
 
     @classmethod
     def build(cls, indicators, tasks, methodology, settings, carried, carry_over):
@@ -210,7 +211,6 @@ class _Region:
             carry_over=_group_frame(carry_over, codes, groups, "carry_over", obligation=True),
             local=np.array([rule.local for rule in rules], dtype=bool),
             capped=capped,
-            correct=correct,
         )
 
     def key_shares(self, settings):
