@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmr_thuis.history import record_change, snapshot
-from gmr_thuis.models import ObjectChange
+from gmr_thuis.models import ObjectChange, Role
 from gmr_thuis.permissions import (
     CHANGE,
     can_write_municipality,
@@ -370,8 +370,8 @@ def allocation_report_create(
     """A corporation reports allocations; the same idempotency key returns the first report."""
     member = membership_of(user)
     if member is None or not (
-        member.role == "project_leader"
-        or (member.role == "corporation" and member.corporation_id == corporation.pk)
+        member.role == Role.PROJECT_LEADER
+        or (member.role == Role.CORPORATION and member.corporation_id == corporation.pk)
     ):
         raise PermissionDenied(
             _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}

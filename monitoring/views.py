@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gmr_thuis.history import history_of
+from gmr_thuis.models import Role
 from gmr_thuis.permissions import (
     CHANGE,
     can_write_municipality,
@@ -442,7 +443,7 @@ def housing_plan(request, slug, year, kind):
 @login_required
 def realisation_import(request):
     member = membership_of(request.user)
-    if member is None or not (member.role == "project_leader" or member.role == "civil_servant"):
+    if member is None or member.role not in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT):
         raise Http404
     errors, form = [], RealisationUploadForm()
     if request.method == "POST":
@@ -497,7 +498,7 @@ def objections(request):
             "objections": selectors.objections(user=request.user),
             "windows": ObjectionWindow.objects.restrict(request.user).filter(region=member.region),
             "window_form": window_form,
-            "own_municipality": member.municipality if member.role == "civil_servant" else None,
+            "own_municipality": member.municipality if member.role == Role.CIVIL_SERVANT else None,
         },
         status=400 if window_form is not None and window_form.errors else 200,
     )
