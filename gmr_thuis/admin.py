@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.models import Membership
-from gmr_thuis.permissions import is_project_leader
+from gmr_thuis.permissions import can_administer
 
 
 @admin.register(Membership)
@@ -21,23 +21,20 @@ class MembershipAdmin(admin.ModelAdmin):
     def organisation(self, membership):
         return membership.organisation_name
 
-    def _allowed(self, request):
-        return request.user.is_superuser or is_project_leader(request.user)
-
     def has_module_permission(self, request):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_add_permission(self, request):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return self._allowed(request)
+        return can_administer(request.user)
 
 
 # API tokens: their admin lives with the API (gmr_thuis/api/admin.py).

@@ -146,6 +146,11 @@ def is_project_leader(user):
     return member is not None and member.role == "project_leader"
 
 
+def can_administer(user):
+    """Superusers run the site; the region's project leader hands out roles and API keys."""
+    return bool(getattr(user, "is_superuser", False)) or is_project_leader(user)
+
+
 def get_object_for(user, queryset, action=VIEW, **lookup):
     """The object `user` may act on, else 404: an outsider learns nothing of its existence."""
     try:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gmr_thuis.history import record_change
 from gmr_thuis.models import ApiToken, ObjectChange
-from gmr_thuis.permissions import is_project_leader, membership_of
+from gmr_thuis.permissions import can_administer, membership_of
 
 KEY_PREFIX = "gmr_"
 # The digest is what the database holds; the display prefix is the first characters of the key.
@@ -20,11 +20,6 @@ DISPLAY_PREFIX_LENGTH = 10
 
 def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _may_issue(user) -> bool:
-    # Superusers run the site itself (the admin); project leaders issue for their region.
-    return bool(getattr(user, "is_superuser", False)) or is_project_leader(user)
 
 
 @transaction.atomic
@@ -36,7 +31,7 @@ def api_token_issue(
     `issued_by` is a project leader or superuser; None is the operator at the command line,
     who already has the whole database.
     """
-    if issued_by is not None and not _may_issue(issued_by):
+    if issued_by is not None and not can_administer(issued_by):
         raise PermissionDenied(_("Alleen de projectleider van de regio geeft API-sleutels uit."))
     if membership_of(user) is None:
         raise PermissionDenied(_("Deze gebruiker hoort bij geen organisatie."))
@@ -59,7 +54,7 @@ def api_token_issue(
 @transaction.atomic
 def api_token_revoke(*, revoked_by, token: ApiToken) -> ApiToken:
     """Revoke `token` from now on; revoking twice keeps the first moment."""
-    if not _may_issue(revoked_by):
+    if not can_administer(revoked_by):
         raise PermissionDenied(_("Alleen de projectleider van de regio trekt API-sleutels in."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:

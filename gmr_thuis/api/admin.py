@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.models import ApiToken
-from gmr_thuis.permissions import is_project_leader
+from gmr_thuis.permissions import can_administer
 from gmr_thuis.tokens import api_token_issue, api_token_revoke
 
 
@@ -30,17 +30,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "last_used_at", "revoked_at", "created_by", "created_at"]
     actions = ["revoke"]
 
-    def _allowed(self, request):
-        return request.user.is_superuser or is_project_leader(request.user)
-
     def has_module_permission(self, request):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_add_permission(self, request):
-        return self._allowed(request)
+        return can_administer(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
