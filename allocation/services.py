@@ -63,9 +63,10 @@ def _write_rules(methodology: Methodology, rules: dict) -> None:
             _("Onbekende aandachtsgroep: %(codes)s.") % {"codes": ", ".join(unknown)}
         )
     methodology.rules.exclude(target_group__code__in=list(rules)).delete()
+    existing = {rule.target_group_id: rule for rule in methodology.rules.all()}
     for code, rule in rules.items():
-        instance = methodology.rules.filter(target_group=groups[code]).first() or (
-            MethodologyGroupRule(methodology=methodology, target_group=groups[code])
+        instance = existing.get(groups[code].pk) or MethodologyGroupRule(
+            methodology=methodology, target_group=groups[code]
         )
         instance.key_weights = {name: float(w) for name, w in rule["key"].items()}
         instance.local = bool(rule.get("local", False))
@@ -431,6 +432,13 @@ def sensitivity_sweep_is_large(*, sweep: SensitivitySweep) -> bool:
     return sweep.methodology_count * years > SWEEP_CHUNK_THRESHOLD
 
 
+def sensitivity_sweep_fail(*, sweep_id: int, error: str) -> None:
+    """Mark a sweep failed; the years already done keep their bands."""
+    SensitivitySweep.objects.filter(pk=sweep_id).update(
+        status=RunStatus.FAILED, error=error[:5000], finished_at=timezone.now()
+    )
+
+
 def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
     """Compute one year of a sweep and store its bands in one transaction (replacing any)."""
     from allocation.engine import sweep as engine_sweep
@@ -450,9 +458,7 @@ def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
             carry_over=engine_inputs.carry_over,
         )
     except ValueError as exc:
-        SensitivitySweep.objects.filter(pk=sweep_id).update(
-            status=RunStatus.FAILED, error=str(exc)[:5000], finished_at=timezone.now()
-        )
+        sensitivity_sweep_fail(sweep_id=sweep_id, error=str(exc))
         return SensitivitySweep.objects.get(pk=sweep_id)
     municipalities = dict(Municipality.objects.values_list("cbs_code", "pk"))
     groups = dict(TargetGroup.objects.values_list("code", "pk"))

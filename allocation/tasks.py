@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from allocation import services
-from allocation.models import RunStatus, SensitivitySweep
+from allocation.models import SensitivitySweep
 
 # Errors that pass: a database restarting, a broker hiccup. Anything else fails the run at once.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError)
@@ -36,10 +36,10 @@ class RunTask(Task):
 
 
 class SweepTask(Task):
+    """Marks the sweep failed once retries are exhausted, as `RunTask` does for a run."""
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        SensitivitySweep.objects.filter(pk=args[0]).update(
-            status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"
-        )
+        services.sensitivity_sweep_fail(sweep_id=args[0], error=f"{type(exc).__name__}: {exc}")
 
 
 @shared_task(base=RunTask, **RETRY_OPTIONS)

@@ -270,3 +270,36 @@ def test_only_the_project_leader_starts_runs_and_sweeps(steering_member, owner, 
                 user=user, scenario=scenario, weight_factors=[1], cap_shares=[0.3]
             )
     assert not scenario.runs.exists() and not scenario.sweeps.exists()
+
+
+def test_a_sweep_the_inputs_refuse_ends_failed_and_finished(
+    project_leader, scenario, westervoort, django_capture_on_commit_callbacks
+):
+    MunicipalityFigure.objects.filter(
+        municipality=westervoort, indicator=Indicator.TURNOVER
+    ).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = services.sensitivity_sweep_start(
+            user=project_leader, scenario=scenario, weight_factors=[1], cap_shares=[0.3]
+        )
+    sweep.refresh_from_db()
+    assert sweep.status == RunStatus.FAILED and "social_rent_turnover" in sweep.error
+    assert sweep.finished_at is not None
+    assert not SensitivityBand.objects.filter(sweep=sweep).exists()
+
+
+def test_a_sweep_whose_task_crashes_ends_failed_and_finished(scenario, monkeypatch):
+    from allocation.models import SensitivitySweep
+    from allocation.tasks import run_sensitivity_sweep
+
+    def crash(**kwargs):
+        raise RuntimeError("worker bug")
+
+    monkeypatch.setattr(services, "sensitivity_sweep_year", crash)
+    sweep = SensitivitySweep.objects.create(
+        scenario=scenario, weight_factors=[1], cap_shares=[0.3], methodology_count=1
+    )
+    run_sensitivity_sweep.apply(args=[sweep.pk], throw=False)
+    sweep.refresh_from_db()
+    assert sweep.status == RunStatus.FAILED and sweep.error == "RuntimeError: worker bug"
+    assert sweep.finished_at is not None
