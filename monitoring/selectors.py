@@ -146,9 +146,15 @@ def carry_over_frame(*, year: int, user, period_start: bool = False) -> pd.DataF
     return frame
 
 
+def expected_by(target, quarter):
+    """The part of the year's target due by the end of `quarter`; an advance larger than the
+    target expects nothing. Vectorised over arrays."""
+    return np.maximum(np.asarray(target, dtype=float), 0) * quarter / 4
+
+
 def progress_status(target, realised, quarter):
     """Status codes per cell (see the module docstring); vectorised over arrays."""
-    expected = np.maximum(np.asarray(target, dtype=float), 0) * quarter / 4
+    expected = expected_by(target, quarter)
     gap = np.asarray(realised, dtype=float) - expected
     tolerance = np.maximum(expected * TOLERANCE_SHARE, TOLERANCE_MINIMUM)
     return np.where(gap < -tolerance, "behind", np.where(gap > tolerance, "ahead", "on_track"))
@@ -232,7 +238,7 @@ def _progress(user, fair, realised, year, quarter, municipalities, groups):
     )
     cells["realised"] = cells["realised"].astype(float).fillna(0.0)
     cells["target"] = cells["fair_share"] + cells["carry_over"]
-    cells["expected"] = cells["target"].clip(lower=0) * quarter / 4
+    cells["expected"] = expected_by(cells["target"], quarter)
     cells["status"] = np.where(
         cells["has_fair_share"],
         progress_status(cells["target"], cells["realised"], quarter),
