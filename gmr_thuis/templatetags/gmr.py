@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +25,7 @@ def main_navigation(context):
     current_path = request.path if request else ""
     items = []
     for label, url_name in entries:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:  # an app whose screens are not routed yet
-            continue
+        url = reverse(url_name)
         is_current = current_path == url or (url != "/" and current_path.startswith(url))
         items.append({"label": label, "url": url, "current": is_current})
     return items
