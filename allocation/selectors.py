@@ -8,19 +8,28 @@ import pandas as pd
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from allocation import engine
 from allocation.engine import RESULT_COLUMNS as ENGINE_RESULT_COLUMNS
 from allocation.models import (
     AllocationResult,
     AllocationRun,
     Approval,
     Methodology,
-    RunStatus,
+    MethodologyGroupRule,
     Scenario,
     SensitivityBand,
     SensitivitySweep,
+    key_indicator_choices,
 )
 from gmr_thuis.permissions import SYSTEM, VIEW
-from municipalities.models import CareClientCount, Indicator, MunicipalityFigure, RegionalTask
+from municipalities.models import (
+    CareClientCount,
+    Indicator,
+    Municipality,
+    MunicipalityFigure,
+    RegionalTask,
+    TargetGroup,
+)
 
 # Which care institutions' clients a municipality already carries for a group: the correction
 # for "already carried" subtracts these from the group's ideal share.
@@ -33,7 +42,7 @@ CARRIED_CARE_TYPES = {
     "lg": ("lg",),
     "ggz": ("ggz",),
 }
-CAPACITY_COLUMNS = ("new_construction_capacity",)
+CAPACITY_COLUMNS = (Indicator.NEW_CONSTRUCTION.value,)
 
 
 class InputsIncomplete(ValueError):
@@ -48,7 +57,17 @@ class EngineInputs:
     tasks: pd.Series
     carried: pd.DataFrame | None
     carry_over: pd.DataFrame | None
-    methodology: object  # allocation.engine.Methodology
+    methodology: engine.Methodology
+
+    def fair_share(self) -> pd.DataFrame:
+        """The engine's fair share of these frames, with its explanation per cell."""
+        return engine.allocate_fair_share(
+            self.indicators,
+            self.tasks,
+            self.methodology,
+            carried=self.carried,
+            carry_over=self.carry_over,
+        )
 
 
 def methodology_settings(methodology: Methodology) -> dict:
@@ -149,13 +168,10 @@ def inputs_hash(inputs: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def engine_methodology(settings: dict):
-    from allocation.engine import GroupRule
-    from allocation.engine import Methodology as EngineMethodology
-
-    return EngineMethodology(
+def engine_methodology(settings: dict) -> engine.Methodology:
+    return engine.Methodology(
         rules=tuple(
-            GroupRule(
+            engine.GroupRule(
                 target_group=group,
                 key=dict(rule["key"]),
                 local=rule["local"],
@@ -376,7 +392,8 @@ def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataF
         for year in range(approval.first_year, approval.last_year + 1):
             run_for_year.setdefault(year, approval.run_id)
     if years is not None:
-        run_for_year = {year: run for year, run in run_for_year.items() if year in set(years)}
+        years = set(years)
+        run_for_year = {year: run for year, run in run_for_year.items() if year in years}
     if not run_for_year:
         return pd.DataFrame(columns=columns)
     cells = Q()
@@ -422,23 +439,10 @@ def sensitivity_bands(*, user, sweep: SensitivitySweep) -> pd.DataFrame:
     )
 
 
-def is_running(run: AllocationRun) -> bool:
-    return run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-
-
 def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -> pd.DataFrame:
     """The engine's answer for one year with unsaved settings, named like `run_results`."""
-    from allocation.engine import allocate_fair_share
-
     scenario = Scenario.objects.restrict(user, VIEW).get(pk=scenario.pk)
-    inputs = allocation_inputs(scenario=scenario, year=year, settings=settings)
-    frame = allocate_fair_share(
-        inputs.indicators,
-        inputs.tasks,
-        inputs.methodology,
-        carried=inputs.carried,
-        carry_over=inputs.carry_over,
-    )
+    frame = allocation_inputs(scenario=scenario, year=year, settings=settings).fair_share()
     municipality_names = dict(scenario.region.municipalities.values_list("cbs_code", "name"))
     groups = {
         code: (name, order)
@@ -456,21 +460,11 @@ def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -
     return frame
 
 
-def _rule_part_labels() -> dict:
-    return {
-        "local": _("lokaal"),
-        "correct_for_carried": _("corrigeren voor wat al gedragen wordt"),
-        "capped": _("telt mee onder het plafond"),
-    }
-
-
 def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
     """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
 
     `groups`: target-group code -> name; `municipalities`: CBS code -> name.
     """
-    from allocation.models import key_indicator_choices
-
     indicators = dict(key_indicator_choices())
     parts = path.split(".")
     group = groups.get(parts[-1], parts[-1])
@@ -492,8 +486,10 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
                 "group": groups.get(code, code),
                 "indicator": str(indicators.get(indicator, indicator)).lower(),
             }
-        case ["methodology", "rules", code, part] if part in _rule_part_labels():
-            return f"{groups.get(code, code)}: {_rule_part_labels()[part]}"
+        case ["methodology", "rules", code, ("local" | "correct_for_carried" | "capped") as part]:
+            # The switch's own name, as the admin shows it.
+            label = MethodologyGroupRule._meta.get_field(part).verbose_name
+            return f"{groups.get(code, code)}: {label}"
         case ["methodology", "rules", code]:
             return _("%(group)s: regel") % {"group": groups.get(code, code)}
         case ["indicators", cbs_code, indicator]:
@@ -519,8 +515,6 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
 
 def labelled_differences(differences: list) -> list[tuple[str, str, object, object]]:
     """`input_differences` as (label, path, before, after), labelled by `input_label`."""
-    from municipalities.models import Municipality, TargetGroup
-
     groups = dict(TargetGroup.objects.values_list("code", "name_nl"))
     municipalities = dict(Municipality.objects.values_list("cbs_code", "name"))
     return [

@@ -14,8 +14,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from allocation import selectors
-from allocation.engine import DEFAULT_GROUP_SETTINGS
+from allocation.engine import DEFAULT_GROUP_SETTINGS, ENGINE_VERSION
 from allocation.engine import DEFAULT_RULES as DEFAULT_KIND_RULES
+from allocation.engine import sweep as engine_sweep
 from allocation.models import (
     AllocationResult,
     AllocationRun,
@@ -276,8 +277,6 @@ def allocation_run_execute(
     the same task that loses the race finds the run succeeded and writes nothing.
     `after_step` runs after each year (the worker's hook for tests of a dying worker).
     """
-    from allocation.engine import ENGINE_VERSION, allocate_fair_share
-
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().select_related("scenario").get(pk=run_id)
         if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
@@ -290,14 +289,7 @@ def allocation_run_execute(
         years = list(range(run.first_year, run.last_year + 1))
         frames = {}
         for done, year in enumerate(years, start=1):
-            engine_inputs = selectors.engine_inputs(inputs, year)
-            frames[year] = allocate_fair_share(
-                engine_inputs.indicators,
-                engine_inputs.tasks,
-                engine_inputs.methodology,
-                carried=engine_inputs.carried,
-                carry_over=engine_inputs.carry_over,
-            )
+            frames[year] = selectors.engine_inputs(inputs, year).fair_share()
             _set_progress(run_id, int(90 * done / len(years)))
             if after_step is not None:
                 after_step()
@@ -441,8 +433,6 @@ def sensitivity_sweep_fail(*, sweep_id: int, error: str) -> None:
 
 def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
     """Compute one year of a sweep and store its bands in one transaction (replacing any)."""
-    from allocation.engine import sweep as engine_sweep
-
     sweep = SensitivitySweep.objects.select_related("scenario").get(pk=sweep_id)
     if sweep.status == RunStatus.FAILED:
         return sweep

@@ -164,8 +164,8 @@ def run_start(request, slug):
     return redirect("allocation:run_detail", pk=run.pk)
 
 
-def _run_context(request, run):
-    return {"run": run, "running": selectors.is_running(run)}
+def _run_context(run):
+    return {"run": run, "running": not run.is_finished}
 
 
 @login_required
@@ -179,7 +179,7 @@ def run_detail(request, pk):
         year = int(request.GET.get("jaar") or (years[0] if years else 0))
     except ValueError:
         year = years[0] if years else 0
-    context = _run_context(request, run) | {
+    context = _run_context(run) | {
         "years": years,
         "year": year,
         "table": selectors.ijktabel(results, year) if year in years else None,
@@ -202,7 +202,7 @@ def run_progress(request, pk):
     """The progress bar that htmx polls; a finished run reloads the page to show its table."""
     _member_only(request)
     run = _run(request, pk)
-    response = render(request, "allocation/_progress.html", _run_context(request, run))
+    response = render(request, "allocation/_progress.html", _run_context(run))
     if run.is_finished and request.htmx:
         response["HX-Refresh"] = "true"
     return response
