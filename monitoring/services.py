@@ -232,13 +232,18 @@ def realisation_import(*, user, rows) -> int:
     import states the numbers anew, so it overwrites what is there (each change recorded).
     """
     with transaction.atomic():
+        # What is there now, read once: the import keeps its notes and saves over its version.
+        existing = {
+            (r.municipality_id, r.target_group_id, r.year, r.quarter): r
+            for r in Realisation.objects.filter(
+                municipality__in={row.municipality for row in rows},
+                year__in={row.year for row in rows},
+            )
+        }
         for row in rows:
-            current = Realisation.objects.filter(
-                municipality=row.municipality,
-                target_group=row.target_group,
-                year=row.year,
-                quarter=row.quarter,
-            ).first()
+            current = existing.get(
+                (row.municipality.pk, row.target_group.pk, row.year, row.quarter)
+            )
             realisation_save(
                 user=user,
                 municipality=row.municipality,

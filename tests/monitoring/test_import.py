@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from gmr_thuis.history import history_of
+from monitoring import services
 from monitoring.importers import COLUMNS
 from monitoring.models import Realisation
 
@@ -87,6 +88,40 @@ def test_import_overwrites_and_records_the_change(client, owner, westervoort, gr
     record = Realisation.objects.get()
     assert (record.placements, record.version) == (5, 2)
     assert ("placements", 3, 5) in history_of(record)[0].changed_fields()
+
+
+def test_import_keeps_the_notes_of_each_record_it_overwrites(client, owner, westervoort, groups):
+    for quarter, notes in ((1, "Via Vivare"), (2, "Twee gezinnen")):
+        services.realisation_save(
+            user=owner,
+            municipality=westervoort,
+            target_group=groups["statushouders"],
+            year=2026,
+            quarter=quarter,
+            placements=1,
+            notes=notes,
+            version=None,
+        )
+    client.force_login(owner)
+    response = client.post(
+        URL,
+        {
+            "file": csv_file(
+                ["GM0293", "statushouders", 2026, 1, 4],
+                ["GM0293", "statushouders", 2026, 2, 2],
+                ["GM0293", "uitstroom-bw", 2026, 1, 7],
+            )
+        },
+    )
+    assert response.status_code == 302
+    rows = Realisation.objects.values_list(
+        "target_group__code", "quarter", "placements", "notes", "version"
+    )
+    assert sorted(rows) == [
+        ("statushouders", 1, 4, "Via Vivare", 2),
+        ("statushouders", 2, 2, "Twee gezinnen", 2),
+        ("uitstroom-bw", 1, 7, "", 1),
+    ]
 
 
 def test_templates_carry_the_columns(client, owner):
