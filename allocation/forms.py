@@ -19,13 +19,10 @@ SLIDER_INDICATORS = ("inhabitants", "social_rent", "social_rent_turnover", "dwel
 WEIGHT_MAX = 3
 
 
-class ScenarioCreateForm(forms.Form):
+class _ScenarioFieldsForm(forms.Form):
+    """A scenario's name, period, data year and notes: what creating and editing both ask."""
+
     name = forms.CharField(label=_("Naam"), max_length=150)
-    base_methodology = forms.ModelChoiceField(
-        label=_("Uitgangspunt"),
-        queryset=Methodology.objects.all(),
-        help_text=_("Het nieuwe scenario krijgt een eigen kopie van deze methodiek."),
-    )
     first_year = forms.IntegerField(label=_("Eerste jaar"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=_("Laatste jaar"), min_value=2000, max_value=2100)
     data_year = forms.IntegerField(label=_("Peiljaar cijfers"), min_value=2000, max_value=2100)
@@ -40,6 +37,15 @@ class ScenarioCreateForm(forms.Form):
         ):
             self.add_error("last_year", _("Het laatste jaar ligt niet vóór het eerste jaar."))
         return data
+
+
+class ScenarioCreateForm(_ScenarioFieldsForm):
+    base_methodology = forms.ModelChoiceField(
+        label=_("Uitgangspunt"),
+        queryset=Methodology.objects.all(),
+        help_text=_("Het nieuwe scenario krijgt een eigen kopie van deze methodiek."),
+    )
+    field_order = ["name", "base_methodology"]
 
 
 def _weight_slider(weight: float) -> dict:
@@ -61,14 +67,9 @@ def _field_name(group, part):
     return f"{group}__{part}"
 
 
-class ScenarioEditForm(forms.Form):
+class ScenarioEditForm(_ScenarioFieldsForm):
     """The scenario's period and notes plus its methodology: per group sliders and switches."""
 
-    name = forms.CharField(label=_("Naam"), max_length=150)
-    first_year = forms.IntegerField(label=_("Eerste jaar"), min_value=2000, max_value=2100)
-    last_year = forms.IntegerField(label=_("Laatste jaar"), min_value=2000, max_value=2100)
-    data_year = forms.IntegerField(label=_("Peiljaar cijfers"), min_value=2000, max_value=2100)
-    notes = forms.CharField(label=_("Toelichting"), widget=forms.Textarea, required=False)
     cap_share = forms.DecimalField(
         label=_("Maximaal aandeel van de mutaties voor urgente groepen"),
         min_value=0,
@@ -135,7 +136,7 @@ class ScenarioEditForm(forms.Form):
             )
 
     def scenario_fields(self):
-        return [self[name] for name in ("name", "first_year", "last_year", "data_year", "notes")]
+        return [self[name] for name in _ScenarioFieldsForm.base_fields]
 
     def group_rows(self):
         """Per group its name and bound fields, in the order the template shows them."""
@@ -160,12 +161,6 @@ class ScenarioEditForm(forms.Form):
                 validate_key_weights(key)
             except forms.ValidationError as error:
                 self.add_error(group["sliders"][0][1], error)
-        if (
-            data.get("first_year")
-            and data.get("last_year")
-            and data["first_year"] > data["last_year"]
-        ):
-            self.add_error("last_year", _("Het laatste jaar ligt niet vóór het eerste jaar."))
         if data.get("tie_break") == TieBreak.LOT and data.get("seed") is None:
             self.add_error("seed", _("Loting vraagt een seed, zodat de uitkomst herhaalbaar is."))
         return data

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from allocation import selectors
-from allocation.forms import ScenarioEditForm
+from allocation.forms import ScenarioCreateForm, ScenarioEditForm
 from allocation.models import MethodologyGroupRule
 from tests.allocation.helpers import finished_run
 
@@ -36,6 +36,24 @@ def test_weight_sliders_can_hold_weights_set_elsewhere(scenario, groups):
     # Untouched sliders on the usual grid keep the 0.1 step and the usual maximum.
     dwellings = form.fields["statushouders__w_dwellings"].widget.attrs
     assert dwellings["step"] == 0.1 and dwellings["max"] == 3
+
+
+def test_creating_and_editing_refuse_a_period_that_ends_before_it_starts(scenario):
+    period = {"first_year": 2026, "last_year": 2025}
+    stored = edit_form(scenario)
+    untouched = {name: stored[name].value() for name in stored.fields}
+    edited = ScenarioEditForm(
+        {**untouched, **period},
+        scenario=scenario,
+        settings=selectors.methodology_settings(scenario.methodology),
+    )
+    created = ScenarioCreateForm(
+        {"name": "Omgekeerd", "base_methodology": scenario.methodology.pk, "data_year": 2024}
+        | period
+    )
+    for form in (created, edited):
+        assert not form.is_valid()
+        assert list(form.errors) == ["last_year"]
 
 
 @pytest.mark.parametrize(
