@@ -4,6 +4,7 @@ target groups (the seed's group cards), regional tasks and housing corporations.
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.permissions import ScopedQuerySet
@@ -208,8 +209,11 @@ class TargetGroup(models.Model):
     def __str__(self):
         return self.name_nl
 
-    def name(self, language="nl"):
-        return self.name_en if language == "en" else self.name_nl
+    def name(self, language=None):
+        """The name in `language`; by default the language of the page (`{{ group.name }}`)."""
+        return (
+            self.name_en if (language or get_language() or "nl").startswith("en") else self.name_nl
+        )
 
 
 class RegionalTask(SourcedFigure):

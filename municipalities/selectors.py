@@ -323,7 +323,7 @@ def target_group_cards(*, user, language):
         cards.append(
             TargetGroupCard(
                 group=group,
-                name=group.name_en if english else group.name_nl,
+                name=group.name(language),
                 definition=group.definition_en if english else group.definition_nl,
                 care_support=group.care_support_en if english else group.care_support_nl,
                 unit=UNIT_LABELS.get(group.unit, group.unit),

@@ -260,3 +260,16 @@ def test_export_csv_has_the_dashboard_rows(client, records, owner):
         line for line in lines if line.startswith("Westervoort;GM0293;statushouders")
     )
     assert ";10;" in westervoort  # the fair share
+
+
+def test_record_pages_name_the_target_group_in_the_page_language(client, records, owner):
+    client.force_login(owner)
+    year_page = reverse("monitoring:municipality_year", args=["westervoort", 2026])
+    agreement = reverse("monitoring:agreement", args=["westervoort", 2026, "statushouders"])
+    realisation = reverse("monitoring:realisation", args=["westervoort", 2026, "statushouders", 1])
+    assert "Groep statushouders" in client.get(year_page).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": year_page})
+    for url in (year_page, agreement, realisation):
+        page = client.get(url).content.decode()
+        assert "Group statushouders" in page, url
+        assert "Groep statushouders" not in page, url
