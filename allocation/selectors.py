@@ -338,6 +338,7 @@ def ijktabel(results: pd.DataFrame, year: int) -> pd.DataFrame:
     table = year_results.pivot_table(
         index="municipality", columns="target_group_name", values="quota", aggfunc="sum"
     ).reindex(columns=order)
+    table = table.fillna(0)  # a cell without a stored result counts as none
     table[_("Totaal")] = table.sum(axis=1)
     table.loc[_("Regio")] = table.sum(axis=0)
     return table.astype("int64")

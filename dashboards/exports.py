@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from allocation.selectors import ijktabel
 from dashboards.explain import cell_sentence
 from dashboards.figures import waterfall_step_labels
 
@@ -29,19 +30,6 @@ def groups_in_order(cells: pd.DataFrame) -> list[tuple[str, str]]:
     """(code, name) of the groups in the cells, in the region's order."""
     ordered = cells.drop_duplicates("target_group").sort_values(["sort_order", "target_group"])
     return list(zip(ordered["target_group"], ordered["target_group_name"], strict=True))
-
-
-def ijktabel(cells: pd.DataFrame) -> pd.DataFrame:
-    """Municipalities as rows, group codes as columns, the fair share in each cell."""
-    groups = [code for code, _name in groups_in_order(cells)]
-    return (
-        cells.pivot_table(
-            index="municipality", columns="target_group", values="quota", aggfunc="sum"
-        )
-        .reindex(columns=groups)
-        .fillna(0)
-        .astype("int64")
-    )
 
 
 def ijktabel_rows(cells: pd.DataFrame, *, url_for) -> dict:
@@ -157,18 +145,16 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int) -> bytes:
     workbook = Workbook()
     table_sheet = workbook.active
     table_sheet.title = _("IJktabel")[:31]
-    groups = groups_in_order(cells)
-    table = ijktabel(cells)
-    table_sheet.append([_("Gemeente"), *[name for _code, name in groups], _("Totaal")])
+    table = ijktabel(cells, year)  # the run page's IJktabel: its totals column and region row
+    table_sheet.append([_("Gemeente"), *table.columns])
     for municipality, row in table.iterrows():
-        table_sheet.append([municipality, *[int(v) for v in row], int(row.sum())])
-    table_sheet.append([_("Regio"), *[int(v) for v in table.sum()], int(table.to_numpy().sum())])
+        table_sheet.append([municipality, *[int(v) for v in row]])
     for cell in table_sheet[1]:
         cell.font = Font(bold=True)
     for cell in table_sheet[table_sheet.max_row]:
         cell.font = Font(bold=True)
     table_sheet.freeze_panes = "B2"
-    _fit_columns(table_sheet, [22, *[16] * (len(groups) + 1)])
+    _fit_columns(table_sheet, [22, *[16] * len(table.columns)])
 
     explain_sheet = workbook.create_sheet(_("Uitleg")[:31])
     frame = explanations(cells)

@@ -63,6 +63,7 @@ def _layout(figure, *, title, height=420, **extra):
 
 def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
     """Municipality × group of the fair shares; a click on a cell opens its explanation."""
+    title = _("Fair share per gemeente en aandachtsgroep")
     table = cells.pivot_table(
         index="municipality", columns="target_group_name", values="quota", aggfunc="sum", sort=False
     ).fillna(0)
@@ -87,14 +88,14 @@ def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
     )
     _layout(
         figure,
-        title=_("Fair share per gemeente en aandachtsgroep"),
+        title=title,
         height=max(420, 28 * len(table.index) + 160),
         yaxis={"autorange": "reversed"},
         xaxis={"side": "top", "tickangle": -30},
     )
     return Chart(
         id="heatmap",
-        title=_("Fair share per gemeente en aandachtsgroep"),
+        title=title,
         figure=figure,
         caption=_(
             "Hoe donkerder het vak, hoe groter de fair share. Klik op een vak voor de uitleg van dat getal."
@@ -106,6 +107,7 @@ def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
 
 def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
     """Per municipality the urgent groups' fair share against its turnover and the one-third line."""
+    title = _("Fair share tegenover het aanbod per gemeente")
     figure = go.Figure()
     figure.add_bar(
         name=_("Fair share urgente groepen"),
@@ -129,7 +131,7 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
     )
     _layout(
         figure,
-        title=_("Fair share tegenover het aanbod per gemeente"),
+        title=title,
         barmode="group",
         yaxis={"title": {"text": _("woningen per jaar")}},
         xaxis={"tickangle": -40},
@@ -145,7 +147,7 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
         ) % {"names": ", ".join(over)}
     return Chart(
         id="fair-share-supply",
-        title=_("Fair share tegenover het aanbod per gemeente"),
+        title=title,
         figure=figure,
         caption=caption,
         columns=[
@@ -170,6 +172,7 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
 
 def task_vs_supply(tasks: pd.DataFrame, summary: pd.DataFrame) -> Chart:
     """The regional task by group against the region's supply: the case for 'taart vergroten'."""
+    title = _("Regionale opgave tegenover het aanbod")
     figure = go.Figure()
     palette = [BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY]
     for index, row in enumerate(tasks.itertuples()):
@@ -188,7 +191,7 @@ def task_vs_supply(tasks: pd.DataFrame, summary: pd.DataFrame) -> Chart:
         figure.add_bar(name=label, x=[_("Aanbod")], y=[amount], marker_color=colour)
     _layout(
         figure,
-        title=_("Regionale opgave tegenover het aanbod"),
+        title=title,
         barmode="stack",
         yaxis={"title": {"text": _("woningen per jaar")}},
     )
@@ -203,7 +206,7 @@ def task_vs_supply(tasks: pd.DataFrame, summary: pd.DataFrame) -> Chart:
         verdict = _("Het aanbod dekt de opgave, met %(room)s over.") % {"room": fmt(-gap)}
     return Chart(
         id="task-supply",
-        title=_("Regionale opgave tegenover het aanbod"),
+        title=title,
         figure=figure,
         caption=_("Opgave %(task)s, aanbod %(supply)s.")
         % {"task": fmt(task_total), "supply": fmt(supply_total)}
@@ -217,6 +220,7 @@ def task_vs_supply(tasks: pd.DataFrame, summary: pd.DataFrame) -> Chart:
 
 def sensitivity_bands(bands: pd.DataFrame) -> Chart:
     """Per municipality the spread of its fair share over the sweep's variants, and the run's own."""
+    title = _("Gevoeligheid: bandbreedte van de fair share")
     figure = go.Figure()
     figure.add_scatter(
         name=_("minimum–maximum"),
@@ -259,13 +263,13 @@ def sensitivity_bands(bands: pd.DataFrame) -> Chart:
     )
     _layout(
         figure,
-        title=_("Gevoeligheid: bandbreedte van de fair share"),
+        title=title,
         yaxis={"title": {"text": _("fair share")}},
         xaxis={"tickangle": -40},
     )
     return Chart(
         id="sensitivity",
-        title=_("Gevoeligheid: bandbreedte van de fair share"),
+        title=title,
         figure=figure,
         caption=_(
             "Per gemeente de fair share over alle varianten van de laatste gevoeligheidsanalyse."
@@ -296,6 +300,7 @@ def sensitivity_bands(bands: pd.DataFrame) -> Chart:
 
 def progress_to_2030(progress: pd.DataFrame) -> Chart:
     """The region's fair share and realised placements, each summed over the years up to 2030."""
+    title = _("Voortgang naar 2030")
     series = [
         ("cumulative_fair_share", _("Fair share"), GREY, "dash"),
         ("cumulative_realised", _("Gerealiseerd"), GREEN, "solid"),
@@ -311,13 +316,13 @@ def progress_to_2030(progress: pd.DataFrame) -> Chart:
         )
     _layout(
         figure,
-        title=_("Voortgang naar 2030"),
+        title=title,
         xaxis={"dtick": 1, "title": {"text": _("jaar")}},
         yaxis={"title": {"text": _("opgeteld sinds het eerste jaar")}},
     )
     return Chart(
         id="progress",
-        title=_("Voortgang naar 2030"),
+        title=title,
         figure=figure,
         caption=_("Opgeteld per jaar: de fair share van de regio en de gerealiseerde plaatsingen."),
         columns=[_("Jaar"), *[label for _c, label, _k, _d in series]],
@@ -349,6 +354,7 @@ def waterfall_step_labels():
 
 def quota_waterfall(cell) -> Chart:
     """From the key's share through correction, cap, rounding and carry-over to the quota."""
+    title = _("Van verdeelsleutel naar fair share")
     labels = waterfall_step_labels()
     names = [labels[column] for column, _measure in WATERFALL_STEPS] + [_("Fair share")]
     values = [float(cell[column]) for column, _measure in WATERFALL_STEPS] + [float(cell["quota"])]
@@ -365,10 +371,10 @@ def quota_waterfall(cell) -> Chart:
             totals={"marker": {"color": GREEN}},
         )
     )
-    _layout(figure, title=_("Van verdeelsleutel naar fair share"), height=380, showlegend=False)
+    _layout(figure, title=title, height=380, showlegend=False)
     return Chart(
         id="waterfall",
-        title=_("Van verdeelsleutel naar fair share"),
+        title=title,
         figure=figure,
         caption=_("Elke stap telt op tot de fair share van %(quota)s.")
         % {"quota": fmt(cell["quota"])},
@@ -379,6 +385,7 @@ def quota_waterfall(cell) -> Chart:
 
 def municipality_vs_region(cells: pd.DataFrame, *, municipality_id) -> Chart:
     """Per group the municipality's fair share against the region's average per municipality."""
+    title = _("Fair share vergeleken met de regio")
     per_group = cells.groupby("target_group_name", sort=False).agg(
         region_total=("quota", "sum"), municipalities=("municipality_id", "nunique")
     )
@@ -401,13 +408,13 @@ def municipality_vs_region(cells: pd.DataFrame, *, municipality_id) -> Chart:
     )
     _layout(
         figure,
-        title=_("Fair share vergeleken met de regio"),
+        title=title,
         barmode="group",
         xaxis={"tickangle": -30},
     )
     return Chart(
         id="municipality-region",
-        title=_("Fair share vergeleken met de regio"),
+        title=title,
         figure=figure,
         caption=_("Per aandachtsgroep de fair share van %(name)s en van de gemiddelde gemeente.")
         % {"name": name},
@@ -420,7 +427,9 @@ def municipality_vs_region(cells: pd.DataFrame, *, municipality_id) -> Chart:
 
 
 def supply_map(summary: pd.DataFrame) -> Chart:
-    """The municipalities as bubbles at their main town: size is the task, colour the coverage."""
+    """The municipalities as bubbles at their main town: size is the fair share, colour how far
+    the supply covers it."""
+    title = _("Plattegrond: opgave en aanbod per gemeente")
     placed = summary.dropna(subset=["latitude", "longitude"])
     largest = max(float(placed["quota_total"].max() or 0), 1.0)
     coverage = placed["coverage"].clip(upper=2.0)
@@ -459,7 +468,7 @@ def supply_map(summary: pd.DataFrame) -> Chart:
     # Degrees of longitude are shorter than degrees of latitude at 52° north: keep the shape true.
     _layout(
         figure,
-        title=_("Plattegrond: opgave en aanbod per gemeente"),
+        title=title,
         height=560,
         showlegend=False,
         # Shrink the drawing area, never the range, so every municipality stays in view.
@@ -468,7 +477,7 @@ def supply_map(summary: pd.DataFrame) -> Chart:
     )
     return Chart(
         id="map",
-        title=_("Plattegrond: opgave en aanbod per gemeente"),
+        title=title,
         figure=figure,
         caption=_(
             "Elke bol staat op de hoofdkern van een gemeente. De grootte is de fair share, "
