@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,6 +180,7 @@ def run_detail(request, pk):
         year = int(request.GET.get("jaar") or (years[0] if years else 0))
     except ValueError:
         year = years[0] if years else 0
+    approvals = list(run.approvals.select_related("approved_by"))
     context = _run_context(run) | {
         "years": years,
         "year": year,
@@ -187,11 +189,11 @@ def run_detail(request, pk):
             selectors.run_changes_since(user=request.user, run=run)
         ),
         "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
-        "approvals": run.approvals.select_related("approved_by"),
+        "approvals": approvals,
         # The current fair share needs no second approval; a superseded one may come back.
         "can_approve": is_project_leader(request.user)
         and run.status == RunStatus.SUCCEEDED
-        and not run.approvals.filter(is_current=True).exists(),
+        and not any(approval.is_current for approval in approvals),
     }
     return render(request, "allocation/run_detail.html", context)
 
@@ -280,8 +282,6 @@ def run_export(request, pk, fmt):
         writer.writerows(tidy.itertuples(index=False))
         return response
     buffer = io.BytesIO()
-    import pandas as pd
-
     with pd.ExcelWriter(buffer, engine="openpyxl") as workbook:
         for year in sorted(results["year"].unique()):
             selectors.ijktabel(results, year).to_excel(workbook, sheet_name=f"IJktabel {year}")

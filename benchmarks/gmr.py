@@ -11,7 +11,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 def gmr_frames(data_year=2024, task_year=2025):
     """(indicators, tasks, carried): municipalities by CBS code, tasks by target-group code,
-    built as the allocation services build them from the database."""
+    built as `allocation.selectors.scenario_inputs` builds them from the database."""
     figures = pd.read_csv(FIXTURES / "municipality_figures.csv")
     figures = figures[figures["year"] == data_year]
     indicators = figures.pivot(index="cbs_code", columns="indicator", values="value")
@@ -36,7 +36,7 @@ def gmr_frames(data_year=2024, task_year=2025):
 
 
 def _carried_care_types():
-    """Which institutions' clients count as already carried, per group: the services' rule."""
+    """Which institutions' clients count as already carried, per group: the selectors' rule."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gmr_thuis.settings")

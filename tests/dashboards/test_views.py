@@ -77,6 +77,7 @@ def test_region_headline_adds_up_the_cells(client, run, steering_member):
     headline = response.context["headline"]
     assert headline["task"] == 120 + 300 + 10
     assert headline["quota"] == response.context["table"]["total"]
+    assert headline["quota"] == 120 + 300 + 10  # the fixture's results place every task
     assert set(response.context["charts"]) == {"heatmap", "supply", "task", "bands", "progress"}
     assert response.context["charts"]["bands"] is not None
 
