@@ -180,8 +180,10 @@ def dashboard(request):
             **_progress_tables(data),
             "cumulative": _records(data.cumulative),
             "charts": [
-                charts.fair_share_by_municipality(data),
-                charts.cumulative_progress(data),
+                # Before the region approves a fair share there is nothing to draw; the tables
+                # below say so instead of showing empty axes.
+                *([charts.fair_share_by_municipality(data)] if not data.progress.empty else []),
+                *([charts.cumulative_progress(data)] if not data.cumulative.empty else []),
                 # Without turnover figures there is no share to draw; the table says "–".
                 *(
                     [charts.urgent_share_of_turnover(data)]
@@ -456,6 +458,9 @@ def realisation_import(request):
                 errors = exc.errors
             except (ValidationError, PermissionDenied) as exc:
                 errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            except services.StaleEdit as exc:
+                # Someone saved a quarter while the file was read: nothing was written.
+                errors = [str(exc), _("Er is niets ingelezen; lees het bestand opnieuw in.")]
             else:
                 messages.success(
                     request, _("%(count)s regels realisatie ingelezen.") % {"count": count}

@@ -139,3 +139,30 @@ def test_templates_carry_the_columns(client, owner):
 def test_steering_member_cannot_import(client, steering_member):
     client.force_login(steering_member)
     assert client.get(URL).status_code == 404
+
+
+def test_an_edit_during_the_import_is_refused_with_a_message_and_nothing_written(
+    client, owner, colleague, westervoort, groups, monkeypatch
+):
+    services.realisation_save(
+        user=colleague,
+        municipality=westervoort,
+        target_group=groups["statushouders"],
+        year=2026,
+        quarter=1,
+        placements=2,
+        version=None,
+    )
+    saved_meanwhile = Realisation.objects.get()
+
+    def concurrent_edit(*, user, rows):
+        raise services.StaleEdit(saved_meanwhile)
+
+    monkeypatch.setattr(services, "realisation_import", concurrent_edit)
+    client.force_login(owner)
+
+    response = client.post(URL, {"file": csv_file(["GM0293", "statushouders", 2026, 1, 5])})
+
+    assert response.status_code == 400
+    assert "Er is niets ingelezen" in response.content.decode()
+    assert Realisation.objects.get().placements == 2

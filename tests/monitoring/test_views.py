@@ -249,6 +249,15 @@ def test_dashboard_shows_plotly_figures_and_the_status_rule(client, records, own
     assert "cdn.plot.ly" not in page
 
 
+def test_dashboard_draws_no_empty_progress_charts_before_a_fair_share_is_approved(
+    client, region, westervoort, owner
+):
+    client.force_login(owner)
+    page = client.get(reverse("monitoring:dashboard") + "?jaar=2026&kwartaal=2").content.decode()
+    assert "Nog geen goedgekeurde fair share" in page
+    assert "Cumulatieve voortgang van de regio naar 2030" not in page.split("<table")[0]
+
+
 def test_export_csv_has_the_dashboard_rows(client, records, owner):
     client.force_login(owner)
     response = client.get(
