@@ -13,6 +13,7 @@ from allocation.models import (
     key_indicator_choices,
     validate_key_weights,
 )
+from municipalities.models import TargetGroup
 
 # The indicators every group gets a slider for; a group's other key indicators are added.
 SLIDER_INDICATORS = ("inhabitants", "social_rent", "social_rent_turnover", "dwellings")
@@ -98,7 +99,9 @@ class ScenarioEditForm(_ScenarioFieldsForm):
         super().__init__(*args, initial=initial, **kwargs)
         labels = dict(key_indicator_choices())
         names = dict(
-            scenario.methodology.rules.values_list("target_group__code", "target_group__name_nl")
+            scenario.methodology.rules.values_list(
+                "target_group__code", f"target_group__{TargetGroup.name_field()}"
+            )
         )
         self.groups = []
         for code, rule in settings["rules"].items():

@@ -299,6 +299,7 @@ RESULT_COLUMNS = [c for c in ENGINE_RESULT_COLUMNS if c not in ("municipality", 
 
 def run_results(*, user, run: AllocationRun) -> pd.DataFrame:
     """A run's results the user may see, one row per municipality × group × year."""
+    group_name = f"target_group__{TargetGroup.name_field()}"
     rows = (
         AllocationResult.objects.restrict(user, VIEW)
         .filter(run=run)
@@ -308,7 +309,7 @@ def run_results(*, user, run: AllocationRun) -> pd.DataFrame:
             "municipality__name",
             "municipality__cbs_code",
             "target_group__code",
-            "target_group__name_nl",
+            group_name,
             "target_group__sort_order",
             *RESULT_COLUMNS,
         )
@@ -321,7 +322,7 @@ def run_results(*, user, run: AllocationRun) -> pd.DataFrame:
             "municipality__name": "municipality",
             "municipality__cbs_code": "cbs_code",
             "target_group__code": "target_group",
-            "target_group__name_nl": "target_group_name",
+            group_name: "target_group_name",
             "target_group__sort_order": "sort_order",
         }
     ).sort_values(["year", "municipality", "sort_order", "target_group"], ignore_index=True)
@@ -421,13 +422,14 @@ def sweep_list(*, user, scenario: Scenario):
 
 def sensitivity_bands(*, user, sweep: SensitivitySweep) -> pd.DataFrame:
     """The bands of a sweep: per municipality × group × year min, p10, median, p90, max."""
+    group_name = f"target_group__{TargetGroup.name_field()}"
     rows = (
         SensitivityBand.objects.restrict(user, VIEW)
         .filter(sweep=sweep)
         .values(
             "year",
             "municipality__name",
-            "target_group__name_nl",
+            group_name,
             "minimum",
             "p10",
             "median",
@@ -436,7 +438,7 @@ def sensitivity_bands(*, user, sweep: SensitivitySweep) -> pd.DataFrame:
         )
     )
     return pd.DataFrame.from_records(list(rows)).rename(
-        columns={"municipality__name": "municipality", "target_group__name_nl": "target_group"}
+        columns={"municipality__name": "municipality", group_name: "target_group"}
     )
 
 
@@ -448,7 +450,9 @@ def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -
     groups = {
         code: (name, order)
         for code, name, order in scenario.methodology.rules.values_list(
-            "target_group__code", "target_group__name_nl", "target_group__sort_order"
+            "target_group__code",
+            f"target_group__{TargetGroup.name_field()}",
+            "target_group__sort_order",
         )
     }
     frame = frame.assign(
@@ -516,7 +520,7 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
 
 def labelled_differences(differences: list) -> list[tuple[str, str, object, object]]:
     """`input_differences` as (label, path, before, after), labelled by `input_label`."""
-    groups = dict(TargetGroup.objects.values_list("code", "name_nl"))
+    groups = dict(TargetGroup.objects.values_list("code", TargetGroup.name_field()))
     municipalities = dict(Municipality.objects.values_list("cbs_code", "name"))
     return [
         (input_label(path, groups=groups, municipalities=municipalities), path, before, after)

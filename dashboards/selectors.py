@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.http import Http404
-from django.utils.translation import get_language
 
 from allocation.models import (
     AllocationResult,
@@ -22,6 +21,7 @@ from municipalities.models import (
     Municipality,
     MunicipalityFigure,
     RegionalTask,
+    TargetGroup,
 )
 
 SUPPLY_INDICATORS = {
@@ -35,7 +35,7 @@ DEFAULT_CAP_SHARE = 1 / 3
 
 
 def _name_field():
-    return "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+    return TargetGroup.name_field()
 
 
 def visible_municipalities(*, user):

@@ -23,7 +23,6 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.permissions import VIEW
@@ -171,7 +170,7 @@ class Dashboard:
 
 
 def _names(user):
-    name_field = "name_en" if (get_language() or "nl").startswith("en") else "name_nl"
+    name_field = TargetGroup.name_field()
     municipalities = pd.DataFrame(
         list(Municipality.objects.restrict(user).values("id", "name", "slug", "cbs_code")),
         columns=["id", "name", "slug", "cbs_code"],

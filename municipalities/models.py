@@ -211,9 +211,12 @@ class TargetGroup(models.Model):
 
     def name(self, language=None):
         """The name in `language`; by default the language of the page (`{{ group.name }}`)."""
-        return (
-            self.name_en if (language or get_language() or "nl").startswith("en") else self.name_nl
-        )
+        return getattr(self, self.name_field(language))
+
+    @staticmethod
+    def name_field(language=None):
+        """The field holding the name in `language` (default: the page's), for `.values()`."""
+        return "name_en" if (language or get_language() or "nl").startswith("en") else "name_nl"
 
 
 class RegionalTask(SourcedFigure):
