@@ -297,35 +297,28 @@ def input_differences(
 RESULT_COLUMNS = [c for c in ENGINE_RESULT_COLUMNS if c not in ("municipality", "target_group")]
 
 
-def run_results(*, user, run: AllocationRun) -> pd.DataFrame:
-    """A run's results the user may see, one row per municipality × group × year."""
+def run_results(*, user, run: AllocationRun, year: int | None = None) -> pd.DataFrame:
+    """A run's results the user may see, one row per municipality × group (× year), named in
+    the page's language and ordered by year, municipality and the groups' own order."""
     group_name = f"target_group__{TargetGroup.name_field()}"
-    rows = (
-        AllocationResult.objects.restrict(user, VIEW)
-        .filter(run=run)
-        .values(
-            "year",
-            "municipality_id",
-            "municipality__name",
-            "municipality__cbs_code",
-            "target_group__code",
-            group_name,
-            "target_group__sort_order",
-            *RESULT_COLUMNS,
-        )
-    )
-    frame = pd.DataFrame.from_records(list(rows))
-    if frame.empty:
-        return frame
-    return frame.rename(
-        columns={
-            "municipality__name": "municipality",
-            "municipality__cbs_code": "cbs_code",
-            "target_group__code": "target_group",
-            group_name: "target_group_name",
-            "target_group__sort_order": "sort_order",
-        }
-    ).sort_values(["year", "municipality", "sort_order", "target_group"], ignore_index=True)
+    names = {
+        "municipality__name": "municipality",
+        "municipality__slug": "slug",
+        "municipality__cbs_code": "cbs_code",
+        "target_group__code": "target_group",
+        group_name: "target_group_name",
+        "target_group__unit": "unit",
+        "target_group__sort_order": "sort_order",
+    }
+    results = AllocationResult.objects.restrict(user, VIEW).filter(run=run)
+    if year is not None:
+        results = results.filter(year=year)
+    rows = results.values(
+        "year", "municipality_id", "target_group_id", *names, *RESULT_COLUMNS
+    ).order_by("year", "municipality__name", "target_group__sort_order", "target_group__code")
+    columns = ["year", "municipality_id", "target_group_id", *names, *RESULT_COLUMNS]
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    return frame.rename(columns=names)
 
 
 def ijktabel(results: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from allocation.models import (
     SensitivityBand,
     SensitivitySweep,
 )
-from allocation.selectors import CARRIED_CARE_TYPES, RESULT_COLUMNS
+from allocation.selectors import CARRIED_CARE_TYPES, run_results
 from gmr_thuis.permissions import get_object_for
 from municipalities.models import (
     CareClientCount,
@@ -76,50 +76,14 @@ def run_cap_share(run: AllocationRun) -> float:
 
 
 def result_cells(*, user, run: AllocationRun, year: int | None = None) -> pd.DataFrame:
-    """One row per visible municipality × group (× year) of the run, with names and units."""
-    name_field = _name_field()
-    results = AllocationResult.objects.restrict(user).filter(run=run)
-    if year is not None:
-        results = results.filter(year=year)
-    rows = results.values(
-        "year",
-        "municipality_id",
-        "municipality__name",
-        "municipality__slug",
-        "municipality__cbs_code",
-        "target_group_id",
-        "target_group__code",
-        f"target_group__{name_field}",
-        "target_group__unit",
-        "target_group__sort_order",
-        *RESULT_COLUMNS,
-    ).order_by("year", "municipality__name", "target_group__sort_order", "target_group__code")
-    frame = pd.DataFrame.from_records(list(rows))
-    columns = {
-        "municipality__name": "municipality",
-        "municipality__slug": "slug",
-        "municipality__cbs_code": "cbs_code",
-        "target_group__code": "target_group",
-        f"target_group__{name_field}": "target_group_name",
-        "target_group__unit": "unit",
-        "target_group__sort_order": "sort_order",
-    }
-    if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "year",
-                "municipality_id",
-                "target_group_id",
-                *columns.values(),
-                *RESULT_COLUMNS,
-            ]
-        )
-    frame = frame.rename(columns=columns)
+    """The run's visible results (`run_results`), each marked whether it counts under the cap."""
+    frame = run_results(user=user, run=run, year=year)
     rules = run_rules(run)
-    frame["counts_under_cap"] = frame["target_group"].map(
-        lambda code: bool(rules.get(code, {}).get("capped", False))
+    return frame.assign(
+        counts_under_cap=frame["target_group"]
+        .map(lambda code: bool(rules.get(code, {}).get("capped", False)))
+        .astype(bool)
     )
-    return frame
 
 
 def municipality_supply(*, user, run: AllocationRun) -> pd.DataFrame:
