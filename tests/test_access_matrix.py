@@ -501,23 +501,27 @@ def _state(world, name):
     return route.state(world) if route.state else None
 
 
+def _act(world, client, name, method):
+    """The response to one request, and whether the route's record changed because of it."""
+    before = _state(world, name)
+    response = _request(client, world, name, method)
+    return response, _state(world, name) != before
+
+
 # ---- anonymous visitors ------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _names((READ_EMPTY, *HTML)))
 def test_anonymous_visitor_is_sent_to_login(world, as_user, name):
-    client = as_user("anonymous")
-    before = _state(world, name)
     url = ROUTES[name].url(world)
-
-    response = _request(client, world, name, _primary_method(name))
+    response, changed = _act(world, as_user("anonymous"), name, _primary_method(name))
 
     assert response.status_code == 302
     location = urlsplit(response["Location"])
     assert location.path == LOGIN
     assert parse_qs(location.query)["next"] == [url]
-    assert _state(world, name) == before
+    assert not changed
 
 
 @pytest.mark.django_db
@@ -535,25 +539,19 @@ def test_public_route_serves_an_anonymous_visitor(world, as_user, name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _names(HTML))
 def test_user_without_organisation_gets_404(world, as_user, name):
-    client = as_user("stranger")
-    before = _state(world, name)
-
-    response = _request(client, world, name, _primary_method(name))
+    response, changed = _act(world, as_user("stranger"), name, _primary_method(name))
 
     assert response.status_code == 404
-    assert _state(world, name) == before
+    assert not changed
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _names((WRITE, REGION), get=True))
 def test_user_without_organisation_cannot_post_either(world, as_user, name):
-    client = as_user("stranger")
-    before = _state(world, name)
-
-    response = _request(client, world, name, "post")
+    response, changed = _act(world, as_user("stranger"), name, "post")
 
     assert response.status_code == 404
-    assert _state(world, name) == before
+    assert not changed
 
 
 @pytest.mark.django_db
@@ -587,13 +585,10 @@ def test_member_reads(world, as_user, name, role):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _names(HTML, westervoort=True))
 def test_corporation_without_stock_in_westervoort_gets_404_on_its_records(world, as_user, name):
-    client = as_user("corporation_outsider")
-    before = _state(world, name)
-
-    response = _request(client, world, name, _primary_method(name))
+    response, changed = _act(world, as_user("corporation_outsider"), name, _primary_method(name))
 
     assert response.status_code == 404
-    assert _state(world, name) == before
+    assert not changed
 
 
 # ---- writes of a municipality's own records ---------------------------------------------------
@@ -603,27 +598,21 @@ def test_corporation_without_stock_in_westervoort_gets_404_on_its_records(world,
 @pytest.mark.parametrize("role", WESTERVOORT_WRITERS)
 @pytest.mark.parametrize("name", _names(WRITE))
 def test_westervoort_writer_changes_the_record(world, as_user, name, role):
-    client = as_user(role)
-    before = _state(world, name)
-
-    response = _request(client, world, name, "post")
+    response, changed = _act(world, as_user(role), name, "post")
 
     assert response.status_code in (200, 302), response.content[:500]
     assert response.status_code == 302, "the write was not accepted"
-    assert _state(world, name) != before
+    assert changed
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", NOT_WESTERVOORT_WRITERS)
 @pytest.mark.parametrize("name", _names(WRITE))
 def test_others_cannot_change_westervoort(world, as_user, name, role):
-    client = as_user(role)
-    before = _state(world, name)
-
-    response = _request(client, world, name, "post")
+    response, changed = _act(world, as_user(role), name, "post")
 
     assert response.status_code in ROUTES[name].denied
-    assert _state(world, name) == before
+    assert not changed
 
 
 @pytest.mark.django_db
@@ -661,28 +650,22 @@ def test_realisation_import_form_is_for_civil_servants_and_the_project_leader(wo
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _names(REGION))
 def test_project_leader_takes_region_actions(world, as_user, name):
-    client = as_user("project_leader")
-    before = _state(world, name)
-
-    response = _request(client, world, name, "post")
+    response, changed = _act(world, as_user("project_leader"), name, "post")
 
     assert response.status_code in (200, 302), response.content[:500]
     if ROUTES[name].state:
         assert response.status_code == 302, "the action was not accepted"
-        assert _state(world, name) != before
+        assert changed
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", NOT_PROJECT_LEADER)
 @pytest.mark.parametrize("name", _names(REGION))
 def test_only_the_project_leader_takes_region_actions(world, as_user, name, role):
-    client = as_user(role)
-    before = _state(world, name)
-
-    response = _request(client, world, name, "post")
+    response, changed = _act(world, as_user(role), name, "post")
 
     assert response.status_code in ROUTES[name].denied
-    assert _state(world, name) == before
+    assert not changed
 
 
 @pytest.mark.django_db
