@@ -376,6 +376,9 @@ class SensitivitySweep(models.Model):
     cap_shares = models.JSONField(_("plafonds"))
     methodology_count = models.PositiveIntegerField(_("aantal varianten"), default=0)
     years_done = models.JSONField(_("klare jaren"), default=list)
+    # The scenario's canonical inputs, taken once, so every year (and every chunk task) of the
+    # sweep computes from the same figures, as a run does.
+    inputs = models.JSONField(_("invoer"), null=True, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

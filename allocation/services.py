@@ -431,13 +431,26 @@ def sensitivity_sweep_fail(*, sweep_id: int, error: str) -> None:
     )
 
 
+def sensitivity_sweep_prepare(*, sweep_id: int) -> SensitivitySweep:
+    """Take the scenario's inputs for the sweep, once; later calls return what was taken."""
+    with transaction.atomic():
+        sweep = SensitivitySweep.objects.select_for_update().select_related("scenario")
+        sweep = sweep.get(pk=sweep_id)
+        if sweep.inputs is None:
+            sweep.inputs = selectors.scenario_inputs(scenario=sweep.scenario)
+            sweep.save(update_fields=["inputs"])
+    return sweep
+
+
 def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
     """Compute one year of a sweep and store its bands in one transaction (replacing any)."""
     sweep = SensitivitySweep.objects.select_related("scenario").get(pk=sweep_id)
     if sweep.status == RunStatus.FAILED:
         return sweep
     try:
-        inputs = selectors.scenario_inputs(scenario=sweep.scenario)
+        inputs = sweep.inputs
+        if inputs is None:
+            inputs = sensitivity_sweep_prepare(sweep_id=sweep_id).inputs
         engine_inputs = selectors.engine_inputs(inputs, year)
         variants = _sweep_settings(inputs["methodology"], sweep.weight_factors, sweep.cap_shares)
         bands = engine_sweep(

@@ -8,7 +8,6 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from allocation import services
-from allocation.models import SensitivitySweep
 
 # Errors that pass: a database restarting, a broker hiccup. Anything else fails the run at once.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerOperationalError)
@@ -51,7 +50,8 @@ def run_allocation(run_id):
 @shared_task(base=SweepTask, **RETRY_OPTIONS)
 def run_sensitivity_sweep(sweep_id):
     """Small sweeps run here year by year; large ones fan out as a group of one task per year."""
-    sweep = SensitivitySweep.objects.select_related("scenario").get(pk=sweep_id)
+    # One snapshot of the inputs before any chunk starts: every year computes from the same data.
+    sweep = services.sensitivity_sweep_prepare(sweep_id=sweep_id)
     years = range(sweep.scenario.first_year, sweep.scenario.last_year + 1)
     if services.sensitivity_sweep_is_large(sweep=sweep):
         group(sweep_year.s(sweep_id, year) for year in years).apply_async()

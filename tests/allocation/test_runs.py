@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from allocation import selectors, services
-from allocation.models import AllocationResult, RunStatus, SensitivityBand
+from allocation.models import AllocationResult, RunStatus, SensitivityBand, SensitivitySweep
 from municipalities.models import Indicator, MunicipalityFigure
 
 
@@ -228,6 +228,33 @@ def test_a_sweep_stores_bands_for_every_year(
         assert band.minimum <= band.p10 <= band.median <= band.p90 <= band.maximum
 
 
+def test_every_year_of_a_sweep_computes_from_the_inputs_taken_at_its_start(
+    project_leader, scenario
+):
+    sweep = SensitivitySweep.objects.create(
+        scenario=scenario, weight_factors=[1], cap_shares=[0.5], methodology_count=1
+    )
+    services.sensitivity_sweep_prepare(sweep_id=sweep.pk)
+    services.sensitivity_sweep_year(sweep_id=sweep.pk, year=2025)
+    # Someone corrects a figure while the sweep is under way.
+    MunicipalityFigure.objects.filter(
+        municipality__cbs_code="GM0293", indicator=Indicator.INHABITANTS
+    ).update(value=150000)
+    services.sensitivity_sweep_year(sweep_id=sweep.pk, year=2026)
+
+    def medians(year):
+        return dict(
+            SensitivityBand.objects.filter(sweep=sweep, year=year).values_list(
+                "municipality__cbs_code", "median"
+            )
+        )
+
+    # Both years have the same task and the same (snapshotted) figures, so the same bands.
+    assert medians(2025) == medians(2026)
+    sweep.refresh_from_db()
+    assert sweep.inputs["indicators"]["GM0293"]["inhabitants"] == 15114
+
+
 def test_a_large_sweep_is_split_into_one_task_per_year_with_the_same_bands(
     project_leader, scenario, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -289,7 +316,6 @@ def test_a_sweep_the_inputs_refuse_ends_failed_and_finished(
 
 
 def test_a_sweep_whose_task_crashes_ends_failed_and_finished(scenario, monkeypatch):
-    from allocation.models import SensitivitySweep
     from allocation.tasks import run_sensitivity_sweep
 
     def crash(**kwargs):
