@@ -60,9 +60,8 @@ def ijktabel_rows(cells: pd.DataFrame, *, url_for) -> dict:
     }
 
 
-def explanations(cells: pd.DataFrame) -> pd.DataFrame:
-    """Every cell with its steps and its sentence, as one long table with translated headers."""
-    steps = waterfall_step_labels()
+def explained_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells in reading order, each with its plain sentence (column `sentence`)."""
     frame = cells.sort_values(["municipality", "sort_order", "target_group"]).copy()
     frame["sentence"] = [
         cell_sentence(
@@ -70,6 +69,13 @@ def explanations(cells: pd.DataFrame) -> pd.DataFrame:
         )
         for row in frame.to_dict("records")
     ]
+    return frame
+
+
+def explanations(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell with its steps and its sentence, as one long table with translated headers."""
+    steps = waterfall_step_labels()
+    frame = explained_cells(cells)
     headers = {
         "year": _("Jaar"),
         "cbs_code": _("CBS-code"),

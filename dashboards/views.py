@@ -203,6 +203,8 @@ def report(request):
             "headline": selectors.headline(cells, picture["summary"], tasks),
             "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
             "summary": picture["summary"].to_dict("records"),
-            "explanations": exports.explanations(cells).to_dict("split"),
+            "explanations": exports.explained_cells(cells)[
+                ["municipality", "target_group_name", "quota", "sentence"]
+            ].to_dict("records"),
         },
     )

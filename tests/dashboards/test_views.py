@@ -120,6 +120,17 @@ def test_xlsx_export_has_table_explanations_and_method_sheets(client, run, steer
     assert "Plafond (deel van de mutaties)" in method
 
 
+def test_report_explains_every_cell_with_its_fair_share_and_sentence(client, run, steering_member):
+    client.force_login(steering_member)
+    response = client.get(reverse("dashboards:report"), {"year": YEAR})
+    rows = response.context["explanations"]
+    assert len(rows) == 4 * 3  # municipalities × groups
+    first = rows[0]
+    assert set(first) == {"municipality", "target_group_name", "quota", "sentence"}
+    assert first["municipality"] in first["sentence"]
+    assert first["sentence"] in response.content.decode()
+
+
 def test_csv_export_uses_dutch_spreadsheet_convention(client, run, steering_member):
     client.force_login(steering_member)
     response = client.get(reverse("dashboards:export_csv"))
