@@ -246,6 +246,14 @@ def allocation_run_fail(*, run_id: int, error: str) -> None:
     ).update(status=RunStatus.FAILED, error=error[:5000], finished_at=timezone.now())
 
 
+def _ids_by_code() -> tuple[dict, dict]:
+    """The engine speaks CBS codes and group codes; the database stores primary keys."""
+    return (
+        dict(Municipality.objects.values_list("cbs_code", "pk")),
+        dict(TargetGroup.objects.values_list("code", "pk")),
+    )
+
+
 def _result_rows(run: AllocationRun, year: int, frame: pd.DataFrame, ids: tuple) -> list:
     municipalities, groups = ids
     return [
@@ -297,10 +305,7 @@ def allocation_run_execute(
         allocation_run_fail(run_id=run_id, error=str(exc))
         run.refresh_from_db()
         return run
-    ids = (
-        dict(Municipality.objects.values_list("cbs_code", "pk")),
-        dict(TargetGroup.objects.values_list("code", "pk")),
-    )
+    ids = _ids_by_code()
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run_id)
         if run.status != RunStatus.RUNNING:
@@ -463,8 +468,7 @@ def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
     except ValueError as exc:
         sensitivity_sweep_fail(sweep_id=sweep_id, error=str(exc))
         return SensitivitySweep.objects.get(pk=sweep_id)
-    municipalities = dict(Municipality.objects.values_list("cbs_code", "pk"))
-    groups = dict(TargetGroup.objects.values_list("code", "pk"))
+    municipalities, groups = _ids_by_code()
     with transaction.atomic():
         sweep = SensitivitySweep.objects.select_for_update().get(pk=sweep_id)
         SensitivityBand.objects.filter(sweep=sweep, year=year).delete()
