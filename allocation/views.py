@@ -189,6 +189,8 @@ def run_detail(request, pk):
             selectors.run_changes_since(user=request.user, run=run)
         ),
         "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
+        "cap_share": selectors.cap_share_text(selectors.run_cap_share(run)) if run.inputs else "",
+        "can_start": is_project_leader(request.user),
         "approvals": approvals,
         # The current fair share needs no second approval; a superseded one may come back.
         "can_approve": is_project_leader(request.user)

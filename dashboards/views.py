@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from dashboards import exports, figures, selectors
 from dashboards.explain import cell_sentence
-from gmr_thuis.permissions import get_object_for
+from allocation import selectors as allocation_selectors
+from gmr_thuis.permissions import get_object_for, is_project_leader
 from municipalities import selectors as municipality_selectors
 from municipalities.models import Municipality
 from municipalities.views import requested_year
@@ -94,7 +95,7 @@ def region(request):
 @login_required
 def explain(request, run_id, slug, group, year):
     run = selectors.dashboard_run(user=request.user, run_id=run_id)
-    result, rule, inputs, task = selectors.cell_explanation(
+    result, cell_inputs = selectors.cell_explanation(
         user=request.user, run=run, slug=slug, group=group, year=year
     )
     name = result.target_group.name("en" if request.LANGUAGE_CODE == "en" else "nl")
@@ -117,9 +118,11 @@ def explain(request, run_id, slug, group, year):
                 unit=result.target_group.unit,
             ),
             "chart": figures.quota_waterfall(cell),
-            "rule": rule,
-            "inputs": inputs,
-            "task": task,
+            "rule": cell_inputs.rule,
+            "inputs": cell_inputs.inputs,
+            "task": cell_inputs.task,
+            "changed": cell_inputs.changed,
+            "can_start": is_project_leader(request.user),
             "query": f"run={run.pk}&year={year}",
         },
     )
@@ -143,7 +146,9 @@ def municipality(request, slug):
             if (cells["municipality_id"] == place.pk).any()
             else None,
             "own_cells": cells[cells["municipality_id"] == place.pk].to_dict("records"),
-            "cap_share": selectors.run_cap_share(picture["run"]),
+            "cap_share": allocation_selectors.cap_share_text(
+                allocation_selectors.run_cap_share(picture["run"])
+            ),
         }
     return render(request, "dashboards/municipality.html", context)
 

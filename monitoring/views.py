@@ -193,7 +193,7 @@ def dashboard(request):
             ],
             "years": range(2024, 2031),
             "quarters": range(1, 5),
-            "limit": selectors.URGENT_SHARE_LIMIT,
+            "limit": data.cap_share,
             "tolerance_percent": int(selectors.TOLERANCE_SHARE * 100),
         },
     )
