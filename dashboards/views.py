@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from allocation import selectors as allocation_selectors
 from dashboards import exports, figures, selectors
 from dashboards.explain import cell_sentence
-from allocation import selectors as allocation_selectors
 from gmr_thuis.permissions import get_object_for, is_project_leader
 from municipalities import selectors as municipality_selectors
 from municipalities.models import Municipality

@@ -3,6 +3,7 @@
 import pytest
 from django.utils.text import slugify
 
+from allocation.inputs import inputs_hash, scenario_inputs
 from allocation.models import (
     AllocationResult,
     AllocationRun,
@@ -14,7 +15,6 @@ from allocation.models import (
     SensitivityBand,
     SensitivitySweep,
 )
-from allocation.inputs import inputs_hash, scenario_inputs
 from municipalities.models import Indicator, MunicipalityFigure, RegionalTask
 from tests import factories
 
