@@ -494,6 +494,16 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
                 "municipality": municipalities.get(cbs_code, cbs_code),
                 "group": group,
             }
+        case ["sources", "indicators", cbs_code, indicator]:
+            return _("%(municipality)s: %(indicator)s (bron en schatting)") % {
+                "municipality": municipalities.get(cbs_code, cbs_code),
+                "indicator": str(indicators.get(indicator, indicator)).lower(),
+            }
+        case ["sources", "tasks", year, _code]:
+            return _("Regionale opgave %(year)s: %(group)s (bron en schatting)") % {
+                "year": year,
+                "group": group,
+            }
         case ["carry_over", year, cbs_code, _code]:
             return _("Overloop naar %(year)s: %(municipality)s, %(group)s") % {
                 "year": year,
@@ -511,3 +521,92 @@ def labelled_differences(differences: list) -> list[tuple[str, str, object, obje
         (input_label(path, groups=groups, municipalities=municipalities), path, before, after)
         for path, before, after in differences
     ]
+
+
+def run_live_changes(*, user, run: AllocationRun, carry_over: bool = True) -> list:
+    """`live_changes` labelled for people: (label, path, run's value, today's value)."""
+    return labelled_differences(live_changes(user=user, run=run, carry_over=carry_over))
+
+
+def run_input_rows(*, user, run: AllocationRun) -> list[tuple]:
+    """Every figure of the run's snapshot the user may read, as (municipality, figure, value,
+    source, estimate) rows in the order of municipality name and figure."""
+    snapshot = run.inputs or {}
+    names = dict(
+        Municipality.objects.restrict(user, VIEW)
+        .filter(cbs_code__in=list(snapshot.get("indicators") or {}))
+        .values_list("cbs_code", "name")
+    )
+    labels = dict(key_indicator_choices())
+    rows = []
+    for code, values in (snapshot.get("indicators") or {}).items():
+        if code not in names:
+            continue
+        for indicator, value in sorted(values.items()):
+            source, is_estimate = _provenance(snapshot, "indicators", code, indicator)
+            rows.append(
+                (names[code], str(labels.get(indicator, indicator)), value, source, is_estimate)
+            )
+    return sorted(rows, key=lambda row: (row[0], row[1]))
+
+
+def methodology_rows(run, year: int, changes=()) -> list[tuple[str, str]]:
+    """What the method sheet says: the run, the steps, each group's rule (all from the run's
+    snapshot) and what changed in the live figures since the run."""
+    settings = run_methodology(run)
+    rows = [
+        (_("Scenario"), str(run.scenario)),
+        (_("Toelichting"), run.scenario.notes),
+        (_("Methodiek"), str(run.scenario.methodology)),
+        (_("Run"), str(run.pk)),
+        (_("Jaar"), str(year)),
+        (_("Peiljaar cijfers"), str(run.scenario.data_year)),
+        (_("Hash van de invoer"), run.input_hash),
+        (_("Plafond (deel van de mutaties)"), cap_share_text(settings["cap_share"])),
+        (_("Afrondingsmethode"), str(settings.get("rounding_method", ""))),
+        ("", ""),
+        (
+            _("Verdeelsleutel"),
+            _(
+                "Elke gemeente krijgt het deel van de regionale opgave dat haar aandeel in de sleutel aangeeft."
+            ),
+        ),
+        (
+            _("Correctie"),
+            _(
+                "Wat een gemeente al draagt (cliënten in instellingen) gaat eraf; dat deel gaat naar de anderen."
+            ),
+        ),
+        (
+            _("Plafond"),
+            _(
+                "Urgente groepen krijgen samen ten hoogste het plafond van de mutaties plus de ruimte voor nieuwbouw; wat erboven valt gaat naar gemeenten met ruimte."
+            ),
+        ),
+        (_("Afronding"), _("Hele huishoudens, zo dat het regionale totaal precies klopt.")),
+        (_("Overloop"), _("Een tekort uit de vorige periode komt erbij, een voorschot gaat eraf.")),
+        ("", ""),
+    ]
+    for code, rule in sorted(settings["rules"].items()):
+        key = ", ".join(f"{name} × {weight:g}" for name, weight in rule.get("key", {}).items())
+        flags = [
+            label
+            for flag, label in (
+                ("local", _("lokaal")),
+                ("correct_for_carried", _("gecorrigeerd")),
+                ("capped", _("onder plafond")),
+            )
+            if rule.get(flag)
+        ]
+        rows.append((code, f"{key} ({', '.join(flags)})" if flags else key))
+    if changes:
+        rows.append(("", ""))
+        rows.append(
+            (
+                _("Gewijzigd sinds de run"),
+                _("Deze cijfers zijn nu anders dan waarmee de run rekende (run → nu):"),
+            )
+        )
+        for label, _path, before, after in changes:
+            rows.append((label, f"{before} → {after}"))
+    return rows
