@@ -450,19 +450,9 @@ def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -
     return frame
 
 
-def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
-    """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
-
-    `groups`: target-group code -> name; `municipalities`: CBS code -> name.
-    """
-    indicators = dict(key_indicator_choices())
-    parts = path.split(".")
-    group = groups.get(parts[-1], parts[-1])
+def _methodology_label(parts: list, *, groups: dict, indicators: dict) -> str | None:
+    """The label of a `methodology.…` input path (see `input_label`), None when unknown."""
     match parts:
-        case ["period"]:
-            return _("Periode")
-        case ["data_year"]:
-            return _("Peiljaar cijfers")
         case ["methodology", "cap_share"]:
             return _("Plafond: maximaal aandeel van de mutaties")
         case ["methodology", "rounding_method"]:
@@ -482,6 +472,24 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
             return f"{groups.get(code, code)}: {label}"
         case ["methodology", "rules", code]:
             return _("%(group)s: regel") % {"group": groups.get(code, code)}
+    return None
+
+
+def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
+    """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
+
+    `groups`: target-group code -> name; `municipalities`: CBS code -> name.
+    """
+    indicators = dict(key_indicator_choices())
+    parts = path.split(".")
+    group = groups.get(parts[-1], parts[-1])
+    match parts:
+        case ["period"]:
+            return _("Periode")
+        case ["data_year"]:
+            return _("Peiljaar cijfers")
+        case ["methodology", *_rest]:
+            return _methodology_label(parts, groups=groups, indicators=indicators) or path
         case ["indicators", cbs_code, indicator]:
             return (
                 f"{municipalities.get(cbs_code, cbs_code)}: "
