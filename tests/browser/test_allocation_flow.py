@@ -144,7 +144,8 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     page.get_by_role("heading", name=f"Run {first.pk} en run {second.pk} vergeleken").wait_for()
     inputs = page.get_by_role("table", name="Verschillen in invoer")
     cap_row = inputs.get_by_role("row", name="Plafond: maximaal aandeel van de mutaties")
-    assert cap_row.locator("td").all_inner_texts() == ["0,333", "0,1"]
+    # The cap is stored exactly: one third before, the slider's 0.1 after.
+    assert cap_row.locator("td").all_inner_texts() == ["1/3", "1/10"]
     weight_row = inputs.get_by_role("row", name="Statushouders: gewicht sociale huurwoningen")
     assert weight_row.locator("td").all_inner_texts() == ["3,0", "–"]
     differences = page.get_by_role("table", name="Verschillen per gemeente en aandachtsgroep")
@@ -173,8 +174,10 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()
     assert download_info.value.suggested_filename == f"fair-share-run-{second.pk}.csv"
-    rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text("utf-8"))))
-    assert {row["municipality"] for row in rows} and len({r["cbs_code"] for r in rows}) == 17
+    # Excel-NL: a byte-order mark, semicolons and Dutch headers.
+    text = download_info.value.path().read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert {row["Gemeente"] for row in rows} and len({r["CBS-code"] for r in rows}) == 17
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Excel").click()
     assert download_info.value.suggested_filename == f"fair-share-run-{second.pk}.xlsx"
