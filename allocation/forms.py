@@ -1,10 +1,13 @@
 """Forms of the allocation screens: a scenario, its methodology's sliders, a sweep's ranges."""
 
 import math
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from allocation.engine import exact_cap_share
+from allocation.inputs import cap_share_text
 from allocation.models import (
     Methodology,
     RoundingMethod,
@@ -91,7 +94,9 @@ class ScenarioEditForm(_ScenarioFieldsForm):
             "last_year": scenario.last_year,
             "data_year": scenario.data_year,
             "notes": scenario.notes,
-            "cap_share": settings["cap_share"],
+            # The slider shows three decimals; reading them back snaps to the exact fraction
+            # (0.333 is one third), so saving the untouched editor changes nothing.
+            "cap_share": round(Decimal(float(exact_cap_share(settings["cap_share"]))), 3),
             "rounding_method": settings["rounding_method"],
             "tie_break": settings["tie_break"],
             "seed": settings["seed"],
@@ -172,7 +177,7 @@ class ScenarioEditForm(_ScenarioFieldsForm):
         """The cleaned form in the shape of `selectors.methodology_settings`."""
         data = self.cleaned_data
         return {
-            "cap_share": float(data["cap_share"]),
+            "cap_share": cap_share_text(data["cap_share"]),
             "rounding_method": data["rounding_method"],
             "tie_break": data["tie_break"],
             "seed": data["seed"],

@@ -1,11 +1,14 @@
 """Models of fair-share methodologies, scenarios, runs and results."""
 
+from fractions import Fraction
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from allocation.engine import DEFAULT_CAP_SHARE, exact_cap_share
 from gmr_thuis.permissions import ScopedQuerySet
 from municipalities.models import CareType, Indicator
 
@@ -57,15 +60,19 @@ class Methodology(models.Model):
 
     name = models.CharField(_("naam"), max_length=150)
     slug = models.SlugField(unique=True)
-    cap_share = models.DecimalField(
-        _("maximaal aandeel van de mutaties"),
-        max_digits=4,
-        decimal_places=3,
-        default=0.333,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    # The cap share as an exact fraction (default exactly one third): cap_share reads it.
+    cap_numerator = models.PositiveIntegerField(
+        _("plafond: teller"),
+        default=DEFAULT_CAP_SHARE.numerator,
         help_text=_(
-            "Het deel van de mutaties sociale huur dat urgente groepen ten hoogste krijgen."
+            "Het deel van de mutaties sociale huur dat urgente groepen ten hoogste krijgen, "
+            "als breuk: teller gedeeld door noemer."
         ),
+    )
+    cap_denominator = models.PositiveIntegerField(
+        _("plafond: noemer"),
+        default=DEFAULT_CAP_SHARE.denominator,
+        validators=[MinValueValidator(1)],
     )
     rounding_method = models.CharField(
         _("afrondingsmethode"),
@@ -85,14 +92,35 @@ class Methodology(models.Model):
         ordering = ["name"]
         verbose_name = _("methodiek")
         verbose_name_plural = _("methodieken")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cap_denominator__gte=1)
+                & models.Q(cap_numerator__lte=models.F("cap_denominator")),
+                name="cap_share_is_a_fraction_of_one",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def cap_share(self) -> Fraction:
+        """The exact maximal share of the turnover for urgent groups."""
+        return Fraction(self.cap_numerator, self.cap_denominator or 1)
+
+    @cap_share.setter
+    def cap_share(self, value):
+        fraction = exact_cap_share(value)
+        self.cap_numerator, self.cap_denominator = fraction.numerator, fraction.denominator
 
     def clean(self):
         if self.tie_break == TieBreak.LOT and self.seed is None:
             raise ValidationError(
                 {"seed": _("Loting vraagt een seed, zodat de uitkomst herhaalbaar is.")}
+            )
+        if self.cap_denominator and self.cap_numerator > self.cap_denominator:
+            raise ValidationError(
+                {"cap_numerator": _("Het plafond is ten hoogste de hele mutatie: teller ≤ noemer.")}
             )
 
 

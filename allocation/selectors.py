@@ -1,236 +1,54 @@
-"""Read queries of the fair-share allocation: the engine's inputs, results, approvals, comparisons."""
+"""Reads of the fair-share allocation: runs explained from their snapshot, results, approvals,
+comparisons. Other apps read allocation through this module only; the ORM -> engine adapter
+lives in `allocation.inputs` and is re-exported here."""
 
-import hashlib
-import json
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from allocation import engine
+from allocation.engine import DEFAULT_CAP_SHARE  # noqa: F401  (read by monitoring)
 from allocation.engine import RESULT_COLUMNS as ENGINE_RESULT_COLUMNS
+from allocation.inputs import (  # noqa: F401  (the adapter, read through selectors by other apps)
+    CAPACITY_COLUMNS,
+    CARRIED_CARE_TYPES,
+    INHABITANTS_75_PLUS,
+    PROVENANCE_KEY,
+    EngineInputs,
+    InputsIncomplete,
+    allocation_inputs,
+    cap_share_text,
+    carried_columns,
+    engine_inputs,
+    engine_methodology,
+    input_differences,
+    inputs_hash,
+    methodology_settings,
+    needed_columns,
+    previous_period_carry_over,
+    register_carry_over,
+    scenario_inputs,
+    settings_cap_share,
+)
 from allocation.models import (
     AllocationResult,
     AllocationRun,
     Approval,
-    Methodology,
     MethodologyGroupRule,
     Scenario,
     SensitivityBand,
     SensitivitySweep,
     key_indicator_choices,
 )
-from gmr_thuis.permissions import SYSTEM, VIEW
+from gmr_thuis.permissions import VIEW
 from municipalities.models import (
-    CareClientCount,
     Indicator,
     Municipality,
     MunicipalityFigure,
-    RegionalTask,
     TargetGroup,
 )
-
-# Which care institutions' clients a municipality already carries for a group: the correction
-# for "already carried" subtracts these from the group's ideal share.
-CARRIED_CARE_TYPES = {
-    "uitstroom-bw": ("bw_wmo", "bw_wlz"),
-    "uitstroom-mo": ("mo",),
-    "vrouwenopvang": ("vo",),
-    "jeugdzorg-leavers": ("youth_care",),
-    "vg": ("vg",),
-    "lg": ("lg",),
-    "ggz": ("ggz",),
-}
-CAPACITY_COLUMNS = (Indicator.NEW_CONSTRUCTION.value,)
-
-
-class InputsIncomplete(ValueError):
-    """A figure the methodology needs is missing for some municipality or year."""
-
-
-@dataclass(frozen=True)
-class EngineInputs:
-    """The frames one call of `allocate_fair_share` takes, for one year."""
-
-    indicators: pd.DataFrame
-    tasks: pd.Series
-    carried: pd.DataFrame | None
-    carry_over: pd.DataFrame | None
-    methodology: engine.Methodology
-
-    def fair_share(self) -> pd.DataFrame:
-        """The engine's fair share of these frames, with its explanation per cell."""
-        return engine.allocate_fair_share(
-            self.indicators,
-            self.tasks,
-            self.methodology,
-            carried=self.carried,
-            carry_over=self.carry_over,
-        )
-
-
-def methodology_settings(methodology: Methodology) -> dict:
-    """A methodology as plain data: what the engine needs, what a run stores and compares."""
-    return {
-        "cap_share": float(methodology.cap_share),
-        "rounding_method": methodology.rounding_method,
-        "tie_break": methodology.tie_break,
-        "seed": methodology.seed,
-        "rules": {
-            rule.target_group.code: {
-                "key": {name: float(weight) for name, weight in sorted(rule.key_weights.items())},
-                "local": rule.local,
-                "correct_for_carried": rule.correct_for_carried,
-                "capped": rule.capped,
-            }
-            for rule in methodology.rules.select_related("target_group")
-        },
-    }
-
-
-def needed_columns(settings: dict) -> set[str]:
-    """The indicator columns the methodology actually uses."""
-    columns = {
-        name
-        for rule in settings["rules"].values()
-        for name, weight in rule["key"].items()
-        if weight > 0
-    }
-    if any(rule["capped"] for rule in settings["rules"].values()):
-        columns |= {Indicator.TURNOVER.value, *CAPACITY_COLUMNS}
-    return columns
-
-
-def scenario_inputs(*, scenario: Scenario, settings: dict | None = None) -> dict:
-    """Every input of a scenario's run as canonical plain data: figures, tasks, carried, method.
-
-    `settings` replaces the saved methodology (the live preview of unsaved slider positions).
-    """
-    settings = settings if settings is not None else methodology_settings(scenario.methodology)
-    municipalities = dict(
-        scenario.region.municipalities.order_by("cbs_code").values_list("pk", "cbs_code")
-    )
-    indicators = {code: {} for code in municipalities.values()}
-    for municipality_id, indicator, value in MunicipalityFigure.objects.filter(
-        municipality_id__in=municipalities, year=scenario.data_year
-    ).values_list("municipality_id", "indicator", "value"):
-        indicators[municipalities[municipality_id]][indicator] = float(value)
-    carried = {code: {} for code in municipalities.values()}
-    care_counts = CareClientCount.objects.filter(
-        municipality_id__in=municipalities, year=scenario.data_year
-    ).values_list("municipality_id", "care_type", "count")
-    for municipality_id, care_type, count in care_counts:
-        row = indicators[municipalities[municipality_id]]
-        row[f"care_{care_type}"] = float(count)
-    for row in indicators.values():
-        if "inhabitants" in row and Indicator.SHARE_75_PLUS in row:
-            row["inhabitants_75_plus"] = row["inhabitants"] * row[Indicator.SHARE_75_PLUS] / 100
-    for code, row in indicators.items():
-        for group, care_types in CARRIED_CARE_TYPES.items():
-            if group in settings["rules"]:
-                carried[code][group] = sum(row.get(f"care_{t}", 0.0) for t in care_types)
-    tasks = {str(year): {} for year in scenario.years}
-    for year, group, amount in RegionalTask.objects.filter(
-        region=scenario.region,
-        year__in=scenario.years,
-        target_group__code__in=list(settings["rules"]),
-    ).values_list("year", "target_group__code", "amount"):
-        tasks[str(year)][group] = amount
-    return {
-        "period": [scenario.first_year, scenario.last_year],
-        "data_year": scenario.data_year,
-        "methodology": settings,
-        "indicators": indicators,
-        "tasks": tasks,
-        "carried": carried,
-        # The previous period's arrears (+) and advances (−), from monitoring the realisation,
-        # enter the first year of the period, as the national taakstelling does.
-        "carry_over": {str(scenario.first_year): previous_period_carry_over(scenario)},
-    }
-
-
-def previous_period_carry_over(scenario: Scenario) -> dict:
-    """{cbs_code: {group: arrears or advance}} before the scenario's first year, non-zero only."""
-    from monitoring.selectors import carry_over_frame
-
-    frame = carry_over_frame(year=scenario.first_year, user=SYSTEM, period_start=True)
-    return {
-        code: {group: round(float(value), 6) for group, value in row.items() if value}
-        for code, row in frame.to_dict(orient="index").items()
-        if any(row.values())
-    }
-
-
-def inputs_hash(inputs: dict) -> str:
-    """sha256 of the canonical JSON of the inputs: equal inputs, equal hash."""
-    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def engine_methodology(settings: dict) -> engine.Methodology:
-    return engine.Methodology(
-        rules=tuple(
-            engine.GroupRule(
-                target_group=group,
-                key=dict(rule["key"]),
-                local=rule["local"],
-                correct_for_carried=rule["correct_for_carried"],
-                capped=rule["capped"],
-            )
-            for group, rule in sorted(settings["rules"].items())
-        ),
-        cap_share=settings["cap_share"],
-        method=settings["rounding_method"],
-        tie_break=settings["tie_break"],
-        seed=settings["seed"],
-        capacity_columns=CAPACITY_COLUMNS,
-    )
-
-
-def engine_inputs(inputs: dict, year: int) -> EngineInputs:
-    """The engine's frames for one year, built from the canonical inputs only."""
-    indicators = pd.DataFrame.from_dict(inputs["indicators"], orient="index").sort_index()
-    indicators.index.name = "municipality"
-    needed = needed_columns(inputs["methodology"])
-    missing = sorted(
-        f"{code}: {column}"
-        for column in needed
-        for code in indicators.index
-        if column not in indicators or pd.isna(indicators.at[code, column])
-    )
-    if missing:
-        raise InputsIncomplete(
-            _("Cijfers van peiljaar %(year)s ontbreken: %(missing)s.")
-            % {"year": inputs["data_year"], "missing": ", ".join(missing[:20])}
-        )
-    year_tasks = inputs["tasks"].get(str(year), {})
-    if not year_tasks:
-        raise InputsIncomplete(_("Er is geen regionale opgave voor %(year)s.") % {"year": year})
-    groups = sorted(inputs["methodology"]["rules"])
-    tasks = pd.Series({group: int(year_tasks.get(group, 0)) for group in groups}, dtype="int64")
-    carried = pd.DataFrame.from_dict(inputs["carried"], orient="index").reindex(
-        index=indicators.index, columns=groups, fill_value=0.0
-    )
-    carried = carried.fillna(0.0)
-    carry_over = None
-    if inputs["carry_over"].get(str(year)):
-        carry_over = pd.DataFrame.from_dict(inputs["carry_over"][str(year)], orient="index")
-        carry_over = carry_over.reindex(index=indicators.index, columns=groups).fillna(0.0)
-    return EngineInputs(
-        indicators=indicators.fillna(0.0),
-        tasks=tasks,
-        carried=carried,
-        carry_over=carry_over,
-        methodology=engine_methodology(inputs["methodology"]),
-    )
-
-
-def allocation_inputs(
-    *, scenario: Scenario, year: int, settings: dict | None = None
-) -> EngineInputs:
-    """The engine's frames for one year of a scenario, straight from the reference data."""
-    return engine_inputs(scenario_inputs(scenario=scenario, settings=settings), year)
 
 
 def scenario_list(*, user):
@@ -267,6 +85,8 @@ def visible_differences(*, user, differences: list) -> list[tuple[str, object, o
         match path.split("."):
             case ["indicators" | "carried", cbs_code, *_rest]:
                 return cbs_code
+            case ["sources", "indicators", cbs_code, *_rest]:
+                return cbs_code
             case ["carry_over", _year, cbs_code, *_rest]:
                 return cbs_code
         return None
@@ -278,19 +98,191 @@ def visible_differences(*, user, differences: list) -> list[tuple[str, object, o
     ]
 
 
-def input_differences(
-    before: dict, after: dict, prefix: str = ""
-) -> list[tuple[str, object, object]]:
-    """(path, before, after) for every leaf of two nested input dicts that differs."""
-    differences = []
-    for key in sorted(set(before) | set(after), key=str):
-        path = f"{prefix}.{key}" if prefix else str(key)
-        old, new = before.get(key), after.get(key)
-        if isinstance(old, dict) and isinstance(new, dict):
-            differences.extend(input_differences(old, new, path))
-        elif old != new:
-            differences.append((path, old, new))
-    return differences
+# --- a run explained from its snapshot ---------------------------------------------------------
+
+
+def run_methodology(run: AllocationRun) -> dict:
+    """The methodology the run computed with, from its snapshot; `cap_share` as a Fraction."""
+    settings = dict((run.inputs or {}).get("methodology") or {})
+    settings["rules"] = settings.get("rules") or {}
+    settings["cap_share"] = settings_cap_share(settings)
+    return settings
+
+
+def run_cap_share(run: AllocationRun) -> Fraction:
+    return run_methodology(run)["cap_share"]
+
+
+def run_counts_under_cap(run: AllocationRun) -> dict[str, bool]:
+    """Per group code whether its fair share counts under the cap, as the run computed it."""
+    return {code: bool(rule.get("capped")) for code, rule in run_methodology(run)["rules"].items()}
+
+
+@dataclass
+class CellInput:
+    """One number a run used for a cell, with its source and estimate mark as the run stored
+    them, and today's value when that differs (None when unchanged)."""
+
+    code: str
+    label: str
+    value: float
+    source: str
+    is_estimate: bool
+    weight: float | None = None
+    live: object = None
+    path: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.live is not None
+
+
+@dataclass
+class CellInputs:
+    rule: dict
+    inputs: list[CellInput]
+    task: CellInput | None
+
+    @property
+    def changed(self) -> list[CellInput]:
+        return [i for i in [self.task, *self.inputs] if i is not None and i.changed]
+
+
+def _provenance(snapshot: dict, *path) -> tuple[str, bool]:
+    node = snapshot.get(PROVENANCE_KEY) or {}
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return "", False
+    source, is_estimate = node
+    return source, bool(is_estimate)
+
+
+def cell_inputs(
+    run: AllocationRun, municipality: Municipality, group: str, year: int
+) -> CellInputs:
+    """The numbers that went into one cell, read from the run's snapshot only: the group's rule,
+    each key figure with its weight, the clients already carried (when corrected for), and the
+    regional task, each with the source and estimate mark stored with the run."""
+    snapshot = run.inputs or {}
+    code = municipality.cbs_code
+    rule = run_methodology(run)["rules"].get(group, {})
+    values = (snapshot.get("indicators") or {}).get(code, {})
+    labels = dict(key_indicator_choices())
+    wanted = {name: weight for name, weight in rule.get("key", {}).items() if weight}
+    if rule.get("capped"):
+        for column in (Indicator.TURNOVER.value, *CAPACITY_COLUMNS):
+            wanted.setdefault(column, None)
+    if rule.get("correct_for_carried"):
+        for column in carried_columns(group):
+            wanted.setdefault(column, None)
+    inputs = [
+        CellInput(
+            name,
+            str(labels.get(name, name)),
+            values[name],
+            *_provenance(snapshot, "indicators", code, name),
+            weight=weight,
+            path=f"indicators.{code}.{name}",
+        )
+        for name, weight in wanted.items()
+        if name in values
+    ]
+    return CellInputs(rule=rule, inputs=inputs, task=cell_task(run, group, year))
+
+
+def cell_task(run: AllocationRun, group: str, year: int) -> CellInput | None:
+    """The regional task of a group and year as the run's snapshot holds it."""
+    snapshot = run.inputs or {}
+    amount = (snapshot.get("tasks") or {}).get(str(year), {}).get(group)
+    if amount is None:
+        return None
+    return CellInput(
+        "task",
+        _("Regionale opgave %(year)s") % {"year": year},
+        amount,
+        *_provenance(snapshot, "tasks", str(year), group),
+        path=f"tasks.{year}.{group}",
+    )
+
+
+def live_changes(*, user, run: AllocationRun, carry_over: bool = True) -> list:
+    """What differs between the run's snapshot and the scenario's inputs today, as far as the
+    user may read them: (path, run's value, today's value).
+
+    `carry_over=False` leaves the previous period's balance as the run took it (a cheaper
+    comparison of the figures, tasks and methodology only)."""
+    if run.inputs is None:
+        return []
+    live = scenario_inputs(
+        scenario=run.scenario,
+        carry_over=None
+        if carry_over
+        else run.inputs.get("carry_over", {}).get(str(run.first_year)),
+    )
+    return visible_differences(user=user, differences=input_differences(run.inputs, live))
+
+
+def cell_inputs_with_live(*, user, run: AllocationRun, municipality, group, year) -> CellInputs:
+    """`cell_inputs`, each number marked with today's value where that differs from the run's."""
+    cell = cell_inputs(run, municipality, group, year)
+    changes = {
+        path: after for path, _before, after in live_changes(user=user, run=run, carry_over=False)
+    }
+    for item in [cell.task, *cell.inputs]:
+        if item is not None and item.path in changes:
+            item.live = changes[item.path] if changes[item.path] is not None else ""
+    return cell
+
+
+# The figures a run's supply shows, by the short names the dashboards use.
+SUPPLY_INDICATORS = {
+    Indicator.INHABITANTS.value: "inhabitants",
+    Indicator.SOCIAL_RENT.value: "social_rent",
+    Indicator.TURNOVER.value: "turnover",
+    Indicator.NEW_CONSTRUCTION.value: "new_construction",
+    Indicator.EXISTING_STOCK_OPTIONS.value: "existing_stock_options",
+}
+SUPPLY_COLUMNS = tuple(SUPPLY_INDICATORS.values())
+
+
+def run_supply(run: AllocationRun, *, user) -> pd.DataFrame:
+    """Per municipality the run's supply, from its snapshot and its stored room.
+
+    Columns: cbs_code, the SUPPLY_COLUMNS figures the run used, `supply` (the room under the cap
+    plus the new construction, as the run stored it with its capped cells) and `urgent_cap` (the
+    part of it that is the cap's share of the turnover). Only municipalities the user may read.
+    """
+    snapshot = run.inputs or {}
+    readable = set(Municipality.objects.restrict(user, VIEW).values_list("cbs_code", flat=True))
+    figures = pd.DataFrame.from_dict(snapshot.get("indicators") or {}, orient="index")
+    figures = figures.reindex(columns=list(SUPPLY_INDICATORS)).rename(columns=SUPPLY_INDICATORS)
+    figures = figures.astype(float).fillna(0.0)
+    figures = figures[figures.index.isin(readable)]
+    stored = (
+        AllocationResult.objects.restrict(user, VIEW)
+        .filter(run=run, capacity__isnull=False)
+        .values_list("municipality__cbs_code", "capacity")
+    )
+    capacity = pd.Series(dict(stored), dtype=float)
+    # A run without capped groups stored no room; the snapshot gives the same formula's answer.
+    fallback = figures["turnover"] * float(run_cap_share(run)) + figures["new_construction"]
+    figures["supply"] = capacity.reindex(figures.index).fillna(fallback)
+    figures["urgent_cap"] = figures["supply"] - figures["new_construction"]
+    figures.index.name = "cbs_code"
+    return figures.reset_index()
+
+
+def approved_cap_share(*, user, year: int) -> Fraction:
+    """The cap share of the approved run that covers `year` (the latest current approval),
+    else the default."""
+    approval = (
+        current_approvals(user=user)
+        .filter(first_year__lte=year, last_year__gte=year)
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+    return run_cap_share(approval.run) if approval is not None else DEFAULT_CAP_SHARE
 
 
 # The engine's explanation columns, stored per cell (municipality and group are foreign keys).
@@ -474,19 +466,9 @@ def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -
     return frame
 
 
-def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
-    """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
-
-    `groups`: target-group code -> name; `municipalities`: CBS code -> name.
-    """
-    indicators = dict(key_indicator_choices())
-    parts = path.split(".")
-    group = groups.get(parts[-1], parts[-1])
+def _methodology_label(parts: list, *, groups: dict, indicators: dict) -> str | None:
+    """The label of a `methodology.…` input path (see `input_label`), None when unknown."""
     match parts:
-        case ["period"]:
-            return _("Periode")
-        case ["data_year"]:
-            return _("Peiljaar cijfers")
         case ["methodology", "cap_share"]:
             return _("Plafond: maximaal aandeel van de mutaties")
         case ["methodology", "rounding_method"]:
@@ -506,6 +488,24 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
             return f"{groups.get(code, code)}: {label}"
         case ["methodology", "rules", code]:
             return _("%(group)s: regel") % {"group": groups.get(code, code)}
+    return None
+
+
+def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
+    """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
+
+    `groups`: target-group code -> name; `municipalities`: CBS code -> name.
+    """
+    indicators = dict(key_indicator_choices())
+    parts = path.split(".")
+    group = groups.get(parts[-1], parts[-1])
+    match parts:
+        case ["period"]:
+            return _("Periode")
+        case ["data_year"]:
+            return _("Peiljaar cijfers")
+        case ["methodology", *_rest]:
+            return _methodology_label(parts, groups=groups, indicators=indicators) or path
         case ["indicators", cbs_code, indicator]:
             return (
                 f"{municipalities.get(cbs_code, cbs_code)}: "
@@ -516,6 +516,16 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
         case ["carried", cbs_code, _code]:
             return _("%(municipality)s: al gedragen, %(group)s") % {
                 "municipality": municipalities.get(cbs_code, cbs_code),
+                "group": group,
+            }
+        case ["sources", "indicators", cbs_code, indicator]:
+            return _("%(municipality)s: %(indicator)s (bron en schatting)") % {
+                "municipality": municipalities.get(cbs_code, cbs_code),
+                "indicator": str(indicators.get(indicator, indicator)).lower(),
+            }
+        case ["sources", "tasks", year, _code]:
+            return _("Regionale opgave %(year)s: %(group)s (bron en schatting)") % {
+                "year": year,
                 "group": group,
             }
         case ["carry_over", year, cbs_code, _code]:
@@ -535,3 +545,92 @@ def labelled_differences(differences: list) -> list[tuple[str, str, object, obje
         (input_label(path, groups=groups, municipalities=municipalities), path, before, after)
         for path, before, after in differences
     ]
+
+
+def run_live_changes(*, user, run: AllocationRun, carry_over: bool = True) -> list:
+    """`live_changes` labelled for people: (label, path, run's value, today's value)."""
+    return labelled_differences(live_changes(user=user, run=run, carry_over=carry_over))
+
+
+def run_input_rows(*, user, run: AllocationRun) -> list[tuple]:
+    """Every figure of the run's snapshot the user may read, as (municipality, figure, value,
+    source, estimate) rows in the order of municipality name and figure."""
+    snapshot = run.inputs or {}
+    names = dict(
+        Municipality.objects.restrict(user, VIEW)
+        .filter(cbs_code__in=list(snapshot.get("indicators") or {}))
+        .values_list("cbs_code", "name")
+    )
+    labels = dict(key_indicator_choices())
+    rows = []
+    for code, values in (snapshot.get("indicators") or {}).items():
+        if code not in names:
+            continue
+        for indicator, value in sorted(values.items()):
+            source, is_estimate = _provenance(snapshot, "indicators", code, indicator)
+            rows.append(
+                (names[code], str(labels.get(indicator, indicator)), value, source, is_estimate)
+            )
+    return sorted(rows, key=lambda row: (row[0], row[1]))
+
+
+def methodology_rows(run, year: int, changes=()) -> list[tuple[str, str]]:
+    """What the method sheet says: the run, the steps, each group's rule (all from the run's
+    snapshot) and what changed in the live figures since the run."""
+    settings = run_methodology(run)
+    rows = [
+        (_("Scenario"), str(run.scenario)),
+        (_("Toelichting"), run.scenario.notes),
+        (_("Methodiek"), str(run.scenario.methodology)),
+        (_("Run"), str(run.pk)),
+        (_("Jaar"), str(year)),
+        (_("Peiljaar cijfers"), str(run.scenario.data_year)),
+        (_("Hash van de invoer"), run.input_hash),
+        (_("Plafond (deel van de mutaties)"), cap_share_text(settings["cap_share"])),
+        (_("Afrondingsmethode"), str(settings.get("rounding_method", ""))),
+        ("", ""),
+        (
+            _("Verdeelsleutel"),
+            _(
+                "Elke gemeente krijgt het deel van de regionale opgave dat haar aandeel in de sleutel aangeeft."
+            ),
+        ),
+        (
+            _("Correctie"),
+            _(
+                "Wat een gemeente al draagt (cliënten in instellingen) gaat eraf; dat deel gaat naar de anderen."
+            ),
+        ),
+        (
+            _("Plafond"),
+            _(
+                "Urgente groepen krijgen samen ten hoogste het plafond van de mutaties plus de ruimte voor nieuwbouw; wat erboven valt gaat naar gemeenten met ruimte."
+            ),
+        ),
+        (_("Afronding"), _("Hele huishoudens, zo dat het regionale totaal precies klopt.")),
+        (_("Overloop"), _("Een tekort uit de vorige periode komt erbij, een voorschot gaat eraf.")),
+        ("", ""),
+    ]
+    for code, rule in sorted(settings["rules"].items()):
+        key = ", ".join(f"{name} × {weight:g}" for name, weight in rule.get("key", {}).items())
+        flags = [
+            label
+            for flag, label in (
+                ("local", _("lokaal")),
+                ("correct_for_carried", _("gecorrigeerd")),
+                ("capped", _("onder plafond")),
+            )
+            if rule.get(flag)
+        ]
+        rows.append((code, f"{key} ({', '.join(flags)})" if flags else key))
+    if changes:
+        rows.append(("", ""))
+        rows.append(
+            (
+                _("Gewijzigd sinds de run"),
+                _("Deze cijfers zijn nu anders dan waarmee de run rekende (run → nu):"),
+            )
+        )
+        for label, _path, before, after in changes:
+            rows.append((label, f"{before} → {after}"))
+    return rows

@@ -3,7 +3,6 @@
 import itertools
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 
 import pandas as pd
 from django.conf import settings as django_settings
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from allocation import inputs as adapter
 from allocation import selectors
 from allocation.engine import DEFAULT_GROUP_SETTINGS, ENGINE_VERSION
 from allocation.engine import DEFAULT_RULES as DEFAULT_KIND_RULES
@@ -82,8 +82,8 @@ def methodology_update(*, user, methodology: Methodology, settings: dict) -> Met
     _require_project_leader(user, _("Alleen de projectleider wijzigt een methodiek."))
     with transaction.atomic():
         methodology = Methodology.objects.select_for_update().get(pk=methodology.pk)
-        before = selectors.methodology_settings(methodology)
-        methodology.cap_share = Decimal(str(settings["cap_share"]))
+        before = adapter.methodology_settings(methodology)
+        methodology.cap_share = settings["cap_share"]
         methodology.rounding_method = settings["rounding_method"]
         methodology.tie_break = settings["tie_break"]
         methodology.seed = settings["seed"]
@@ -95,7 +95,7 @@ def methodology_update(*, user, methodology: Methodology, settings: dict) -> Met
             obj=methodology,
             action=ObjectChange.Action.UPDATE,
             before=before,
-            after=selectors.methodology_settings(methodology),
+            after=adapter.methodology_settings(methodology),
         )
     return methodology
 
@@ -114,15 +114,15 @@ def scenario_create(
     """A new scenario with its own copy of a methodology, so editing it leaves others alone."""
     _require_project_leader(user, _("Alleen de projectleider maakt scenario's."))
     with transaction.atomic():
-        settings = selectors.methodology_settings(base_methodology)
+        settings = adapter.methodology_settings(base_methodology)
         methodology = Methodology(
             name=name,
             slug=_unique_slug(Methodology, slugify(name) or "methodiek"),
-            cap_share=Decimal(str(settings["cap_share"])),
             rounding_method=settings["rounding_method"],
             tie_break=settings["tie_break"],
             seed=settings["seed"],
         )
+        methodology.cap_share = settings["cap_share"]
         methodology.full_clean()
         methodology.save()
         _write_rules(methodology, settings["rules"])
@@ -293,11 +293,11 @@ def allocation_run_execute(
         run.started_at = timezone.now()
         run.save()
     try:
-        inputs = selectors.scenario_inputs(scenario=run.scenario)
+        inputs = adapter.scenario_inputs(scenario=run.scenario)
         years = list(range(run.first_year, run.last_year + 1))
         frames = {}
         for done, year in enumerate(years, start=1):
-            frames[year] = selectors.engine_inputs(inputs, year).fair_share()
+            frames[year] = adapter.engine_inputs(inputs, year).fair_share()
             _set_progress(run_id, int(90 * done / len(years)))
             if after_step is not None:
                 after_step()
@@ -315,7 +315,7 @@ def allocation_run_execute(
             [row for year, frame in frames.items() for row in _result_rows(run, year, frame, ids)]
         )
         run.inputs = inputs
-        run.input_hash = selectors.inputs_hash(inputs)
+        run.input_hash = adapter.inputs_hash(inputs)
         run.engine_version = ENGINE_VERSION
         run.status, run.progress = RunStatus.SUCCEEDED, 100
         run.finished_at = timezone.now()
@@ -401,7 +401,7 @@ def sensitivity_sweep_start(
 ) -> SensitivitySweep:
     """Queue a sweep of the scenario over weight factors and cap shares."""
     _require_project_leader(user, _("Alleen de projectleider start een gevoeligheidsanalyse."))
-    base = selectors.methodology_settings(scenario.methodology)
+    base = adapter.methodology_settings(scenario.methodology)
     count = len(_sweep_settings(base, weight_factors, cap_shares))
     if count == 0:
         raise ValidationError(_("Deze reeksen geven geen enkele bruikbare variant."))
@@ -442,7 +442,7 @@ def sensitivity_sweep_prepare(*, sweep_id: int) -> SensitivitySweep:
         sweep = SensitivitySweep.objects.select_for_update().select_related("scenario")
         sweep = sweep.get(pk=sweep_id)
         if sweep.inputs is None:
-            sweep.inputs = selectors.scenario_inputs(scenario=sweep.scenario)
+            sweep.inputs = adapter.scenario_inputs(scenario=sweep.scenario)
             sweep.save(update_fields=["inputs"])
     return sweep
 
@@ -456,12 +456,12 @@ def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
         inputs = sweep.inputs
         if inputs is None:
             inputs = sensitivity_sweep_prepare(sweep_id=sweep_id).inputs
-        engine_inputs = selectors.engine_inputs(inputs, year)
+        engine_inputs = adapter.engine_inputs(inputs, year)
         variants = _sweep_settings(inputs["methodology"], sweep.weight_factors, sweep.cap_shares)
         bands = engine_sweep(
             engine_inputs.indicators,
             engine_inputs.tasks,
-            [selectors.engine_methodology(v) for v in variants],
+            [adapter.engine_methodology(v) for v in variants],
             carried=engine_inputs.carried,
             carry_over=engine_inputs.carry_over,
         )

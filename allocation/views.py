@@ -1,13 +1,9 @@
 """Screens of the allocation: scenarios, the methodology editor, runs, approval, comparison."""
 
-import csv
-import io
-
-import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,11 +11,23 @@ from django.views.decorators.http import require_GET, require_POST
 from allocation import selectors, services
 from allocation.forms import ScenarioCreateForm, ScenarioEditForm, SweepForm
 from allocation.models import (
+    AllocationResult,
     AllocationRun,
     Methodology,
     RunStatus,
     Scenario,
     SensitivitySweep,
+)
+from gmr_thuis.exports import (
+    DECIMAL,
+    INTEGER,
+    Sheet,
+    csv_bytes,
+    download,
+    input_sheet,
+    methodology_sheet,
+    verbose_header,
+    xlsx_bytes,
 )
 from gmr_thuis.permissions import get_object_for, is_project_leader, membership_of
 
@@ -189,6 +197,8 @@ def run_detail(request, pk):
             selectors.run_changes_since(user=request.user, run=run)
         ),
         "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
+        "cap_share": selectors.cap_share_text(selectors.run_cap_share(run)) if run.inputs else "",
+        "can_start": is_project_leader(request.user),
         "approvals": approvals,
         # The current fair share needs no second approval; a superseded one may come back.
         "can_approve": is_project_leader(request.user)
@@ -263,35 +273,55 @@ def run_compare(request):
 EXPORT_COLUMNS = ["year", "cbs_code", "municipality", "target_group", "target_group_name"]
 
 
+def _export_header():
+    return verbose_header(
+        AllocationResult,
+        [*EXPORT_COLUMNS, *selectors.RESULT_COLUMNS],
+        extra={
+            "cbs_code": _("CBS-code"),
+            "municipality": _("Gemeente"),
+            "target_group": _("Code aandachtsgroep"),
+            "target_group_name": _("Aandachtsgroep"),
+        },
+    )
+
+
 @login_required
 @require_GET
 def run_export(request, pk, fmt):
-    """The run's results: CSV in long form with every explanation column; XLSX per year."""
+    """The run's results: CSV in long form with every explanation column; XLSX per year, the
+    explanation, the figures the run used and the method, all from the run itself."""
     _member_only(request)
     run = _run(request, pk)
     results = selectors.run_results(user=request.user, run=run)
-    filename = f"fair-share-run-{run.pk}"
     if results.empty:
         raise Http404
     tidy = results[EXPORT_COLUMNS + selectors.RESULT_COLUMNS]
+    header, rows = _export_header(), list(tidy.itertuples(index=False))
+    filename = f"fair-share-run-{run.pk}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(tidy.columns)
-        writer.writerows(tidy.itertuples(index=False))
-        return response
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as workbook:
-        for year in sorted(results["year"].unique()):
-            selectors.ijktabel(results, year).to_excel(workbook, sheet_name=f"IJktabel {year}")
-        tidy.to_excel(workbook, sheet_name=_("Uitleg"), index=False)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        return download(csv_bytes(header, rows), filename=filename, fmt="csv")
+    sheets = []
+    for year in sorted(results["year"].unique()):
+        table = selectors.ijktabel(results, year)
+        sheets.append(
+            Sheet(
+                _("IJktabel %(year)s") % {"year": year},
+                [_("Gemeente"), *table.columns],
+                [[name, *[int(v) for v in row]] for name, row in table.iterrows()],
+                [22, *[16] * len(table.columns)],
+                {i: INTEGER for i in range(1, len(table.columns) + 1)},
+                bold_last_row=True,
+            )
+        )
+    first = sorted(results["year"].unique())[0]
+    changes = selectors.run_live_changes(user=request.user, run=run, carry_over=False)
+    sheets += [
+        Sheet(_("Uitleg"), header, rows, formats={i: DECIMAL for i in range(5, len(header))}),
+        input_sheet(selectors.run_input_rows(user=request.user, run=run)),
+        methodology_sheet(selectors.methodology_rows(run, first, changes)),
+    ]
+    return download(xlsx_bytes(sheets), filename=filename, fmt="xlsx")
 
 
 @login_required

@@ -1,29 +1,21 @@
 """The IJktabel and its explanations as tables: for the screen, XLSX (with the method) and CSV."""
 
-from io import BytesIO
-
 import pandas as pd
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from allocation.selectors import ijktabel
+from allocation.selectors import ijktabel, methodology_rows
 from dashboards.explain import cell_sentence
 from dashboards.figures import waterfall_step_labels
-
-NUMBER_COLUMNS = [
-    "key_share",
-    "ideal",
-    "key_contribution",
-    "correction_contribution",
-    "cap_contribution",
-    "rounding_contribution",
-    "carry_over_contribution",
-    "quota",
-    "shortfall",
-]
+from gmr_thuis.exports import (
+    DECIMAL,
+    INTEGER,
+    SHARE,
+    Sheet,
+    csv_bytes,
+    input_sheet,
+    methodology_sheet,
+    xlsx_bytes,
+)
 
 
 def groups_in_order(cells: pd.DataFrame) -> list[tuple[str, str]]:
@@ -91,103 +83,35 @@ def explanations(cells: pd.DataFrame) -> pd.DataFrame:
     return frame[list(headers)].rename(columns=headers).reset_index(drop=True)
 
 
-def methodology_rows(run, year: int) -> list[tuple[str, str]]:
-    """What the method sheet says: the run, the steps, and each group's rule."""
-    settings = (run.inputs or {}).get("methodology") or {}
-    rows = [
-        (_("Scenario"), str(run.scenario)),
-        (_("Methodiek"), str(run.scenario.methodology)),
-        (_("Run"), str(run.pk)),
-        (_("Jaar"), str(year)),
-        (_("Peiljaar cijfers"), str(run.scenario.data_year)),
-        (_("Hash van de invoer"), run.input_hash),
-        (_("Plafond (deel van de mutaties)"), str(settings.get("cap_share", ""))),
-        (_("Afrondingsmethode"), str(settings.get("rounding_method", ""))),
-        ("", ""),
-        (
-            _("Verdeelsleutel"),
-            _(
-                "Elke gemeente krijgt het deel van de regionale opgave dat haar aandeel in de sleutel aangeeft."
-            ),
-        ),
-        (
-            _("Correctie"),
-            _(
-                "Wat een gemeente al draagt (cliënten in instellingen) gaat eraf; dat deel gaat naar de anderen."
-            ),
-        ),
-        (
-            _("Plafond"),
-            _(
-                "Urgente groepen krijgen samen ten hoogste het plafond van de mutaties plus de ruimte voor nieuwbouw; wat erboven valt gaat naar gemeenten met ruimte."
-            ),
-        ),
-        (_("Afronding"), _("Hele huishoudens, zo dat het regionale totaal precies klopt.")),
-        (_("Overloop"), _("Een tekort uit de vorige periode komt erbij, een voorschot gaat eraf.")),
-        ("", ""),
-    ]
-    for code, rule in sorted(settings.get("rules", {}).items()):
-        key = ", ".join(f"{name} × {weight:g}" for name, weight in rule.get("key", {}).items())
-        flags = [
-            label
-            for flag, label in (
-                ("local", _("lokaal")),
-                ("correct_for_carried", _("gecorrigeerd")),
-                ("capped", _("onder plafond")),
-            )
-            if rule.get(flag)
-        ]
-        rows.append((code, f"{key} ({', '.join(flags)})" if flags else key))
-    return rows
-
-
-def _fit_columns(sheet, widths):
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def xlsx_workbook(cells: pd.DataFrame, *, run, year: int) -> bytes:
-    """The IJktabel, the explanation of every cell, and a sheet that explains the method."""
-    workbook = Workbook()
-    table_sheet = workbook.active
-    table_sheet.title = _("IJktabel")[:31]
+def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=()) -> bytes:
+    """The IJktabel, the explanation of every cell, the run's input figures and a sheet that
+    explains the method."""
     table = ijktabel(cells, year)  # the run page's IJktabel: its totals column and region row
-    table_sheet.append([_("Gemeente"), *table.columns])
-    for municipality, row in table.iterrows():
-        table_sheet.append([municipality, *[int(v) for v in row]])
-    for cell in table_sheet[1]:
-        cell.font = Font(bold=True)
-    for cell in table_sheet[table_sheet.max_row]:
-        cell.font = Font(bold=True)
-    table_sheet.freeze_panes = "B2"
-    _fit_columns(table_sheet, [22, *[16] * len(table.columns)])
-
-    explain_sheet = workbook.create_sheet(_("Uitleg")[:31])
     frame = explanations(cells)
-    explain_sheet.append(list(frame.columns))
-    for record in frame.itertuples(index=False):
-        explain_sheet.append([v.item() if hasattr(v, "item") else v for v in record])
-    for cell in explain_sheet[1]:
-        cell.font = Font(bold=True)
-    explain_sheet.freeze_panes = "A2"
-    _fit_columns(explain_sheet, [8, 10, 20, 28, *[14] * 9, 100])
-
-    method_sheet = workbook.create_sheet(_("Methodiek")[:31])
-    for label, text in methodology_rows(run, year):
-        method_sheet.append([label, text])
-        method_sheet.cell(row=method_sheet.max_row, column=1).font = Font(bold=True)
-        method_sheet.cell(row=method_sheet.max_row, column=2).alignment = Alignment(wrap_text=True)
-    _fit_columns(method_sheet, [30, 110])
-
-    output = BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def csv_text(cells: pd.DataFrame) -> str:
-    """The explanations as CSV in the spreadsheet convention of the active language."""
-    dutch = (get_language() or "nl").startswith("nl")
-    # Dutch spreadsheets read a comma as the decimal sign, so fields are split by semicolons.
-    return explanations(cells).to_csv(
-        index=False, sep=";" if dutch else ",", decimal="," if dutch else ".", float_format="%.4f"
+    return xlsx_bytes(
+        [
+            Sheet(
+                _("IJktabel"),
+                [_("Gemeente"), *table.columns],
+                [[municipality, *[int(v) for v in row]] for municipality, row in table.iterrows()],
+                [22, *[16] * len(table.columns)],
+                {i: INTEGER for i in range(1, len(table.columns) + 1)},
+                bold_last_row=True,
+            ),
+            Sheet(
+                _("Uitleg"),
+                list(frame.columns),
+                list(frame.itertuples(index=False)),
+                [8, 10, 20, 28, *[14] * 9, 100],
+                {4: SHARE, **{i: DECIMAL for i in range(5, 12)}, 11: INTEGER, 12: DECIMAL},
+            ),
+            input_sheet(inputs),
+            methodology_sheet(methodology_rows(run, year, changes)),
+        ]
     )
+
+
+def csv_bytes_of(cells: pd.DataFrame) -> bytes:
+    """The explanations as Excel-NL CSV (semicolon, decimal comma, UTF-8 BOM)."""
+    frame = explanations(cells)
+    return csv_bytes(list(frame.columns), frame.itertuples(index=False))

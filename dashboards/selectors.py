@@ -1,7 +1,5 @@
 """Reads of the dashboards: frames built from a run's results in a fixed number of queries."""
 
-from dataclasses import dataclass
-
 import pandas as pd
 from django.http import Http404
 
@@ -13,25 +11,19 @@ from allocation.models import (
     SensitivityBand,
     SensitivitySweep,
 )
-from allocation.selectors import CARRIED_CARE_TYPES, run_results
+from allocation.selectors import (
+    SUPPLY_COLUMNS,
+    cell_inputs_with_live,
+    cell_task,
+    run_counts_under_cap,
+    run_results,
+    run_supply,
+)
 from gmr_thuis.permissions import get_object_for
 from municipalities.models import (
-    CareClientCount,
-    Indicator,
     Municipality,
-    MunicipalityFigure,
-    RegionalTask,
     TargetGroup,
 )
-
-SUPPLY_INDICATORS = {
-    Indicator.INHABITANTS: "inhabitants",
-    Indicator.SOCIAL_RENT: "social_rent",
-    Indicator.TURNOVER: "turnover",
-    Indicator.NEW_CONSTRUCTION: "new_construction",
-    Indicator.EXISTING_STOCK_OPTIONS: "existing_stock_options",
-}
-DEFAULT_CAP_SHARE = 1 / 3
 
 
 def _name_field():
@@ -65,30 +57,20 @@ def dashboard_run(*, user, run_id=None) -> AllocationRun | None:
     return approval.run if approval else runs.first()
 
 
-def run_rules(run: AllocationRun) -> dict:
-    """The methodology the run computed with, per group code (stored on the run itself)."""
-    return ((run.inputs or {}).get("methodology") or {}).get("rules", {})
-
-
-def run_cap_share(run: AllocationRun) -> float:
-    methodology = (run.inputs or {}).get("methodology") or {}
-    return float(methodology.get("cap_share", DEFAULT_CAP_SHARE))
-
-
 def result_cells(*, user, run: AllocationRun, year: int | None = None) -> pd.DataFrame:
     """The run's visible results (`run_results`), each marked whether it counts under the cap."""
     frame = run_results(user=user, run=run, year=year)
-    rules = run_rules(run)
+    capped = run_counts_under_cap(run)
     return frame.assign(
         counts_under_cap=frame["target_group"]
-        .map(lambda code: bool(rules.get(code, {}).get("capped", False)))
+        .map(lambda code: capped.get(code, False))
         .astype(bool)
     )
 
 
 def municipality_supply(*, user, run: AllocationRun) -> pd.DataFrame:
-    """Per visible municipality of the run's region its place on the map and its supply."""
-    data_year, cap_share = run.scenario.data_year, run_cap_share(run)
+    """Per visible municipality of the run's region its place on the map and the supply the run
+    used: the figures of its snapshot and the room it stored (`allocation.selectors.run_supply`)."""
     places = pd.DataFrame.from_records(
         list(
             Municipality.objects.restrict(user)
@@ -97,29 +79,10 @@ def municipality_supply(*, user, run: AllocationRun) -> pd.DataFrame:
         ),
         columns=["id", "name", "slug", "cbs_code", "latitude", "longitude"],
     ).rename(columns={"id": "municipality_id", "name": "municipality"})
-    figures = pd.DataFrame.from_records(
-        list(
-            MunicipalityFigure.objects.restrict(user)
-            .filter(
-                municipality__region_id=run.scenario.region_id,
-                year__lte=data_year,
-                indicator__in=list(SUPPLY_INDICATORS),
-            )
-            .values("municipality_id", "indicator", "year", "value")
-        ),
-        columns=["municipality_id", "indicator", "year", "value"],
-    )
-    # The latest figure up to the data year, as the run's inputs use the data year's figures.
-    latest = figures.sort_values("year").groupby(["municipality_id", "indicator"]).tail(1)
-    wide = latest.pivot(index="municipality_id", columns="indicator", values="value").rename(
-        columns=SUPPLY_INDICATORS
-    )
-    wide = wide.reindex(columns=list(SUPPLY_INDICATORS.values())).astype(float).fillna(0.0)
-    supply = places.merge(wide, left_on="municipality_id", right_index=True, how="left")
-    supply[list(SUPPLY_INDICATORS.values())] = supply[list(SUPPLY_INDICATORS.values())].fillna(0.0)
+    supply = places.merge(run_supply(run, user=user), on="cbs_code", how="left")
+    numbers = [*SUPPLY_COLUMNS, "supply", "urgent_cap"]
+    supply[numbers] = supply[numbers].astype(float).fillna(0.0)
     supply[["latitude", "longitude"]] = supply[["latitude", "longitude"]].astype(float)
-    supply["urgent_cap"] = supply["turnover"] * cap_share
-    supply["supply"] = supply["urgent_cap"] + supply["new_construction"]
     return supply.sort_values("municipality", ignore_index=True)
 
 
@@ -144,32 +107,17 @@ def municipality_summary(cells: pd.DataFrame, supply: pd.DataFrame) -> pd.DataFr
 
 
 def regional_tasks(*, user, run: AllocationRun, year: int) -> pd.DataFrame:
-    """The region's task per group of the run in the year, with source and estimate mark."""
+    """The region's task per group of the run in the year, with source and estimate mark, as
+    the run's snapshot holds them."""
     name_field = _name_field()
-    rows = (
-        RegionalTask.objects.restrict(user)
-        .filter(
-            region_id=run.scenario.region_id, year=year, target_group__code__in=list(run_rules(run))
-        )
-        .values(
-            "target_group__code", f"target_group__{name_field}", "amount", "source", "is_estimate"
-        )
-        .order_by("target_group__sort_order", "target_group__code")
-    )
+    groups = TargetGroup.objects.restrict(user).filter(code__in=list(run_counts_under_cap(run)))
+    rows = []
+    for code, name in groups.order_by("sort_order", "code").values_list("code", name_field):
+        cell = cell_task(run, code, year)
+        if cell is not None:
+            rows.append((code, name, cell.value, cell.source, cell.is_estimate))
     return pd.DataFrame.from_records(
-        list(rows),
-        columns=[
-            "target_group__code",
-            f"target_group__{name_field}",
-            "amount",
-            "source",
-            "is_estimate",
-        ],
-    ).rename(
-        columns={
-            "target_group__code": "target_group",
-            f"target_group__{name_field}": "target_group_name",
-        }
+        rows, columns=["target_group", "target_group_name", "amount", "source", "is_estimate"]
     )
 
 
@@ -245,17 +193,9 @@ def progress_towards_2030(*, user, year: int) -> pd.DataFrame | None:
     return cumulative
 
 
-@dataclass
-class CellInput:
-    label: str
-    value: float
-    source: str
-    is_estimate: bool
-    weight: float | None = None
-
-
 def cell_explanation(*, user, run: AllocationRun, slug: str, group: str, year: int):
-    """One result cell and the input figures that went into it, with their sources."""
+    """One result cell and the numbers that went into it, read from the run's snapshot, each
+    marked with today's value where that differs."""
     result = get_object_for(
         user,
         AllocationResult.objects.filter(run=run).select_related("municipality", "target_group"),
@@ -263,71 +203,7 @@ def cell_explanation(*, user, run: AllocationRun, slug: str, group: str, year: i
         target_group__code=group,
         year=year,
     )
-    rule = run_rules(run).get(group, {})
-    data_year = run.scenario.data_year
-    figures = {
-        figure.indicator: figure
-        for figure in MunicipalityFigure.objects.restrict(user).filter(
-            municipality=result.municipality, year=data_year
-        )
-    }
-    care = {
-        count.care_type: count
-        for count in CareClientCount.objects.restrict(user).filter(
-            municipality=result.municipality, year=data_year
-        )
-    }
-    labels = dict(Indicator.choices)
-    inputs = []
-    wanted = dict(rule.get("key", {}))
-    if rule.get("capped"):
-        wanted.setdefault(Indicator.TURNOVER.value, None)
-        wanted.setdefault(Indicator.NEW_CONSTRUCTION.value, None)
-    for name, weight in wanted.items():
-        if name in figures:
-            figure = figures[name]
-            inputs.append(
-                CellInput(
-                    labels[name], float(figure.value), figure.source, figure.is_estimate, weight
-                )
-            )
-        elif name.startswith("care_") and name[5:] in care:
-            count = care[name[5:]]
-            inputs.append(
-                CellInput(
-                    count.get_care_type_display(),
-                    count.count,
-                    count.source,
-                    count.is_estimate,
-                    weight,
-                )
-            )
-        elif name == "inhabitants_75_plus" and {
-            Indicator.INHABITANTS,
-            Indicator.SHARE_75_PLUS,
-        } <= set(figures):
-            inhabitants, share = figures[Indicator.INHABITANTS], figures[Indicator.SHARE_75_PLUS]
-            inputs.append(
-                CellInput(
-                    labels[Indicator.SHARE_75_PLUS],
-                    float(share.value),
-                    share.source,
-                    share.is_estimate or inhabitants.is_estimate,
-                    weight,
-                )
-            )
-    if rule.get("correct_for_carried"):
-        for care_type in CARRIED_CARE_TYPES.get(group, ()):
-            if care_type in care:
-                count = care[care_type]
-                inputs.append(
-                    CellInput(
-                        count.get_care_type_display(), count.count, count.source, count.is_estimate
-                    )
-                )
-    task = (
-        RegionalTask.objects.restrict(user)
-        .filter(region_id=run.scenario.region_id, target_group=result.target_group, year=year)
-        .first()
+    cell = cell_inputs_with_live(
+        user=user, run=run, municipality=result.municipality, group=group, year=year
     )
-    return result, rule, inputs, task
+    return result, cell

@@ -1,14 +1,16 @@
 """Screens of the dashboards: the region, why a number, a municipality, the map, exports."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from allocation import selectors as allocation_selectors
 from dashboards import exports, figures, selectors
 from dashboards.explain import cell_sentence
-from gmr_thuis.permissions import get_object_for
+from gmr_thuis.exports import download
+from gmr_thuis.permissions import get_object_for, is_project_leader
 from municipalities import selectors as municipality_selectors
 from municipalities.models import Municipality
 from municipalities.views import requested_year
@@ -94,7 +96,7 @@ def region(request):
 @login_required
 def explain(request, run_id, slug, group, year):
     run = selectors.dashboard_run(user=request.user, run_id=run_id)
-    result, rule, inputs, task = selectors.cell_explanation(
+    result, cell_inputs = selectors.cell_explanation(
         user=request.user, run=run, slug=slug, group=group, year=year
     )
     name = result.target_group.name("en" if request.LANGUAGE_CODE == "en" else "nl")
@@ -117,9 +119,11 @@ def explain(request, run_id, slug, group, year):
                 unit=result.target_group.unit,
             ),
             "chart": figures.quota_waterfall(cell),
-            "rule": rule,
-            "inputs": inputs,
-            "task": task,
+            "rule": cell_inputs.rule,
+            "inputs": cell_inputs.inputs,
+            "task": cell_inputs.task,
+            "changed": cell_inputs.changed,
+            "can_start": is_project_leader(request.user),
             "query": f"run={run.pk}&year={year}",
         },
     )
@@ -143,7 +147,9 @@ def municipality(request, slug):
             if (cells["municipality_id"] == place.pk).any()
             else None,
             "own_cells": cells[cells["municipality_id"] == place.pk].to_dict("records"),
-            "cap_share": selectors.run_cap_share(picture["run"]),
+            "cap_share": allocation_selectors.cap_share_text(
+                allocation_selectors.run_cap_share(picture["run"])
+            ),
         }
     return render(request, "dashboards/municipality.html", context)
 
@@ -164,30 +170,28 @@ def _export_picture(request):
     return picture
 
 
-def _filename(picture, extension):
-    return f"ijktabel-run{picture['run'].pk}-{picture['year']}.{extension}"
+def _filename(picture):
+    return f"ijktabel-run{picture['run'].pk}-{picture['year']}"
 
 
 @login_required
 def export_xlsx(request):
     picture = _export_picture(request)
-    response = HttpResponse(
-        exports.xlsx_workbook(picture["cells"], run=picture["run"], year=picture["year"]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    run = picture["run"]
+    body = exports.xlsx_workbook(
+        picture["cells"],
+        run=run,
+        year=picture["year"],
+        inputs=allocation_selectors.run_input_rows(user=request.user, run=run),
+        changes=allocation_selectors.run_live_changes(user=request.user, run=run, carry_over=False),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(picture, "xlsx")}"'
-    return response
+    return download(body, filename=_filename(picture), fmt="xlsx")
 
 
 @login_required
 def export_csv(request):
     picture = _export_picture(request)
-    # The byte-order mark makes spreadsheets read the file as UTF-8 (ë in Cliënten).
-    response = HttpResponse(
-        "\ufeff" + exports.csv_text(picture["cells"]), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(picture, "csv")}"'
-    return response
+    return download(exports.csv_bytes_of(picture["cells"]), filename=_filename(picture), fmt="csv")
 
 
 @login_required
@@ -203,6 +207,9 @@ def report(request):
             "headline": selectors.headline(cells, picture["summary"], tasks),
             "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
             "summary": picture["summary"].to_dict("records"),
+            "changes": allocation_selectors.run_live_changes(
+                user=request.user, run=picture["run"], carry_over=False
+            ),
             "explanations": exports.explained_cells(cells)[
                 ["municipality", "target_group_name", "quota", "sentence"]
             ].to_dict("records"),

@@ -117,6 +117,8 @@ class ObjectChange(models.Model):
     comment = models.TextField(_("toelichting"), blank=True)
     before = models.JSONField(pgettext_lazy("change history", "voor"), null=True, blank=True)
     after = models.JSONField(pgettext_lazy("change history", "na"), null=True, blank=True)
+    # Ties the changes of one request or one import together (gmr_thuis.history.change_request).
+    request_id = models.CharField(_("verzoek"), max_length=36, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-time", "-pk"]

@@ -16,20 +16,12 @@ Every member sees their own region's records only.
 | anyone else     | nothing                                  | nothing                        | no      |
 """
 
-from enum import StrEnum
-
 from django.db import models
 from django.http import Http404
 
 VIEW = "view"
 CHANGE = "change"
 APPROVE = "approve"
-
-
-class Action(StrEnum):
-    VIEW = VIEW
-    CHANGE = CHANGE
-    APPROVE = APPROVE
 
 
 class _System:
@@ -92,30 +84,47 @@ def restrict(queryset, user, action=VIEW):
     region_condition = _region_filter(model, member.region_id)
     if region_condition is not None:
         queryset = queryset.filter(region_condition)
-    role = member.role
-    if role == "project_leader":
+    rule = _ROLE_RULES.get(member.role)
+    return rule(queryset, model, member, action) if rule is not None else queryset.none()
+
+
+def _project_leader_rule(queryset, model, member, action):
+    return queryset
+
+
+def _steering_group_rule(queryset, model, member, action):
+    return queryset if action == VIEW else queryset.none()
+
+
+def _civil_servant_rule(queryset, model, member, action):
+    if action == VIEW:
         return queryset
-    if role == "steering_group":
-        return queryset if action == VIEW else queryset.none()
-    if role == "civil_servant":
-        if action == VIEW:
-            return queryset
-        if action == CHANGE:
-            condition = _municipality_filter(model, [member.municipality_id])
-            return queryset.filter(condition) if condition is not None else queryset.none()
-        return queryset.none()
-    if role == "corporation":
-        if action == VIEW:
-            corporation_condition = _corporation_filter(model, member.corporation_id)
-            if corporation_condition is not None:
-                return queryset.filter(corporation_condition)
-            condition = _municipality_filter(model, corporation_municipality_ids(member))
-            return queryset.filter(condition) if condition is not None else queryset
-        if action == CHANGE:
-            condition = _corporation_filter(model, member.corporation_id)
-            return queryset.filter(condition) if condition is not None else queryset.none()
-        return queryset.none()
+    if action == CHANGE:
+        condition = _municipality_filter(model, [member.municipality_id])
+        return queryset.filter(condition) if condition is not None else queryset.none()
     return queryset.none()
+
+
+def _corporation_rule(queryset, model, member, action):
+    if action == VIEW:
+        corporation_condition = _corporation_filter(model, member.corporation_id)
+        if corporation_condition is not None:
+            return queryset.filter(corporation_condition)
+        condition = _municipality_filter(model, corporation_municipality_ids(member))
+        return queryset.filter(condition) if condition is not None else queryset
+    if action == CHANGE:
+        condition = _corporation_filter(model, member.corporation_id)
+        return queryset.filter(condition) if condition is not None else queryset.none()
+    return queryset.none()
+
+
+# The table of the module docstring, one rule per role.
+_ROLE_RULES = {
+    "project_leader": _project_leader_rule,
+    "steering_group": _steering_group_rule,
+    "civil_servant": _civil_servant_rule,
+    "corporation": _corporation_rule,
+}
 
 
 def corporation_municipality_ids(member):

@@ -11,3 +11,10 @@ class MonitoringConfig(AppConfig):
         (_("Voortgang fair share"), "monitoring:dashboard"),
         (_("Bezwaren"), "monitoring:objections"),
     ]
+
+    def ready(self):
+        # Allocation's runs take the previous period's balance from here, without importing it.
+        from allocation.selectors import register_carry_over
+        from monitoring.selectors import carry_over_for_scenario
+
+        register_carry_over(carry_over_for_scenario)

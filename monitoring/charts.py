@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from monitoring.selectors import URGENT_SHARE_LIMIT, Dashboard
+from monitoring.selectors import Dashboard
 
 COLOURS = {"fair_share": "#0b5d46", "agreed": "#7aa095", "realised": "#c45f00"}
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -71,7 +71,7 @@ def cumulative_progress(data: Dashboard):
 
 
 def urgent_share_of_turnover(data: Dashboard):
-    """Each municipality's urgent placements as a share of turnover, against the one third."""
+    """Each municipality's urgent placements as a share of turnover, against the approved cap."""
     frame = data.turnover.dropna(subset=["share"])
     figure = go.Figure(
         go.Bar(
@@ -84,9 +84,9 @@ def urgent_share_of_turnover(data: Dashboard):
         )
     )
     figure.add_hline(
-        y=float(URGENT_SHARE_LIMIT) * 100,
+        y=float(data.cap_share) * 100,
         line_dash="dot",
-        annotation_text=_("grens 1/3"),
+        annotation_text=_("grens %(cap)s") % {"cap": data.cap_label},
         line_color="#333",
     )
     figure.update_layout(yaxis_title=_("% van de mutaties sociale huur"))

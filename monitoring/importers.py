@@ -5,7 +5,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from gmr_thuis.permissions import can_write_municipality
 from municipalities.models import Municipality, TargetGroup
@@ -133,23 +133,3 @@ def parse_realisation(upload, *, user):
     if not rows:
         raise ImportRejected([_("Het bestand bevat geen gegevensrijen.")])
     return rows
-
-
-def table_as_csv(header, rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
-
-
-def table_as_xlsx(header, rows, *, title) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

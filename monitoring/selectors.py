@@ -15,7 +15,8 @@ Rules the dashboard shows (and the engine's carry-over uses):
   Status: "op koers" when realised is within the tolerance of expected (10% of expected, at
   least 1 placement), "achter" below it, "voor" above it.
 - Urgent placements vs turnover: all placements of target groups up to the quarter, divided by
-  the same part (q/4) of the year's social-rent turnover; the seed's limit is one third.
+  the same part (q/4) of the year's social-rent turnover; the limit is the cap share of the
+  approved run covering the year (the default, one third, before any approval).
 """
 
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
-from gmr_thuis.permissions import VIEW
+from allocation.selectors import DEFAULT_CAP_SHARE, approved_cap_share
+from allocation.selectors import approved_fair_shares as allocation_fair_shares
+from gmr_thuis.permissions import SYSTEM, VIEW
 from monitoring.models import (
     HORIZON_YEAR,
     AgreementStatus,
@@ -37,7 +40,6 @@ from monitoring.models import (
 )
 from municipalities.models import Indicator, Municipality, MunicipalityFigure, TargetGroup
 
-URGENT_SHARE_LIMIT = Fraction(1, 3)
 TOLERANCE_SHARE = 0.10
 TOLERANCE_MINIMUM = 1.0
 
@@ -52,9 +54,7 @@ CELL = ["municipality_id", "target_group_id"]
 
 
 def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
-    """The region's approved fair share, from the runs (the one seam to the allocation app)."""
-    from allocation.selectors import approved_fair_shares as allocation_fair_shares
-
+    """The region's approved fair share, from the runs (read through allocation's selectors)."""
     return allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
 
 
@@ -145,6 +145,17 @@ def carry_over_frame(*, year: int, user, period_start: bool = False) -> pd.DataF
     return frame
 
 
+def carry_over_for_scenario(scenario) -> dict:
+    """The carry-over provider allocation's runs take (registered in `MonitoringConfig.ready`):
+    {cbs_code: {group: arrears or advance}} before the scenario's first year, non-zero only."""
+    frame = carry_over_frame(year=scenario.first_year, user=SYSTEM, period_start=True)
+    return {
+        code: {group: round(float(value), 6) for group, value in row.items() if value}
+        for code, row in frame.to_dict(orient="index").items()
+        if any(row.values())
+    }
+
+
 def expected_by(target, quarter):
     """The part of the year's target due by the end of `quarter`; an advance larger than the
     target expects nothing. Vectorised over arrays."""
@@ -167,6 +178,11 @@ class Dashboard:
     group_totals: pd.DataFrame  # per group, the region
     cumulative: pd.DataFrame  # per year up to the horizon, the region
     turnover: pd.DataFrame  # per municipality: urgent placements vs turnover
+    cap_share: Fraction = DEFAULT_CAP_SHARE  # the approved run's cap the placements are held to
+
+    @property
+    def cap_label(self) -> str:
+        return f"{self.cap_share.numerator}/{self.cap_share.denominator}"
 
 
 def _names(user):
@@ -185,6 +201,7 @@ def _names(user):
 def dashboard(*, user, year: int, quarter: int = 4) -> Dashboard:
     """Everything "Voortgang fair share" shows for a year up to and including a quarter."""
     municipalities, groups = _names(user)
+    cap_share = approved_cap_share(user=user, year=year)
     fair = _fair_share_cells(user)
     realised = realised_frame(user=user)
     progress = _progress(user, fair, realised, year, quarter, municipalities, groups)
@@ -201,7 +218,8 @@ def dashboard(*, user, year: int, quarter: int = 4) -> Dashboard:
         progress=progress,
         group_totals=totals,
         cumulative=_cumulative(fair, realised),
-        turnover=_turnover(user, progress, year, quarter, municipalities),
+        turnover=_turnover(user, progress, year, quarter, municipalities, cap_share),
+        cap_share=cap_share,
     )
 
 
@@ -294,7 +312,7 @@ def _cumulative(fair, realised):
     return frame.rename_axis("year").reset_index()
 
 
-def _turnover(user, progress, year, quarter, municipalities):
+def _turnover(user, progress, year, quarter, municipalities, cap_share=DEFAULT_CAP_SHARE):
     figures = pd.DataFrame(
         list(
             MunicipalityFigure.objects.restrict(user)
@@ -316,7 +334,11 @@ def _turnover(user, progress, year, quarter, municipalities):
     available = frame["turnover"] * quarter / 4
     frame["share"] = frame["placements"] / available.where(available > 0)
     frame["share_percent"] = frame["share"] * 100
-    frame["over_limit"] = frame["share"] > float(URGENT_SHARE_LIMIT)
+    # Exactly: placements / (turnover × q/4) > p/q  ⇔  placements × 4 × q > turnover × quarter × p.
+    frame["over_limit"] = (
+        frame["placements"] * 4 * cap_share.denominator
+        > frame["turnover"] * quarter * cap_share.numerator
+    ) & (available > 0)
     return frame.sort_values("municipality").reset_index(drop=True)
 
 

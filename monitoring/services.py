@@ -372,11 +372,14 @@ def allocation_report_create(
     reference: str = "",
     idempotency_key: str | None = None,
 ) -> tuple[AllocationReport, bool]:
-    """A corporation reports allocations; the same idempotency key returns the first report."""
+    """A corporation reports allocations; the same idempotency key returns the first report.
+
+    Only the corporation itself reports what it let: the report is its own statement, so the
+    project leader does not file one on its behalf (the API refuses the same, with a 403).
+    """
     member = membership_of(user)
     if member is None or not (
-        member.role == Role.PROJECT_LEADER
-        or (member.role == Role.CORPORATION and member.corporation_id == corporation.pk)
+        member.role == Role.CORPORATION and member.corporation_id == corporation.pk
     ):
         raise PermissionDenied(
             _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
 from gmr_thuis.history import history_of
 from gmr_thuis.models import Role
 from gmr_thuis.permissions import (
@@ -35,8 +36,6 @@ from monitoring.importers import (
     EXAMPLE_ROW,
     ImportRejected,
     parse_realisation,
-    table_as_csv,
-    table_as_xlsx,
 )
 from monitoring.models import (
     HousingPlan,
@@ -47,11 +46,6 @@ from monitoring.models import (
     Realisation,
 )
 from municipalities.models import Municipality, TargetGroup
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _records(frame):
@@ -82,12 +76,10 @@ def _period(request):
 def _download(fmt, header, rows, *, name, sheet_title):
     """A table as an attachment: CSV for any tool, or an Excel workbook."""
     if fmt == "csv":
-        body = table_as_csv(header, rows)
-    else:
-        body = table_as_xlsx(header, rows, title=sheet_title)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return download(csv_bytes(header, rows), filename=name, fmt="csv")
+    return download(
+        xlsx_bytes([Sheet(sheet_title, list(header), list(rows))]), filename=name, fmt="xlsx"
+    )
 
 
 def _progress_tables(data):
@@ -193,7 +185,7 @@ def dashboard(request):
             ],
             "years": range(2024, 2031),
             "quarters": range(1, 5),
-            "limit": selectors.URGENT_SHARE_LIMIT,
+            "limit": data.cap_share,
             "tolerance_percent": int(selectors.TOLERANCE_SHARE * 100),
         },
     )

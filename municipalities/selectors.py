@@ -29,13 +29,6 @@ SHARE_BASIS = {
     Indicator.LABOUR_MIGRANTS: Indicator.INHABITANTS,
     Indicator.CARAVAN_DWELLERS: Indicator.INHABITANTS,
 }
-HOUSING_INDICATORS = [
-    Indicator.INHABITANTS,
-    Indicator.DWELLINGS,
-    Indicator.SOCIAL_RENT,
-    Indicator.TURNOVER,
-    Indicator.SHARE_75_PLUS,
-]
 GROUP_INDICATORS = [Indicator.STUDENTS, Indicator.LABOUR_MIGRANTS, Indicator.CARAVAN_DWELLERS]
 SUPPLY_INDICATORS = [Indicator.NEW_CONSTRUCTION, Indicator.EXISTING_STOCK_OPTIONS]
 CARE_TOTAL = "care_total"

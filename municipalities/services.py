@@ -15,7 +15,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from gmr_thuis.models import Membership, Role
+from gmr_thuis.history import change_request, record_change, snapshot
+from gmr_thuis.models import Membership, ObjectChange, Role
 from gmr_thuis.permissions import CHANGE
 from municipalities.importers import (
     HEADER_ROW,
@@ -140,10 +141,31 @@ def _as_entered(value):
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def _figures_write(figures):
+def _figures_write(figures, *, user=None, comment=""):
+    """Save the figures, each change recorded (before/after per figure) under one request id."""
     created = sum(1 for figure in figures if figure.pk is None)
-    for figure in figures:
-        figure.save()
+    model = type(figures[0]) if figures else None
+    stored = (
+        {f.pk: snapshot(f) for f in model.objects.filter(pk__in=[f.pk for f in figures if f.pk])}
+        if model is not None
+        else {}
+    )
+    with change_request():
+        for figure in figures:
+            before = stored.get(figure.pk)
+            if hasattr(figure, "value"):  # as stored (two decimals), so unchanged compares equal
+                figure.value = Decimal(figure.value).quantize(Decimal("0.01"))
+            figure.save()
+            after = snapshot(figure)
+            if before != after:
+                record_change(
+                    user=user,
+                    obj=figure,
+                    action=ObjectChange.Action.UPDATE if before else ObjectChange.Action.CREATE,
+                    before=before,
+                    after=after,
+                    comment=comment,
+                )
     return created, len(figures) - created
 
 
@@ -223,7 +245,7 @@ def municipality_figures_import(
         errors.extend(figure_errors)
         if errors:
             raise ValidationError(in_row_order(errors))
-        created, updated = _figures_write(figures)
+        created, updated = _figures_write(figures, user=user, comment=default_source)
     return ImportSummary(
         created=created,
         updated=updated,
@@ -298,7 +320,7 @@ def _figures_load(path, municipalities):
     figures, errors = _figures_check(figure_rows, municipalities)
     if errors:
         raise ValidationError([f"{path.name} {message}" for message in errors])
-    _figures_write(figures)
+    _figures_write(figures, comment=f"reference_data_load {path.name}")
 
 
 def _care_clients_load(path, municipalities):

@@ -178,9 +178,11 @@ def _build_world():
         year=YEAR,
         reasoning="Te weinig mutaties",
     )
+    vivare = HousingCorporation.objects.get(slug="vivare")
+    reporter = factories.member(role="corporation", corporation=vivare, username="vivare-melder")
     report, _created = monitoring_services.allocation_report_create(
-        user=leader,
-        corporation=HousingCorporation.objects.get(slug="vivare"),
+        user=reporter,
+        corporation=vivare,
         municipality=westervoort,
         target_group=groups["uitstroom-bw"],
         date=date(YEAR, 2, 10),

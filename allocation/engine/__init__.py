@@ -13,17 +13,21 @@ from allocation.engine.apportionment import (
 )
 from allocation.engine.fair_share import RESULT_COLUMNS, allocate_fair_share, sweep
 from allocation.engine.methodology import (
+    DEFAULT_CAP_SHARE,
     DEFAULT_GROUP_SETTINGS,
     DEFAULT_RULES,
     GroupRule,
     Methodology,
     default_methodology,
+    exact_cap_share,
+    room_under_cap,
 )
 
 # Bump when results for the same inputs could change (stored runs record it).
 ENGINE_VERSION = "1.0.0"
 
 __all__ = [
+    "DEFAULT_CAP_SHARE",
     "DEFAULT_GROUP_SETTINGS",
     "DEFAULT_RULES",
     "ENGINE_VERSION",
@@ -36,5 +40,7 @@ __all__ = [
     "apportion",
     "apportion_many",
     "default_methodology",
+    "exact_cap_share",
+    "room_under_cap",
     "sweep",
 ]

@@ -4,8 +4,38 @@ the rounding method and the tie rule. Plus the region's sensible default (DOMAIN
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from allocation.engine.apportionment import canonical_method, canonical_tie_break
+
+# The one default cap: urgent groups take at most exactly one third of the social-rent turnover.
+DEFAULT_CAP_SHARE = Fraction(1, 3)
+# A decimal cap share (a slider, an old 0.333) is read as the nearest fraction with at most this
+# denominator when it lies within SNAP of it: 0.333 is one third, 0.25 a quarter, 0.35 is 7/20.
+_SNAP_DENOMINATOR = 12
+_SNAP = Fraction(1, 2000)
+
+
+def exact_cap_share(value) -> Fraction:
+    """A cap share as an exact fraction from a Fraction, "p/q", a Decimal, a float or an int."""
+    if isinstance(value, Fraction):
+        fraction = value
+    elif isinstance(value, str) and "/" in value:
+        fraction = Fraction(value.strip())
+    else:
+        fraction = Fraction(Decimal(str(value)))
+        nearest = fraction.limit_denominator(_SNAP_DENOMINATOR)
+        if abs(nearest - fraction) <= _SNAP:
+            fraction = nearest
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"The cap share is a fraction from 0 to 1, not {value}.")
+    return fraction
+
+
+def room_under_cap(turnover: int, cap_share) -> int:
+    """Whole dwellings under the cap: floor(turnover × cap share), computed exactly."""
+    return math.floor(Fraction(int(turnover)) * exact_cap_share(cap_share))
 
 
 class FrozenKey(Mapping):
@@ -64,7 +94,7 @@ class Methodology:
     """The rules per group and the settings that apply to all groups."""
 
     rules: tuple[GroupRule, ...]
-    cap_share: float = 1 / 3
+    cap_share: float = float(DEFAULT_CAP_SHARE)  # any exact_cap_share input; kept as float
     method: str = "hamilton"
     tie_break: str = "stable"  # or "lot" with seed
     seed: int | None = None
@@ -78,6 +108,8 @@ class Methodology:
         if not 0 <= float(self.cap_share) <= 1:
             raise ValueError(f"The cap share is a fraction from 0 to 1, not {self.cap_share}.")
         object.__setattr__(self, "rules", rules)
+        # Exact fractions are computed as floats; the room's floor absorbs the rounding error
+        # (fair_share._ROOM_TOLERANCE), so floor(turnover × cap) is exact for any stored cap.
         object.__setattr__(self, "cap_share", float(self.cap_share))
         object.__setattr__(self, "method", canonical_method(self.method))
         object.__setattr__(self, "tie_break", canonical_tie_break(self.tie_break, self.seed))

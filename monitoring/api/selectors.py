@@ -6,7 +6,6 @@ from monitoring.selectors import approved_fair_shares, realised_frame
 from municipalities.models import Municipality, TargetGroup
 
 CELL = ["municipality_id", "target_group_id", "year"]
-COUNTS = ["fair_share", "reported", "by_corporations", "realised"]
 
 
 def realisation_summary(*, user, municipality_ids, years=None) -> pd.DataFrame:

@@ -166,22 +166,24 @@ def test_the_run_page_shows_the_ijktabel_with_totals(client, steering_member, ru
 def test_csv_export_has_every_explanation_column(client, owner, run):
     client.force_login(owner)
     response = client.get(reverse("allocation:run_export_csv", args=[run.pk]))
-    lines = response.content.decode().splitlines()
-    assert lines[0].split(",")[:5] == [
-        "year",
-        "cbs_code",
-        "municipality",
-        "target_group",
-        "target_group_name",
+    assert response.content.startswith("\ufeff".encode())  # Excel reads UTF-8
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:5] == [
+        "Jaar",
+        "CBS-code",
+        "Gemeente",
+        "Code aandachtsgroep",
+        "Aandachtsgroep",
     ]
-    assert "rounding_contribution" in lines[0] and len(lines) == 5
+    assert "Bijdrage afronding" in lines[0] and len(lines) == 5
 
 
 def test_xlsx_export_has_an_ijktabel_sheet_per_year(client, owner, run):
     client.force_login(owner)
     response = client.get(reverse("allocation:run_export_xlsx", args=[run.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["IJktabel 2025", "Uitleg"]
+    assert workbook.sheetnames == ["IJktabel 2025", "Uitleg", "Invoer", "Methodiek"]
+    assert workbook["Uitleg"].freeze_panes == "A2"
     sheet = workbook["IJktabel 2025"]
     rows = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True)}
     assert rows["Westervoort"][-1] == 11  # 8 status holders + 3 outflow

@@ -3,6 +3,7 @@
 import pytest
 from django.utils.text import slugify
 
+from allocation.inputs import inputs_hash, scenario_inputs
 from allocation.models import (
     AllocationResult,
     AllocationRun,
@@ -59,7 +60,6 @@ def build_region(region, *, municipalities, corporation=None, with_sweep=True, a
                 municipality=place, dwellings=500, source=SOURCE, is_estimate=True
             )
     methodology = Methodology.objects.create(name="Standaard", slug="standaard")
-    rules = {}
     groups = []
     for order, (code, name, local, corrected, capped, amount) in enumerate(GROUPS):
         group = factories.TargetGroupFactory(
@@ -75,12 +75,6 @@ def build_region(region, *, municipalities, corporation=None, with_sweep=True, a
             correct_for_carried=corrected,
             capped=capped,
         )
-        rules[code] = {
-            "key": key,
-            "local": local,
-            "correct_for_carried": corrected,
-            "capped": capped,
-        }
         RegionalTask.objects.create(
             region=region,
             target_group=group,
@@ -98,13 +92,15 @@ def build_region(region, *, municipalities, corporation=None, with_sweep=True, a
         last_year=YEAR + 1,
         data_year=DATA_YEAR,
     )
+    # The run's snapshot is what a run of this scenario takes (without carry-over).
+    inputs = scenario_inputs(scenario=scenario, carry_over={})
     run = AllocationRun.objects.create(
         scenario=scenario,
         status=RunStatus.SUCCEEDED,
         first_year=YEAR,
         last_year=YEAR + 1,
-        inputs={"methodology": {"cap_share": 1 / 3, "rounding_method": "hamilton", "rules": rules}},
-        input_hash="0" * 64,
+        inputs=inputs,
+        input_hash=inputs_hash(inputs),
     )
     weight_total = sum(range(1, len(places) + 1))
     results = []

@@ -111,7 +111,7 @@ def test_xlsx_export_has_table_explanations_and_method_sheets(client, run, steer
     client.force_login(steering_member)
     response = client.get(reverse("dashboards:export_xlsx"), {"year": YEAR})
     workbook = load_workbook(BytesIO(response.content))
-    assert workbook.sheetnames == ["IJktabel", "Uitleg", "Methodiek"]
+    assert workbook.sheetnames == ["IJktabel", "Uitleg", "Invoer", "Methodiek"]
     table = workbook["IJktabel"]
     assert table.cell(1, 1).value == "Gemeente"
     assert table.max_row == 1 + 4 + 1  # header, municipalities, region

@@ -30,7 +30,7 @@ def approve_fair_share(region, project_leader, groups):
     """Approve a run with the given quotas {(municipality, group code, year): quota} as the
     region's fair share, through the runs engineer's approval service."""
 
-    def approve(quotas):
+    def approve(quotas, cap_share="1/3"):
         years = sorted({year for (_m, _g, year) in quotas})
         methodology, _ = Methodology.objects.get_or_create(name="Monitoring", slug="monitoring")
         for group in groups.values():
@@ -54,6 +54,8 @@ def approve_fair_share(region, project_leader, groups):
             progress=100,
             first_year=years[0],
             last_year=years[-1],
+            # The part of the snapshot monitoring reads: the cap the run was computed with.
+            inputs={"methodology": {"cap_share": cap_share, "rules": {}}},
         )
         AllocationResult.objects.bulk_create(
             AllocationResult(

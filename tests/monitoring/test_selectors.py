@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from monitoring import selectors, services
 from monitoring.models import AllocationReport
@@ -191,3 +192,25 @@ def test_urgent_placements_as_share_of_turnover(two_years, turnover, owner, west
 def test_stranger_sees_no_monitoring_data(two_years, stranger):
     data = selectors.dashboard(user=stranger, year=2026, quarter=4)
     assert data.progress.empty and data.cumulative.empty
+
+
+def test_the_over_cap_flag_follows_the_cap_of_the_approved_run(
+    approve_fair_share, turnover, owner, client, westervoort, groups
+):
+    approve_fair_share({(westervoort, "statushouders", 2026): 20}, cap_share="1/4")
+    # 12 placements against half a year of 90 turnover (45): 26.7%, over a quarter, under a third.
+    realise(owner, westervoort, groups["statushouders"], 2026, 1, 12)
+    data = selectors.dashboard(user=owner, year=2026, quarter=2)
+    assert data.cap_label == "1/4"
+    assert data.turnover.set_index("cbs_code").loc["GM0293", "over_limit"]
+    client.force_login(owner)
+    content = client.get(reverse("monitoring:dashboard"), {"jaar": 2026, "kwartaal": 2})
+    text = content.content.decode()
+    assert "Boven 1/4?" in text and "1/3" not in text
+
+
+def test_without_an_approved_run_the_default_cap_of_one_third_holds(
+    turnover, owner, westervoort, groups
+):
+    data = selectors.dashboard(user=owner, year=2026, quarter=2)
+    assert data.cap_label == "1/3"

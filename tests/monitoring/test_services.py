@@ -318,3 +318,10 @@ def test_corporation_cannot_report_where_it_owns_no_stock(
 def test_civil_servant_cannot_report_for_a_corporation(corporation, owner, westervoort, groups):
     with pytest.raises(PermissionDenied):
         report(owner, corporation, westervoort, groups["statushouders"])
+
+
+def test_the_project_leader_files_no_allocation_report_in_the_service_as_in_the_api(
+    corporation, project_leader, westervoort, groups
+):
+    with pytest.raises(PermissionDenied):
+        report(project_leader, corporation, westervoort, groups["statushouders"])
