@@ -13,6 +13,7 @@ memory otherwise. A cache that is down costs speed, never correctness: values ar
 import logging
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 from gmr_thuis.permissions import membership_of
@@ -120,10 +121,13 @@ def region_id_of(instance):
 
 def _bump_for(sender, instance, **kwargs):
     region_id = region_id_of(instance)
-    if region_id is None:
-        bump("all")  # region-wide reference data (target groups, methodologies): every region
-    else:
-        bump(region_id)
+    # Region-wide reference data (target groups, methodologies) concerns every region.
+    target = "all" if region_id is None else region_id
+    # Now, so the writing transaction reads its own change; and again after commit, because a
+    # reader between the write and the commit saw (and cached) the old data under the new
+    # generation.
+    bump(target)
+    transaction.on_commit(lambda: bump(target))
 
 
 def connect_signals(models):

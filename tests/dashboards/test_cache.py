@@ -49,7 +49,7 @@ def test_an_approval_of_another_run_shows_at_once(client, run, steering_member, 
 
 
 def test_a_figure_edit_shows_as_a_change_since_the_run_on_the_cached_explanation(
-    client, run, owner, westervoort
+    client, run, owner, westervoort, django_capture_on_commit_callbacks
 ):
     client.force_login(owner)
     url = reverse("dashboards:explain", args=[run.pk, "westervoort", "statushouders", YEAR])
@@ -57,8 +57,9 @@ def test_a_figure_edit_shows_as_a_change_since_the_run_on_the_cached_explanation
     figure = MunicipalityFigure.objects.get(
         municipality=westervoort, indicator=Indicator.INHABITANTS
     )
-    figure.value += 1000
-    figure.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        figure.value += 1000
+        figure.save()
     assert client.get(url).context["changed"]
 
 
