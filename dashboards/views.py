@@ -191,10 +191,22 @@ def municipality(request, slug):
 @login_required
 def supply_map(request):
     picture = _picture(request)
+    measure = request.GET.get("kleur")
+    measure = measure if measure in figures.MAP_MEASURES else figures.MAP_MEASURES[0]
+    bubbles = request.GET.get("bellen", "1") != "0"
     chart = None
     if picture is not None and not picture["cells"].empty:
-        chart = figures.supply_map(picture["summary"])
-    return render(request, "dashboards/map.html", {"picture": picture, "chart": chart})
+        chart = figures.supply_map(picture["summary"], measure=measure, bubbles=bubbles)
+    return render(
+        request,
+        "dashboards/map.html",
+        {
+            "picture": picture,
+            "chart": chart,
+            "measure": measure,
+            "bubbles": bubbles,
+        },
+    )
 
 
 def _export_picture(request):
