@@ -55,6 +55,8 @@ bench:
 	$(MAKE) setup LOCK=requirements/bench.lock
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.pages
+	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.sweep_workers
 
 worker: migrate
 	$(VENV)/bin/celery -A gmr_thuis worker --loglevel=INFO

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from allocation.engine import DEFAULT_CAP_SHARE  # noqa: F401  (read by monitoring)
@@ -359,21 +359,23 @@ def approval_history(*, user, scenario: Scenario | None = None):
     return approvals.filter(run__scenario=scenario) if scenario is not None else approvals
 
 
-def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
-    """The region's approved fair share per municipality × group × year.
+APPROVED_FAIR_SHARE_COLUMNS = [
+    "municipality_id",
+    "cbs_code",
+    "target_group_code",
+    "target_group_id",
+    "year",
+    "quota",
+    "run_id",
+]
+
+
+def approved_fair_share_rows(*, user, years=None, municipality_ids=None):
+    """The region's approved fair share cells as a queryset of dicts, for paging in SQL.
 
     For each year the current approval covering it wins; when periods overlap, the latest.
-    Columns: municipality_id, cbs_code, target_group_code, target_group_id, year, quota, run_id.
+    Keys: those of APPROVED_FAIR_SHARE_COLUMNS. Unordered: the caller orders (and slices).
     """
-    columns = [
-        "municipality_id",
-        "cbs_code",
-        "target_group_code",
-        "target_group_id",
-        "year",
-        "quota",
-        "run_id",
-    ]
     run_for_year = {}
     for approval in current_approvals(user=user).order_by("-approved_at", "-pk"):
         for year in range(approval.first_year, approval.last_year + 1):
@@ -381,24 +383,38 @@ def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataF
     if years is not None:
         years = set(years)
         run_for_year = {year: run for year, run in run_for_year.items() if year in years}
-    if not run_for_year:
-        return pd.DataFrame(columns=columns)
-    cells = Q()
+    # One (run, years) condition per approved run, which the cell index (run first) answers.
+    years_of_run = {}
     for year, run_id in run_for_year.items():
-        cells |= Q(year=year, run_id=run_id)
+        years_of_run.setdefault(run_id, []).append(year)
+    cells = Q()
+    for run_id, run_years in years_of_run.items():
+        cells |= Q(run_id=run_id, year__in=sorted(run_years))
     results = AllocationResult.objects.restrict(user, VIEW).filter(cells)
+    if not run_for_year:
+        results = results.none()
     if municipality_ids is not None:
         results = results.filter(municipality_id__in=municipality_ids)
-    rows = results.values_list(
+    return results.order_by().values(
         "municipality_id",
-        "municipality__cbs_code",
-        "target_group__code",
         "target_group_id",
         "year",
         "quota",
         "run_id",
-    ).order_by("year", "municipality__cbs_code", "target_group__code")
-    return pd.DataFrame.from_records(list(rows), columns=columns)
+        cbs_code=F("municipality__cbs_code"),
+        target_group_code=F("target_group__code"),
+    )
+
+
+def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
+    """The region's approved fair share per municipality × group × year, as a frame.
+
+    Columns: municipality_id, cbs_code, target_group_code, target_group_id, year, quota, run_id.
+    """
+    rows = approved_fair_share_rows(user=user, years=years, municipality_ids=municipality_ids)
+    rows = rows.order_by("year", "municipality__cbs_code", "target_group__code")
+    frame = pd.DataFrame.from_records(list(rows), columns=APPROVED_FAIR_SHARE_COLUMNS)
+    return frame if len(frame) else pd.DataFrame(columns=APPROVED_FAIR_SHARE_COLUMNS)
 
 
 def sweep_list(*, user, scenario: Scenario):

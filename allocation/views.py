@@ -18,6 +18,7 @@ from allocation.models import (
     Scenario,
     SensitivitySweep,
 )
+from gmr_thuis import pagecache
 from gmr_thuis.exports import (
     DECIMAL,
     INTEGER,
@@ -182,30 +183,57 @@ def _run_context(run):
 def run_detail(request, pk):
     _member_only(request)
     run = _run(request, pk)
-    results = selectors.run_results(user=request.user, run=run)
+    requested = request.GET.get("jaar") or ""
+
+    def compute():
+        return _run_tables(request.user, run, requested)
+
+    # A finished run's results never change: its table and "changed since" are computed once
+    # per data generation (a figure edit bumps it), scope and language. A running one is live.
+    parts = (
+        pagecache.cached(
+            "allocation:run",
+            region_id=run.scenario.region_id,
+            user=request.user,
+            parts=(run.pk, run.status, requested if requested.isdigit() else ""),
+            compute=compute,
+        )
+        if run.is_finished
+        else compute()
+    )
+    approvals = list(run.approvals.select_related("approved_by"))
+    context = (
+        _run_context(run)
+        | parts
+        | {
+            "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
+            "cap_share": selectors.cap_share_text(selectors.run_cap_share(run))
+            if run.inputs
+            else "",
+            "can_start": is_project_leader(request.user),
+            "approvals": approvals,
+            # The current fair share needs no second approval; a superseded one may come back.
+            "can_approve": is_project_leader(request.user)
+            and run.status == RunStatus.SUCCEEDED
+            and not any(approval.is_current for approval in approvals),
+        }
+    )
+    return render(request, "allocation/run_detail.html", context)
+
+
+def _run_tables(user, run, requested):
+    results = selectors.run_results(user=user, run=run)
     years = sorted(results["year"].unique().tolist()) if not results.empty else []
     try:
-        year = int(request.GET.get("jaar") or (years[0] if years else 0))
+        year = int(requested or (years[0] if years else 0))
     except ValueError:
         year = years[0] if years else 0
-    approvals = list(run.approvals.select_related("approved_by"))
-    context = _run_context(run) | {
+    return {
         "years": years,
         "year": year,
         "table": selectors.ijktabel(results, year) if year in years else None,
-        "changes": selectors.labelled_differences(
-            selectors.run_changes_since(user=request.user, run=run)
-        ),
-        "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
-        "cap_share": selectors.cap_share_text(selectors.run_cap_share(run)) if run.inputs else "",
-        "can_start": is_project_leader(request.user),
-        "approvals": approvals,
-        # The current fair share needs no second approval; a superseded one may come back.
-        "can_approve": is_project_leader(request.user)
-        and run.status == RunStatus.SUCCEEDED
-        and not any(approval.is_current for approval in approvals),
+        "changes": selectors.labelled_differences(selectors.run_changes_since(user=user, run=run)),
     }
-    return render(request, "allocation/run_detail.html", context)
 
 
 @login_required

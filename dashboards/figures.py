@@ -9,6 +9,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from municipalities import maps
+from municipalities.geo import municipality_features, region_features
+
 # Colour-blind safe (Okabe-Ito), each at least 3:1 against white as WCAG asks of graphics.
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = (
     "#0072B2",
@@ -426,63 +429,60 @@ def municipality_vs_region(cells: pd.DataFrame, *, municipality_id) -> Chart:
     )
 
 
-def supply_map(summary: pd.DataFrame) -> Chart:
-    """The municipalities as bubbles at their main town: size is the fair share, colour how far
-    the supply covers it."""
-    title = _("Plattegrond: opgave en aanbod per gemeente")
-    placed = summary.dropna(subset=["latitude", "longitude"])
-    largest = max(float(placed["quota_total"].max() or 0), 1.0)
-    coverage = placed["coverage"].clip(upper=2.0)
-    figure = go.Figure(
-        go.Scatter(
-            x=placed["longitude"],
-            y=placed["latitude"],
-            mode="markers+text",
-            text=placed["municipality"],
-            textposition="top center",
-            customdata=placed[["url"]].to_numpy(),
-            marker={
-                "size": placed["quota_total"].astype(float),
-                "sizemode": "area",
-                "sizeref": 2.0 * largest / (60.0**2),
-                "sizemin": 6,
-                "color": coverage,
-                "cmin": 0,
-                "cmax": 2,
-                "colorscale": SUPPLY_SCALE,
-                "line": {"color": "#1f2a33", "width": 1},
-                "colorbar": {"title": {"text": _("aanbod / opgave")}},
-            },
-            hovertext=[
-                _("%(name)s: opgave %(task)s, aanbod %(supply)s")
-                % {
-                    "name": row.municipality,
-                    "task": fmt(row.quota_total),
-                    "supply": fmt(row.supply),
-                }
-                for row in placed.itertuples()
-            ],
-            hoverinfo="text",
-        )
+MAP_MEASURES = ("dekking", "fair-share")
+
+
+def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Chart:
+    """The region's municipalities on their real boundaries, coloured by how far the supply
+    covers the fair share (or by the fair share itself); bubbles (area = fair share) optional.
+
+    A municipality without a known boundary is left off the map and named in the caption; the
+    table alternative still lists it."""
+    title = _("Kaart: opgave en aanbod per gemeente")
+    known = municipality_features()
+    drawn = summary[summary["cbs_code"].isin(known)]
+    missing = summary.loc[~summary["cbs_code"].isin(known), "municipality"].tolist()
+    features = region_features(list(drawn["cbs_code"]))
+    by_code = drawn.set_index("cbs_code")
+    if measure == "fair-share":
+        values = by_code["quota_total"].astype(float).to_dict()
+        scale, low, high, bar = maps.SEQUENTIAL_SCALE, 0.0, None, _("fair share")
+    else:
+        values = by_code["coverage"].clip(upper=2.0).astype(float).to_dict()
+        scale, low, high, bar = maps.SUPPLY_SCALE, 0.0, 2.0, _("aanbod / opgave")
+    hover = {
+        row.cbs_code: _("%(name)s: opgave %(task)s, aanbod %(supply)s")
+        % {"name": row.municipality, "task": fmt(row.quota_total), "supply": fmt(row.supply)}
+        for row in drawn.itertuples()
+    }
+    figure = maps.choropleth(
+        features,
+        values,
+        hover=hover,
+        colorbar_title=bar,
+        colorscale=scale,
+        cmin=low,
+        cmax=high,
+        bubbles=by_code["quota_total"].astype(float).to_dict() if bubbles else None,
+        bubble_title=_("fair share (grootte)"),
+        links=by_code["url"].to_dict(),
     )
-    # Degrees of longitude are shorter than degrees of latitude at 52° north: keep the shape true.
-    _layout(
-        figure,
-        title=title,
-        height=560,
-        showlegend=False,
-        # Shrink the drawing area, never the range, so every municipality stays in view.
-        xaxis={"visible": False, "constrain": "domain"},
-        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.62, "constrain": "domain"},
-    )
+    # The page's heading names the chart; a title inside the figure would say it twice.
+    figure.update_layout(showlegend=False)
     return Chart(
         id="map",
         title=title,
         figure=figure,
         caption=_(
-            "Elke bol staat op de hoofdkern van een gemeente. De grootte is de fair share, "
-            "de kleur hoe ver het aanbod (plafond van de mutaties plus ruimte nieuwbouw) die dekt: "
-            "rood is te weinig, groen genoeg."
+            "De gemeenten van de regio binnen hun echte grenzen. De kleur is hoe ver het aanbod "
+            "(plafond van de mutaties plus ruimte nieuwbouw) de fair share dekt: rood is te "
+            "weinig, groen genoeg; of, naar keuze, de fair share zelf. Een bel is zo groot als "
+            "de fair share."
+        )
+        + (
+            " " + _("Geen gemeentegrens bekend voor: %(names)s.") % {"names": ", ".join(missing)}
+            if missing
+            else ""
         ),
         columns=[_("Gemeente"), _("Fair share"), _("Aanbod"), _("Dekking")],
         rows=[

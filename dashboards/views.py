@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from allocation import selectors as allocation_selectors
 from dashboards import exports, figures, selectors
 from dashboards.explain import cell_sentence
+from gmr_thuis import pagecache
 from gmr_thuis.exports import download
 from gmr_thuis.permissions import get_object_for, is_project_leader
 from municipalities import selectors as municipality_selectors
@@ -27,6 +28,29 @@ def _int_param(request, name):
     return int(value) if value.isdigit() else None
 
 
+def _cached(request, run, name, compute, *parts):
+    """A page part computed once per run, data generation, reader's scope and language."""
+    return pagecache.cached(
+        f"dashboards:{name}",
+        region_id=run.scenario.region_id,
+        user=request.user,
+        parts=(run.pk, *parts),
+        compute=compute,
+    )
+
+
+def _frames(user, run, year):
+    cells = selectors.result_cells(user=user, run=run, year=year)
+    url_for = _explain_url_for(run, year)
+    cells["url"] = [
+        url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
+    ]
+    supply = selectors.municipality_supply(user=user, run=run)
+    summary = selectors.municipality_summary(cells, supply)
+    summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
+    return cells, summary
+
+
 def _picture(request):
     """The run, year, cells and per-municipality summary every region-wide page starts from."""
     selectors.visible_municipalities(user=request.user)
@@ -36,21 +60,14 @@ def _picture(request):
     years = list(range(run.first_year, run.last_year + 1))
     year = _int_param(request, "year")
     year = year if year in years else years[0]
-    cells = selectors.result_cells(user=request.user, run=run, year=year)
-    url_for = _explain_url_for(run, year)
-    cells["url"] = [
-        url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
-    ]
-    supply = selectors.municipality_supply(user=request.user, run=run)
-    summary = selectors.municipality_summary(cells, supply)
-    summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
+    cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
     return {
         "run": run,
         "year": year,
         "years": years,
         "cells": cells,
         "summary": summary,
-        "url_for": url_for,
+        "url_for": _explain_url_for(run, year),
         "query": f"run={run.pk}&year={year}",
     }
 
@@ -60,17 +77,31 @@ def region(request):
     picture = _picture(request)
     if picture is None or picture["cells"].empty:
         return render(request, "dashboards/region.html", {"picture": picture})
+    band = request.GET.get("band")
+    band = band if band and band.replace("-", "").isalnum() and len(band) <= 60 else None
+    parts = _cached(
+        request,
+        picture["run"],
+        "region",
+        lambda: _region_parts(request.user, picture, band),
+        picture["year"],
+        band or "",
+    )
+    return render(request, "dashboards/region.html", {"picture": picture, **parts})
+
+
+def _region_parts(user, picture, band):
     run, year, cells, summary = (
         picture["run"],
         picture["year"],
         picture["cells"],
         picture["summary"],
     )
-    tasks = selectors.regional_tasks(user=request.user, run=run, year=year)
+    tasks = selectors.regional_tasks(user=user, run=run, year=year)
     band_group, band_groups, bands = selectors.latest_bands(
-        user=request.user, run=run, cells=cells, year=year, group=request.GET.get("band")
+        user=user, run=run, cells=cells, year=year, group=band
     )
-    progress = selectors.progress_towards_2030(user=request.user, year=year)
+    progress = selectors.progress_towards_2030(user=user, year=year)
     charts = {
         "heatmap": figures.quota_heatmap(cells, explain_url=picture["url_for"]),
         "supply": figures.fair_share_vs_supply(summary),
@@ -79,25 +110,28 @@ def region(request):
         "progress": figures.progress_to_2030(progress) if progress is not None else None,
     }
     names = dict(exports.groups_in_order(cells))
-    return render(
-        request,
-        "dashboards/region.html",
-        {
-            "picture": picture,
-            "headline": selectors.headline(cells, summary, tasks),
-            "charts": charts,
-            "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
-            "band_group": band_group,
-            "band_groups": [(code, names[code]) for code in band_groups],
-        },
-    )
+    return {
+        "headline": selectors.headline(cells, summary, tasks),
+        "charts": charts,
+        "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
+        "band_group": band_group,
+        "band_groups": [(code, names[code]) for code in band_groups],
+    }
 
 
 @login_required
 def explain(request, run_id, slug, group, year):
     run = selectors.dashboard_run(user=request.user, run_id=run_id)
-    result, cell_inputs = selectors.cell_explanation(
-        user=request.user, run=run, slug=slug, group=group, year=year
+    result, cell_inputs = _cached(
+        request,
+        run,
+        "explain",
+        lambda: selectors.cell_explanation(
+            user=request.user, run=run, slug=slug, group=group, year=year
+        ),
+        slug,
+        group,
+        year,
     )
     name = result.target_group.name("en" if request.LANGUAGE_CODE == "en" else "nl")
     cell = {
@@ -157,10 +191,22 @@ def municipality(request, slug):
 @login_required
 def supply_map(request):
     picture = _picture(request)
+    measure = request.GET.get("kleur")
+    measure = measure if measure in figures.MAP_MEASURES else figures.MAP_MEASURES[0]
+    bubbles = request.GET.get("bellen", "1") != "0"
     chart = None
     if picture is not None and not picture["cells"].empty:
-        chart = figures.supply_map(picture["summary"])
-    return render(request, "dashboards/map.html", {"picture": picture, "chart": chart})
+        chart = figures.supply_map(picture["summary"], measure=measure, bubbles=bubbles)
+    return render(
+        request,
+        "dashboards/map.html",
+        {
+            "picture": picture,
+            "chart": chart,
+            "measure": measure,
+            "bubbles": bubbles,
+        },
+    )
 
 
 def _export_picture(request):
@@ -178,13 +224,19 @@ def _filename(picture):
 def export_xlsx(request):
     picture = _export_picture(request)
     run = picture["run"]
-    body = exports.xlsx_workbook(
-        picture["cells"],
-        run=run,
-        year=picture["year"],
-        inputs=allocation_selectors.run_input_rows(user=request.user, run=run),
-        changes=allocation_selectors.run_live_changes(user=request.user, run=run, carry_over=False),
-    )
+
+    def workbook():
+        return exports.xlsx_workbook(
+            picture["cells"],
+            run=run,
+            year=picture["year"],
+            inputs=allocation_selectors.run_input_rows(user=request.user, run=run),
+            changes=allocation_selectors.run_live_changes(
+                user=request.user, run=run, carry_over=False
+            ),
+        )
+
+    body = _cached(request, run, "xlsx", workbook, picture["year"])
     return download(body, filename=_filename(picture), fmt="xlsx")
 
 
@@ -197,21 +249,27 @@ def export_csv(request):
 @login_required
 def report(request):
     picture = _export_picture(request)
-    cells = picture["cells"]
-    tasks = selectors.regional_tasks(user=request.user, run=picture["run"], year=picture["year"])
-    return render(
+    parts = _cached(
         request,
-        "dashboards/report.html",
-        {
-            "picture": picture,
-            "headline": selectors.headline(cells, picture["summary"], tasks),
-            "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
-            "summary": picture["summary"].to_dict("records"),
-            "changes": allocation_selectors.run_live_changes(
-                user=request.user, run=picture["run"], carry_over=False
-            ),
-            "explanations": exports.explained_cells(cells)[
-                ["municipality", "target_group_name", "quota", "sentence"]
-            ].to_dict("records"),
-        },
+        picture["run"],
+        "report",
+        lambda: _report_parts(request.user, picture),
+        picture["year"],
     )
+    return render(request, "dashboards/report.html", {"picture": picture, **parts})
+
+
+def _report_parts(user, picture):
+    cells = picture["cells"]
+    tasks = selectors.regional_tasks(user=user, run=picture["run"], year=picture["year"])
+    return {
+        "headline": selectors.headline(cells, picture["summary"], tasks),
+        "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
+        "summary": picture["summary"].to_dict("records"),
+        "changes": allocation_selectors.run_live_changes(
+            user=user, run=picture["run"], carry_over=False
+        ),
+        "explanations": exports.explained_cells(cells)[
+            ["municipality", "target_group_name", "quota", "sentence"]
+        ].to_dict("records"),
+    }

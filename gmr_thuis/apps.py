@@ -1,7 +1,20 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
+
+# The apps whose records pages show: any save or delete there invalidates cached pages.
+PAGE_DATA_APPS = ("municipalities", "allocation", "monitoring")
 
 
 class GmrThuisConfig(AppConfig):
     name = "gmr_thuis"
     verbose_name = _("Gebruikers en rollen")
+
+    def ready(self):
+        from gmr_thuis import pagecache
+
+        pagecache.connect_signals(
+            model
+            for label in PAGE_DATA_APPS
+            if apps.is_installed(label)
+            for model in apps.get_app_config(label).get_models()
+        )

@@ -1,5 +1,8 @@
-"""Health checks of the database and the Celery broker, for /healthz."""
+"""Health checks: /healthz is cheap (pooled connections), /readyz asks Celery's broker itself."""
 
+from functools import lru_cache
+
+import redis
 from django.db import connection
 
 
@@ -13,10 +16,34 @@ def check_database():
         return {"ok": False, "engine": connection.vendor, "error": str(exc)}
 
 
+PROBE_CLIENT_NAME = "gmr-healthz"
+
+
+@lru_cache(maxsize=4)
+def _redis_client(url):
+    # One pooled client per broker URL and process: a probe reuses its connection.
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=2, socket_timeout=2, client_name=PROBE_CLIENT_NAME
+    )
+
+
 def check_broker():
+    """A PING over a pooled connection to the broker's Redis; eager mode needs no broker."""
     from gmr_thuis.celery import app
 
-    # Celery's own configuration says whether jobs run in-process or go through the broker.
+    if app.conf.task_always_eager:
+        return {"ok": True, "mode": "eager"}
+    try:
+        _redis_client(app.conf.broker_url).ping()
+        return {"ok": True, "mode": "redis"}
+    except Exception as exc:
+        return {"ok": False, "mode": "redis", "error": str(exc)}
+
+
+def check_broker_deep():
+    """A fresh connection through Celery's own transport, as a worker would open it."""
+    from gmr_thuis.celery import app
+
     if app.conf.task_always_eager:
         return {"ok": True, "mode": "eager"}
     try:
@@ -29,3 +56,7 @@ def check_broker():
 
 def check_all():
     return {"database": check_database(), "broker": check_broker()}
+
+
+def check_ready():
+    return {"database": check_database(), "broker": check_broker_deep()}

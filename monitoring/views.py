@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gmr_thuis import pagecache
 from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
 from gmr_thuis.history import history_of
 from gmr_thuis.models import Role
@@ -164,31 +165,40 @@ def _edit_record(request, *, form_class, record, save, template, context):
 def dashboard(request):
     _require_member(request.user)
     year, quarter = _period(request)
-    data = selectors.dashboard(user=request.user, year=year, quarter=quarter)
-    return render(
-        request,
-        "monitoring/dashboard.html",
-        {
-            **_progress_tables(data),
-            "cumulative": _records(data.cumulative),
-            "charts": [
-                # Before the region approves a fair share there is nothing to draw; the tables
-                # below say so instead of showing empty axes.
-                *([charts.fair_share_by_municipality(data)] if not data.progress.empty else []),
-                *([charts.cumulative_progress(data)] if not data.cumulative.empty else []),
-                # Without turnover figures there is no share to draw; the table says "–".
-                *(
-                    [charts.urgent_share_of_turnover(data)]
-                    if data.turnover["share"].notna().any()
-                    else []
-                ),
-            ],
-            "years": range(2024, 2031),
-            "quarters": range(1, 5),
-            "limit": data.cap_share,
-            "tolerance_percent": int(selectors.TOLERANCE_SHARE * 100),
-        },
+    # Computed once per data generation of the region, reader's scope, language, period and
+    # day (what is expected "to date" moves with the calendar).
+    context = pagecache.cached(
+        "monitoring:dashboard",
+        region_id=membership_of(request.user).region_id,
+        user=request.user,
+        parts=(year, quarter, timezone.localdate().isoformat()),
+        compute=lambda: _dashboard_context(request.user, year, quarter),
     )
+    return render(request, "monitoring/dashboard.html", context)
+
+
+def _dashboard_context(user, year, quarter):
+    data = selectors.dashboard(user=user, year=year, quarter=quarter)
+    return {
+        **_progress_tables(data),
+        "cumulative": _records(data.cumulative),
+        "charts": [
+            # Before the region approves a fair share there is nothing to draw; the tables
+            # below say so instead of showing empty axes.
+            *([charts.fair_share_by_municipality(data)] if not data.progress.empty else []),
+            *([charts.cumulative_progress(data)] if not data.cumulative.empty else []),
+            # Without turnover figures there is no share to draw; the table says "–".
+            *(
+                [charts.urgent_share_of_turnover(data)]
+                if data.turnover["share"].notna().any()
+                else []
+            ),
+        ],
+        "years": range(2024, 2031),
+        "quarters": range(1, 5),
+        "limit": data.cap_share,
+        "tolerance_percent": int(selectors.TOLERANCE_SHARE * 100),
+    }
 
 
 EXPORT_COLUMNS = [

@@ -49,10 +49,11 @@ def choropleth(
     cmax: float | None = None,
     bubbles: Mapping[str, float] | None = None,
     bubble_title: str = "",
+    links: Mapping[str, str] | None = None,
     height: int = 560,
 ) -> go.Figure:
-    """One filled shape per feature, coloured by `values[code]` (grey where None); optional
-    bubbles (area = value) at each shape's middle, on the same map."""
+    """One filled shape per feature, coloured by `values[code]` (grey where None), and a point at
+    each shape's middle that links to `links[code]`: a bubble (area = `bubbles[code]`) or a dot."""
     known = [v for v in values.values() if v is not None and math.isfinite(v)]
     low = cmin if cmin is not None else (min(known) if known else 0.0)
     high = cmax if cmax is not None else (max(known) if known else 1.0)
@@ -100,29 +101,31 @@ def choropleth(
             showlegend=False,
         )
     )
-    if bubbles:
-        placed = [f for f in features if bubbles.get(f["id"])]
-        points = [_label_point(f["geometry"]) for f in placed]
-        largest = max([float(bubbles[f["id"]]) for f in placed] or [1.0])
-        figure.add_trace(
-            go.Scatter(
-                x=[p[0] for p in points],
-                y=[p[1] for p in points],
-                mode="markers",
-                name=bubble_title,
-                marker={
-                    "size": [float(bubbles[f["id"]]) for f in placed],
-                    "sizemode": "area",
-                    "sizeref": 2.0 * largest / (50.0**2),
-                    "sizemin": 4,
-                    "color": "rgba(0,0,0,0)",
-                    "line": {"color": OUTLINE_COLOUR, "width": 1.5},
-                },
-                text=[hover.get(f["id"], "") for f in placed],
-                hoverinfo="text",
-                showlegend=bool(bubble_title),
-            )
+    # A point per municipality at its shape's middle: the click target (customdata = its page),
+    # sized by `bubbles` when given (area = value), else a small dot.
+    points = [_label_point(f["geometry"]) for f in features]
+    sizes = [float((bubbles or {}).get(f["id"]) or 0) for f in features]
+    largest = max(sizes + [1.0])
+    figure.add_trace(
+        go.Scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="markers",
+            name=bubble_title,
+            customdata=[[(links or {}).get(f["id"], "")] for f in features],
+            marker={
+                "size": sizes if bubbles else 7,
+                "sizemode": "area",
+                "sizeref": 2.0 * largest / (50.0**2),
+                "sizemin": 5,
+                "color": "rgba(255,255,255,0.35)" if bubbles else OUTLINE_COLOUR,
+                "line": {"color": OUTLINE_COLOUR, "width": 1.5},
+            },
+            text=[hover.get(f["id"], f["properties"]["name"]) for f in features],
+            hoverinfo="text",
+            showlegend=bool(bubbles and bubble_title),
         )
+    )
     min_lon, min_lat, max_lon, max_lat = bounds(features) if features else (0, 0, 1, 1)
     ratio = 1 / math.cos(math.radians((min_lat + max_lat) / 2))
     figure.update_layout(

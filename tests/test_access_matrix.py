@@ -249,6 +249,7 @@ ROUTES = {
     # Project-level
     "home": Route(READ_EMPTY, _url("/")),
     "healthz": Route(PUBLIC, _url("/healthz")),
+    "readyz": Route(PUBLIC, _url("/readyz")),
     "login": Route(PUBLIC, _url("/login/")),
     "logout": Route(PUBLIC, _url("/logout/"), get=False, post=lambda w: {}),
     "set_language": Route(

@@ -1,7 +1,7 @@
 """Approved fair-share targets (taakstelling) per municipality × target group × year."""
 
 from allocation.api.serializers import TargetSerializer
-from allocation.selectors import approved_fair_shares
+from allocation.selectors import approved_fair_share_rows
 from gmr_thuis.api.frames import CellFrameViewSet
 
 
@@ -15,6 +15,6 @@ class TargetViewSet(CellFrameViewSet):
     orderings = {**CellFrameViewSet.orderings, "quota": "quota"}
 
     def cells(self, *, municipality_ids, years):
-        return approved_fair_shares(
+        return approved_fair_share_rows(
             user=self.request.user, years=years, municipality_ids=municipality_ids
         )

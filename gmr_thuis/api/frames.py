@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.db.models import QuerySet
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -75,8 +76,9 @@ def with_etag(request, response):
 class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
     """A list of cells from a frame, limited to the municipalities the user may see.
 
-    The scoped queryset is that of the municipalities; subclasses compute the frame for them in
-    `cells(municipality_ids=..., years=...)`, with columns cbs_code and target_group_code, and
+    The scoped queryset is that of the municipalities; subclasses compute the cells for them in
+    `cells(municipality_ids=..., years=...)`: a queryset of dicts (filtered, ordered and paged
+    in SQL) or a frame (in pandas), with keys cbs_code and target_group_code; subclasses
     name the columns a client may order by in `orderings` (API name -> column).
     """
 
@@ -102,23 +104,37 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
     def cells(self, *, municipality_ids, years):
         raise NotImplementedError
 
+    def _order(self, ordering):
+        """The sort columns and directions: the asked column, then a fixed tie-break order."""
+        column = self.orderings[ordering.lstrip("-")]
+        # A fixed secondary order, so pages never shuffle rows between requests.
+        tie_breakers = [c for c in ("year", "cbs_code", "target_group_code") if c != column]
+        return [column, *tie_breakers], [not ordering.startswith("-"), *[True] * len(tie_breakers)]
+
     def list(self, request, *args, **kwargs):
         query = self.query_serializer_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         municipalities = self.get_queryset()
         if "municipality" in query.validated_data:
             municipalities = municipalities.filter(cbs_code=query.validated_data["municipality"])
-        frame = self.cells(municipality_ids=municipalities.values("pk"), years=query.years())
-        if "target_group" in query.validated_data:
-            frame = frame[frame["target_group_code"] == query.validated_data["target_group"]]
-        ordering = query.validated_data.get("ordering", "year")
-        column = self.orderings[ordering.lstrip("-")]
-        # A fixed secondary order, so pages never shuffle rows between requests.
-        tie_breakers = [c for c in ("year", "cbs_code", "target_group_code") if c != column]
-        frame = frame.sort_values(
-            [column, *tie_breakers],
-            ascending=[not ordering.startswith("-"), *[True] * len(tie_breakers)],
-        )
-        page = self.paginate_queryset(frame.to_dict("records"))
+        cells = self.cells(municipality_ids=municipalities.values("pk"), years=query.years())
+        group = query.validated_data.get("target_group")
+        columns, ascending = self._order(query.validated_data.get("ordering", "year"))
+        if isinstance(cells, QuerySet):
+            # Filter, order and slice in the database: a page costs its size, not all cells.
+            if group is not None:
+                cells = cells.filter(target_group_code=group)
+            cells = cells.order_by(
+                *[
+                    column if up else f"-{column}"
+                    for column, up in zip(columns, ascending, strict=True)
+                ]
+            )
+            page = self.paginate_queryset(cells)
+        else:
+            if group is not None:
+                cells = cells[cells["target_group_code"] == group]
+            cells = cells.sort_values(columns, ascending=ascending)
+            page = self.paginate_queryset(cells.to_dict("records"))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         return with_etag(request, response)

@@ -20,6 +20,10 @@ from tests import factories
 
 YEAR = 2026
 DATA_YEAR = 2024
+GMR_CODES = [
+    "GM0202", "GM1945", "GM0209", "GM0221", "GM0225", "GM0226", "GM0252", "GM1705", "GM1955",
+    "GM0268", "GM1734", "GM0274", "GM0275", "GM0277", "GM0293", "GM0296", "GM0299",
+]  # fmt: skip
 SOURCE = "testdata: estimate for the dashboard tests"
 # (code, name, local, correct_for_carried, capped, regional task)
 GROUPS = [
@@ -32,12 +36,17 @@ GROUPS = [
 def build_region(region, *, municipalities, corporation=None, with_sweep=True, approve=True):
     """`municipalities` extra municipalities next to those already in the region, each with
     figures, and a run of YEAR with a result per municipality × group whose steps sum to quota."""
+    # The GMR's real codes first (so maps find their boundaries), invented ones past them.
+    taken = set(region.municipalities.values_list("cbs_code", flat=True))
+    real_codes = [code for code in GMR_CODES if code not in taken]
     for index in range(municipalities):
+        code = {"cbs_code": real_codes[index]} if index < len(real_codes) else {}
         factories.MunicipalityFactory(
             region=region,
             name=f"Testgemeente {index:03d}",
             latitude=51.8 + index * 0.01,
             longitude=5.8 + index * 0.01,
+            **code,
         )
     places = list(region.municipalities.order_by("name"))
     for number, place in enumerate(places, start=1):

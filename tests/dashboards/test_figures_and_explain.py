@@ -67,6 +67,7 @@ def summary_frame():
     return pd.DataFrame(
         {
             "municipality": ["Arnhem", "Westervoort"],
+            "cbs_code": ["GM0202", "GM0293"],
             "url": ["/a/", "/w/"],
             "latitude": [51.985, 51.96],
             "longitude": [5.899, 5.97],
@@ -94,11 +95,42 @@ def test_task_vs_supply_states_the_gap_when_the_task_is_larger():
     assert "de taart moet groter" in chart.caption
 
 
-def test_map_places_bubbles_at_the_coordinates_and_links_each_municipality():
+def test_map_draws_the_real_boundaries_with_a_linked_bubble_per_municipality():
     chart = figures.supply_map(summary_frame())
-    trace = chart.figure.data[0]
-    assert list(trace.x) == [5.899, 5.97]
-    assert [row[0] for row in trace.customdata] == ["/a/", "/w/"]
+    shapes = [trace for trace in chart.figure.data if trace.fill == "toself"]
+    assert [trace.name for trace in shapes] == ["Arnhem", "Westervoort"]
+    points = chart.figure.data[-1]
+    assert [row[0] for row in points.customdata] == ["/a/", "/w/"]
+    assert list(points.marker.size) == [200.0, 20.0]
+    # Westervoort's point lies inside its own boundary box, east of Arnhem's.
+    assert 5.9 < points.x[1] < 6.05 and points.x[0] < points.x[1]
+
+
+def test_the_map_colours_by_fair_share_on_request_and_can_hide_the_bubbles():
+    chart = figures.supply_map(summary_frame(), measure="fair-share", bubbles=False)
+    arnhem, westervoort = (t for t in chart.figure.data if t.fill == "toself")
+    assert arnhem.fillcolor != westervoort.fillcolor
+    assert chart.figure.data[-1].marker.size == 7
+
+
+def test_a_municipality_without_a_boundary_is_named_not_drawn():
+    frame = summary_frame().assign(cbs_code=["GM0202", "GM9999"])
+    chart = figures.supply_map(frame)
+    assert len([t for t in chart.figure.data if t.fill == "toself"]) == 1
+    assert "Geen gemeentegrens bekend voor: Westervoort." in chart.caption
+    assert [row[0] for row in chart.rows] == ["Arnhem", "Westervoort"]
+
+
+def test_every_gmr_municipality_of_the_data_set_has_a_boundary():
+    import csv
+
+    from municipalities.geo import municipality_features
+    from municipalities.services import FIXTURES_DIR
+
+    with (FIXTURES_DIR / "municipalities.csv").open(encoding="utf-8") as handle:
+        codes = [row["cbs_code"] for row in csv.DictReader(handle)]
+    assert len(codes) == 17
+    assert not set(codes) - set(municipality_features())
 
 
 def test_chart_json_script_escapes_markup_in_names():

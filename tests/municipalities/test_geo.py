@@ -58,5 +58,6 @@ def test_choropleth_draws_one_shape_per_municipality_with_the_attribution():
     assert len(shapes) == 17
     rozendaal = next(t for t in shapes if t.name == "Rozendaal")
     assert rozendaal.fillcolor == maps.NO_DATA_COLOUR
-    assert len(figure.data[-1].x) == 2  # two bubbles
+    points = figure.data[-1]
+    assert len(points.x) == 17 and list(points.marker.size).count(0) == 15  # two bubbles
     assert geo.ATTRIBUTION in figure.layout.annotations[0].text

@@ -1,0 +1,263 @@
+"""Load benchmark: pages and API endpoints under 10 and 50 concurrent clients, as ratios to /healthz.
+
+    python -m benchmarks.load [--seconds 20] [--clients 10,50] [--workers 3]
+
+It prepares a database of its own (PostgreSQL `gmr_load` when DATABASE_URL names a PostgreSQL
+server, else a temporary SQLite file, said in the output) with the GMR data set, an approved
+run, the demo users and API tokens; starts gunicorn with DEBUG off on a free local port; then
+for each concurrency and each URL keeps that many clients busy for the given seconds and prints
+p50, p95, throughput and errors. Every ratio is to /healthz's p95 at the same concurrency,
+measured in the same run, so the numbers compare across machines.
+"""
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LOAD_DATABASE = "gmr_load"
+
+# What the load users read; printed as JSON by a Django shell in the prepared database.
+PREPARE = r"""
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from allocation.models import AllocationRun, RunStatus, Scenario
+from allocation.services import allocation_run_approve, allocation_run_execute
+from gmr_thuis.tokens import api_token_issue
+from municipalities.models import Municipality
+
+scenario = Scenario.objects.get(slug="gmr-2025-2030")
+run = AllocationRun.objects.create(scenario=scenario, first_year=scenario.first_year,
+                                   last_year=scenario.last_year)
+run = allocation_run_execute(run_id=run.pk)
+users = get_user_model().objects
+allocation_run_approve(user=users.get(username="projectleider"), run=run)
+
+def session(username):
+    user = users.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+corporation = users.get(username="corporatie")
+tokens = [api_token_issue(issued_by=None, user=corporation, name=f"load {i}", can_write=False)[1]
+          for i in range(int(CLIENTS))]
+westervoort = Municipality.objects.get(cbs_code="GM0293")
+print("JSON" + json.dumps({
+    "run": run.pk, "slug": westervoort.slug,
+    "steering": session("stuurgroep"), "leader": session("projectleider"), "tokens": tokens,
+}))
+"""
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url():
+    """A database of the benchmark's own, recreated empty; (url, description)."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parts = urlsplit(configured)
+        admin = parts._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {LOAD_DATABASE}")
+            connection.execute(f"CREATE DATABASE {LOAD_DATABASE}")
+        return parts._replace(path=f"/{LOAD_DATABASE}").geturl(), "PostgreSQL"
+    path = Path(tempfile.mkdtemp()) / "load.sqlite3"
+    return f"sqlite:///{path}", "SQLite (set DATABASE_URL for PostgreSQL)"
+
+
+def manage(env, *args):
+    subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def prepare(env, clients):
+    for command in (
+        ["migrate", "--noinput"],
+        ["load_gmr_data"],
+        ["load_default_scenario"],
+        ["load_demo_users", "--force"],
+    ):
+        manage(env, *command)
+    code = PREPARE.replace("int(CLIENTS)", str(clients))
+    output = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output[output.index("JSON") + 4 :])
+
+
+def start_server(env, port, workers):
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "gmr_thuis.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _attempt in range(100):
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz")
+
+
+def hammer(port, path, headers_for, clients, seconds):
+    """`clients` threads, each with its own keep-alive connection, for `seconds`."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(number):
+        connection = HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = headers_for(number)
+        mine, failed = [], 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+                mine.append(time.perf_counter() - started)
+            except OSError:
+                failed += 1
+                connection.close()
+                connection = HTTPConnection("127.0.0.1", port, timeout=60)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    return {
+        "p50": p50,
+        "p95": p95,
+        "rps": len(latencies) / elapsed,
+        "errors": errors[0],
+        "n": len(latencies),
+    }
+
+
+def targets(data):
+    browser = {"Cookie": f"sessionid={data['steering']}"}
+    leader = {"Cookie": f"sessionid={data['leader']}"}
+
+    def api(number):
+        return {"Authorization": f"Token {data['tokens'][number % len(data['tokens'])]}"}
+
+    run, slug = data["run"], data["slug"]
+    return [
+        ("/healthz", "/healthz", lambda n: {}),
+        ("region dashboard", f"/dashboard/?run={run}", lambda n: browser),
+        ("run page", f"/verdeling/run/{run}/", lambda n: leader),
+        (
+            "why this number",
+            f"/dashboard/waarom/{run}/{slug}/statushouders/2026/",
+            lambda n: browser,
+        ),
+        ("monitoring dashboard", "/monitoring/", lambda n: browser),
+        ("API targets", "/api/v1/targets/", api),
+        ("API municipalities", "/api/v1/municipalities/", api),
+    ]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", default="10,50")
+    parser.add_argument("--workers", type=int, default=3)
+    options = parser.parse_args(argv)
+    concurrencies = [int(c) for c in options.clients.split(",")]
+    url, description = database_url()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "load-benchmark-only-" + "x" * 40,
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        # Nothing is collected for the benchmark; WhiteNoise serves from the finders.
+        "PYTHONWARNINGS": "ignore::UserWarning",
+    }
+    env.pop("REDIS_URL", None)  # runs compute in-process; the pages need no broker
+    data = prepare(env, max(concurrencies))
+    port = free_port()
+    server = start_server(env, port, options.workers)
+    try:
+        print(
+            f"Load benchmark: gunicorn {options.workers} sync workers, {description}, "
+            f"{options.seconds:g} s per measurement"
+        )
+        print(
+            f"{'clients':>7} {'URL':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} "
+            f"{'errors':>6} {'p95 ÷ /healthz':>15}"
+        )
+        for clients in concurrencies:
+            baseline = None
+            for label, path, headers_for in targets(data):
+                result = hammer(port, path, headers_for, clients, options.seconds)
+                baseline = baseline or result["p95"]
+                print(
+                    f"{clients:>7} {label:<22} {result['p50'] * 1000:>8.1f} "
+                    f"{result['p95'] * 1000:>8.1f} {result['rps']:>7.1f} {result['errors']:>6} "
+                    f"{result['p95'] / baseline:>14.1f}×",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Cached dashboard pages show the new truth after every change they show, per reader's scope."""
+
+from django.urls import reverse
+
+from allocation.models import AllocationResult, AllocationRun, Approval
+from gmr_thuis import pagecache
+from municipalities.models import Indicator, Municipality, MunicipalityFigure
+from tests import factories
+from tests.dashboards.conftest import YEAR
+
+REGION = reverse("dashboards:region")
+
+
+def _total(client):
+    return client.get(REGION).context["table"]["total"]
+
+
+def test_the_second_view_of_a_page_is_served_from_the_cache(
+    client, run, steering_member, django_assert_max_num_queries
+):
+    client.force_login(steering_member)
+    first = client.get(REGION)
+    with django_assert_max_num_queries(8):  # session, user, membership, the run: no results
+        second = client.get(REGION)
+    assert second.context["table"] == first.context["table"]
+    assert second.context["headline"] == first.context["headline"]
+
+
+def test_an_approval_of_another_run_shows_at_once(client, run, steering_member, region):
+    client.force_login(steering_member)
+    before = _total(client)
+    newer = AllocationRun.objects.create(
+        scenario=run.scenario, status=run.status, first_year=YEAR, last_year=YEAR + 1,
+        inputs=run.inputs, input_hash=run.input_hash,
+    )  # fmt: skip
+    AllocationResult.objects.bulk_create(
+        AllocationResult(
+            **{f.attname: getattr(r, f.attname) for f in r._meta.concrete_fields if f.name != "id"}
+            | {"run_id": newer.pk, "quota": r.quota + 1}
+        )
+        for r in run.results.all()
+    )
+    Approval.objects.filter(run=run).update(is_current=False)
+    Approval.objects.create(
+        run=newer, region=region, first_year=YEAR, last_year=YEAR + 1,
+        approved_by=factories.member(role="project_leader", region=region, username="pl2"),
+    )  # fmt: skip
+    assert _total(client) == before + run.results.filter(year=YEAR).count()
+
+
+def test_a_figure_edit_shows_as_a_change_since_the_run_on_the_cached_explanation(
+    client, run, owner, westervoort, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    url = reverse("dashboards:explain", args=[run.pk, "westervoort", "statushouders", YEAR])
+    assert not client.get(url).context["changed"]
+    figure = MunicipalityFigure.objects.get(
+        municipality=westervoort, indicator=Indicator.INHABITANTS
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        figure.value += 1000
+        figure.save()
+    assert client.get(url).context["changed"]
+
+
+def test_readers_of_different_scope_never_share_a_cached_page(
+    client, run, steering_member, corporation_member
+):
+    client.force_login(steering_member)
+    assert len(client.get(REGION).context["table"]["rows"]) == 4
+    client.force_login(corporation_member)
+    rows = client.get(REGION).context["table"]["rows"]
+    assert [row["municipality"] for row in rows] == ["Nijmegen"]
+
+
+def test_a_change_made_without_signals_is_seen_after_an_explicit_bump(
+    client, run, steering_member, region
+):
+    client.force_login(steering_member)
+
+    def names():
+        return {row["municipality"] for row in client.get(REGION).context["table"]["rows"]}
+
+    assert "Westervoort" in names()
+    Municipality.objects.filter(cbs_code="GM0293").update(name="Westervoort-Oost")  # no signals
+    # The cache cannot know: a writer of bulk updates bumps the region itself.
+    assert "Westervoort" in names()
+    pagecache.bump(region.pk)
+    assert "Westervoort-Oost" in names()

@@ -1,0 +1,101 @@
+"""Cached page parts: shared within a scope, never across scopes, stale after any change shown."""
+
+from django.utils import translation
+
+from gmr_thuis import pagecache
+from tests import factories
+
+
+def _counting():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_users_of_the_same_scope_share_a_value_and_other_scopes_do_not(
+    region, owner, colleague, outsider, steering_member
+):
+    calls, compute = _counting()
+    values = [
+        pagecache.cached("part", region_id=region.pk, user=user, compute=compute)
+        for user in (owner, colleague, outsider, steering_member, owner)
+    ]
+    # Westervoort's two civil servants share; Nijmegen's and the steering group's are their own.
+    assert values == [1, 1, 2, 3, 1]
+    assert len(calls) == 3
+
+
+def test_each_language_has_its_own_value(region, steering_member):
+    calls, compute = _counting()
+    with translation.override("nl"):
+        pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    with translation.override("en"):
+        pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    assert len(calls) == 2
+
+
+def test_a_figure_edit_in_the_region_makes_its_pages_stale_but_not_another_regions(
+    region, westervoort, steering_member, django_capture_on_commit_callbacks
+):
+    other_region = factories.RegionFactory(name="Andere regio", slug="andere")
+    other_steering = factories.member(
+        role="steering_group", region=other_region, username="andere-stuurgroep"
+    )
+    calls, compute = _counting()
+
+    def read():
+        return (
+            pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute),
+            pagecache.cached(
+                "part", region_id=other_region.pk, user=other_steering, compute=compute
+            ),
+        )
+
+    assert read() == (1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        figure = factories.FigureFactory(municipality=westervoort)
+        assert read() == (3, 2)  # the writer reads its own change
+    assert read() == (4, 2)  # bumped again on commit, past anything read meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        figure.value = figure.value + 1
+        figure.save()
+    assert read() == (5, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        figure.delete()
+    assert read() == (6, 2)
+
+
+def test_a_change_to_region_wide_reference_data_makes_every_region_stale(
+    region, steering_member, django_capture_on_commit_callbacks
+):
+    calls, compute = _counting()
+    pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.TargetGroupFactory()
+    pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    assert len(calls) == 2
+
+
+def test_the_region_of_a_record_follows_its_declared_scope(region, westervoort):
+    from allocation.models import Scenario
+
+    figure = factories.FigureFactory(municipality=westervoort)
+    assert pagecache.region_id_of(figure) == region.pk
+    assert pagecache.region_id_of(westervoort) == region.pk
+    assert pagecache.region_id_of(region) == region.pk
+    assert pagecache.region_id_of(Scenario(region=region)) == region.pk
+
+
+def test_a_cache_that_is_down_costs_speed_not_correctness(region, steering_member, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(pagecache.cache, "get", down)
+    calls, compute = _counting()
+    first = pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    second = pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    assert (first, second) == (1, 2)
