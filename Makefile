@@ -57,6 +57,7 @@ bench:
 	$(PY) -m benchmarks.pages
 	$(PY) -m benchmarks.load
 	$(PY) -m benchmarks.sweep_workers
+	$(PY) -m benchmarks.mediation
 
 worker: migrate
 	$(VENV)/bin/celery -A gmr_thuis worker --loglevel=INFO

@@ -1,0 +1,1 @@
+"""The regional mediation table (regionale bemiddelingstafel)."""
