@@ -319,36 +319,45 @@ def _validate_cases(cases):
     return cases
 
 
+def _missing(value):
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _check_neighbourhoods(offers):
+    for code in offers.get("neighbourhood", []):
+        if not _missing(code) and (not isinstance(code, str) or not NEIGHBOURHOOD_CODE.match(code)):
+            raise MatchInputError(
+                f"offers: column neighbourhood holds {code!r}, not a CBS wijk/buurt code"
+            )
+
+
+def _check_balances(offers):
+    for value in offers.get("balance", []):
+        if _missing(value):
+            continue
+        if not isinstance(value, Mapping) or not all(
+            isinstance(b, (int, float)) and -1 <= b <= 1 for b in value.values()
+        ):
+            raise MatchInputError(
+                "offers: column balance must hold mappings of group → number in [-1, 1]"
+            )
+
+
+def _check_capped_over(offers):
+    for value in offers.get("capped_over", []):
+        if not _missing(value) and not isinstance(value, (list, tuple, set, frozenset)):
+            raise MatchInputError("offers: column capped_over must hold lists of group codes")
+
+
 def _validate_offers(offers):
     offers = _require(offers, "offers", OFFER_COLUMNS, "offer_id").copy()
     _municipality(offers, "offers")
     offers["rooms"] = _int_column(offers, "offers", "rooms")
     offers["rent"] = _number_column(offers, "offers", "rent")
     offers["accessible"] = _bool_column(offers, "offers", "accessible")
-    if "neighbourhood" in offers.columns:
-        for code in offers["neighbourhood"]:
-            if code is None or (isinstance(code, float) and np.isnan(code)):
-                continue
-            if not isinstance(code, str) or not NEIGHBOURHOOD_CODE.match(code):
-                raise MatchInputError(
-                    f"offers: column neighbourhood holds {code!r}, not a CBS wijk/buurt code"
-                )
-    if "balance" in offers.columns:
-        for value in offers["balance"]:
-            if value is None or (isinstance(value, float) and np.isnan(value)):
-                continue
-            if not isinstance(value, Mapping) or not all(
-                isinstance(b, (int, float)) and -1 <= b <= 1 for b in value.values()
-            ):
-                raise MatchInputError(
-                    "offers: column balance must hold mappings of group → number in [-1, 1]"
-                )
-    if "capped_over" in offers.columns:
-        for value in offers["capped_over"]:
-            if value is not None and not isinstance(value, (list, tuple, set, frozenset)):
-                if isinstance(value, float) and np.isnan(value):
-                    continue
-                raise MatchInputError("offers: column capped_over must hold lists of group codes")
+    _check_neighbourhoods(offers)
+    _check_balances(offers)
+    _check_capped_over(offers)
     if "neighbourhood_flagged" in offers.columns:
         flagged = offers["neighbourhood_flagged"]
         if not all(isinstance(v, (bool, np.bool_)) or pd.isna(v) for v in flagged):
