@@ -193,6 +193,7 @@ def dashboard(request):
             ],
             "years": range(2024, 2031),
             "quarters": range(1, 5),
+            "may_import": may_import_realisation(request.user),
             "limit": selectors.URGENT_SHARE_LIMIT,
             "tolerance_percent": int(selectors.TOLERANCE_SHARE * 100),
         },
@@ -442,10 +443,15 @@ def housing_plan(request, slug, year, kind):
     )
 
 
+def may_import_realisation(user):
+    """The realisation import is for the project leader and civil servants; others see no link."""
+    member = membership_of(user)
+    return member is not None and member.role in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT)
+
+
 @login_required
 def realisation_import(request):
-    member = membership_of(request.user)
-    if member is None or member.role not in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT):
+    if not may_import_realisation(request.user):
         raise Http404
     errors, form = [], RealisationUploadForm()
     if request.method == "POST":
