@@ -6,7 +6,7 @@ PORT ?= 8000
 LOCK ?= requirements/dev.lock
 STAMP := $(VENV)/.installed-$(notdir $(LOCK))
 
-.PHONY: run test lint bench worker beat setup data demo migrate clean format messages
+.PHONY: run test lint bench worker beat setup data demo migrate clean format messages vendor
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +67,12 @@ beat: migrate
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# NL Design System CSS, pinned in frontend/package-lock.json; the copies in static/vendor/utrecht/
+# are committed, so only a version bump needs npm.
+vendor:
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p static/vendor/utrecht
+	cp frontend/node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht/component-library.css
+	cp frontend/node_modules/@utrecht/design-tokens/dist/theme.css static/vendor/utrecht/design-tokens.css
+	cp frontend/node_modules/@utrecht/component-library-css/LICENSE.md static/vendor/utrecht/LICENSE.md

@@ -174,6 +174,7 @@ def dashboard(request):
         parts=(year, quarter, timezone.localdate().isoformat()),
         compute=lambda: _dashboard_context(request.user, year, quarter),
     )
+    context = {**context, "may_import": may_import_realisation(request.user)}
     return render(request, "monitoring/dashboard.html", context)
 
 
@@ -444,10 +445,15 @@ def housing_plan(request, slug, year, kind):
     )
 
 
+def may_import_realisation(user):
+    """The realisation import is for the project leader and civil servants; others see no link."""
+    member = membership_of(user)
+    return member is not None and member.role in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT)
+
+
 @login_required
 def realisation_import(request):
-    member = membership_of(request.user)
-    if member is None or member.role not in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT):
+    if not may_import_realisation(request.user):
         raise Http404
     errors, form = [], RealisationUploadForm()
     if request.method == "POST":

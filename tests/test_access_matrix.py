@@ -17,6 +17,7 @@ Westervoort) is built once per module and rolled back at its end; each test roll
 writes.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -746,3 +747,35 @@ def test_run_page_shows_a_corporation_no_changed_figures_of_municipalities_outsi
     html = response.content.decode()
     assert "GM0293" not in html
     assert "12345" not in html
+
+
+# ---- no dead links --------------------------------------------------------------------------------
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+NOT_PAGES = ("/static/", "/i18n/", "/logout/", "/admin/", "/api/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*READERS, "corporation_outsider"])
+def test_no_page_shows_a_link_its_reader_may_not_follow(world, as_user, role):
+    """Every internal link on every page a role can read answers that role with a page, not a
+    403 or 404: nobody is shown a door that is locked for them."""
+    client = as_user(role)
+    checked, dead = set(), []
+    for name in _names(READ) + _names(READ_EMPTY):
+        if not ROUTES[name].get:
+            continue
+        url = ROUTES[name].url(world)
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for href in set(LINK.findall(response.content.decode())):
+            href = href.replace("&amp;", "&")
+            if href in checked or href.startswith(NOT_PAGES):
+                continue
+            checked.add(href)
+            status = client.get(href).status_code
+            if status in (403, 404):
+                dead.append(f"{url} -> {href} ({status})")
+
+    assert dead == []

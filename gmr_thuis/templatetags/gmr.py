@@ -62,3 +62,33 @@ def figure(value, source="", is_estimate=False, decimals=0):
         "source": source,
         "is_estimate": is_estimate,
     }
+
+
+WIDGET_CLASSES = {
+    "select": "utrecht-select utrecht-select--html-select",
+    "selectmultiple": "utrecht-select utrecht-select--html-select",
+    "textarea": "utrecht-textarea utrecht-textarea--html-textarea",
+    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
+}
+
+
+@register.filter
+def nlds_widget(bound_field):
+    """A form field's widget with the NL Design System classes, its hint and errors linked by
+    aria-describedby and aria-invalid when the field has errors: `{{ field|nlds_widget }}`."""
+    input_type = getattr(bound_field.field.widget, "input_type", None) or (
+        bound_field.field.widget.__class__.__name__.lower()
+    )
+    css = WIDGET_CLASSES.get(input_type, "utrecht-textbox utrecht-textbox--html-input")
+    if bound_field.errors:
+        css += " utrecht-textbox--invalid" if css.startswith("utrecht-textbox") else ""
+    attrs = {"class": css}
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)
