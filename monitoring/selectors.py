@@ -54,8 +54,11 @@ CELL = ["municipality_id", "target_group_id"]
 def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
     """The region's approved fair share, from the runs (the one seam to the allocation app)."""
     from allocation.selectors import approved_fair_shares as allocation_fair_shares
+    from negotiation.selectors import prefer_adopted_targets
 
-    return allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
+    frame = allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
+    # An adopted negotiation outcome (afsprakenkader) is the agreed target where it exists.
+    return prefer_adopted_targets(frame, user=user, years=years, municipality_ids=municipality_ids)
 
 
 def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:

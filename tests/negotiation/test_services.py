@@ -316,3 +316,41 @@ def test_practice_session_lets_one_person_play_several(project_leader, run, plac
     services.session_close(user=project_leader, session=session)
     with pytest.raises(services.NegotiationError, match="oefensessie"):
         services.session_adopt(user=project_leader, session=session)
+
+
+def test_adopted_numbers_are_the_targets_in_monitoring(
+    solving, project_leader, owner, nijmegen_servant, duiven_servant, places, groups
+):
+    from allocation.services import allocation_run_approve
+    from monitoring import selectors as monitoring
+
+    allocation_run_approve(user=project_leader, run=solving.run)
+    exchange = propose(
+        nijmegen_servant,
+        solving,
+        places["westervoort"],
+        places["nijmegen"],
+        groups["statushouders"],
+        3,
+    )
+    services.exchange_decide(user=owner, exchange=exchange, accept=True)
+    before = monitoring.agreement_rows(user=owner, municipality=places["westervoort"], year=2026)
+    assert before[0]["fair_share"] == 20  # the run's fair share until adoption
+    play_to_the_end(
+        solving,
+        project_leader,
+        [
+            (owner, places["westervoort"]),
+            (nijmegen_servant, places["nijmegen"]),
+            (duiven_servant, places["duiven"]),
+        ],
+    )
+    services.session_adopt(user=project_leader, session=solving)
+    rows = monitoring.agreement_rows(user=owner, municipality=places["westervoort"], year=2026)
+    assert [(r["group"].code, r["fair_share"]) for r in rows] == [
+        ("statushouders", 23),
+        ("uitstroom-bw", 8),
+    ]
+    dashboard = monitoring.dashboard(user=owner, year=2026)
+    progress = dashboard.progress.set_index(["municipality", "group_code"])
+    assert progress.loc[("Nijmegen", "statushouders"), "fair_share"] == 97
