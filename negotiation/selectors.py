@@ -184,6 +184,9 @@ def board_state(*, user, session):
             "agreed": len(agreed),
             "total": len(ids),
             "inhabitant_share": sum(profile[m]["inhabitants"] for m in agreed) / inhabitants,
+            "inhabitant_pct": round(
+                100 * sum(profile[m]["inhabitants"] for m in agreed) / inhabitants
+            ),
         },
         "fairness": fairness_of(rows),
         "now": timezone.now().isoformat(),
