@@ -282,6 +282,12 @@ ROUTES = {
     "api-realisation-list": Route(API, _url("/api/v1/realisation/")),
     "api-allocation-list": Route(API, _url("/api/v1/allocations/")),
     "api-allocation-detail": Route(API, lambda w: f"/api/v1/allocations/{w.report.pk}/"),
+    "api-negotiation-session-list": Route(API, _url("/api/v1/negotiation-sessions/")),
+    "api-negotiation-session-detail": Route(
+        API, lambda w: f"/api/v1/negotiation-sessions/{w.session.pk}/"
+    ),
+    "api-building-block-list": Route(API, _url("/api/v1/building-blocks/")),
+    "api-building-block-detail": Route(API, _url("/api/v1/building-blocks/1/")),
     # Municipalities
     "municipalities:profile": Route(READ, _url("/gemeenten/westervoort/"), westervoort=True),
     # Allocation
