@@ -55,6 +55,7 @@ bench:
 	$(MAKE) setup LOCK=requirements/bench.lock
 	$(PY) -m benchmarks
 	$(PY) -m benchmarks.pages
+	$(PY) -m benchmarks.negotiation
 
 worker: migrate
 	$(VENV)/bin/celery -A gmr_thuis worker --loglevel=INFO
