@@ -90,8 +90,11 @@ def run(region, places, groups):
             capped=g == "statushouders",
         )
         for (m, g), q in QUOTAS.items()
+        if m in places
     )
     for slug, (inhabitants, social_rent, turnover) in FIGURES.items():
+        if slug not in places:
+            continue
         for indicator, value in (
             (Indicator.INHABITANTS, inhabitants),
             (Indicator.SOCIAL_RENT, social_rent),
