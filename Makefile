@@ -58,6 +58,7 @@ bench:
 	$(PY) -m benchmarks.load
 	$(PY) -m benchmarks.sweep_workers
 	$(PY) -m benchmarks.mediation
+	$(PY) -m benchmarks.negotiation
 
 worker: migrate
 	$(VENV)/bin/celery -A gmr_thuis worker --loglevel=INFO

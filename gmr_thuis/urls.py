@@ -21,4 +21,5 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
     path("dashboard/", include("dashboards.urls")),
+    path("onderhandeling/", include("negotiation.urls")),
 ]

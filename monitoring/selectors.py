@@ -54,8 +54,12 @@ CELL = ["municipality_id", "target_group_id"]
 
 
 def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataFrame:
-    """The region's approved fair share, from the runs (read through allocation's selectors)."""
-    return allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
+    """The region's approved fair share, from the runs (read through allocation's selectors);
+    an adopted negotiation outcome (afsprakenkader) is the agreed target where it exists."""
+    from negotiation.selectors import prefer_adopted_targets
+
+    frame = allocation_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
+    return prefer_adopted_targets(frame, user=user, years=years, municipality_ids=municipality_ids)
 
 
 def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:

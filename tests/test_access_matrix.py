@@ -10,6 +10,9 @@ says how to build a concrete URL from the module's data, and classifies it:
   change what it shows (an outsider, the steering group: 403/404 and nothing changes).
 - REGION: only the project leader may (approve, decide, start a run, set a deadline).
 - API: /api/v1/, token only: no token, or a session cookie instead of a token, is 401.
+- DELEGATION: a member reads the negotiation board; only the delegation of the municipality
+  (its civil servants) makes a move for it; everyone else (the project leader as facilitator
+  too) is refused and nothing changes.
 
 A new URL pattern makes `test_every_url_pattern_is_classified` fail until it is added here.
 The data (the GMR data set, the default scenario, two computed runs, monitoring records of
@@ -48,15 +51,19 @@ from monitoring.models import (
     Realisation,
 )
 from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+from negotiation import services as negotiation_services
+from negotiation.models import Bottleneck, RoundKind
+from negotiation.models import Session as NegotiationSession
 from tests import factories
 
-PUBLIC, READ_EMPTY, READ, WRITE, REGION, API = (
+PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION = (
     "public",
     "read_empty",
     "read",
     "write",
     "region",
     "api",
+    "delegation",
 )
 YEAR = 2026
 LOGIN = "/login/"
@@ -189,7 +196,16 @@ def _build_world():
         date=date(YEAR, 2, 10),
         count=2,
     )
+    session = negotiation_services.session_create(
+        user=leader,
+        name="Tafel",
+        run=approved,
+        level="ambtelijk",
+        municipalities=[westervoort, nijmegen],
+    )
+    negotiation_services.round_open(user=leader, session=session, kind=RoundKind.INSIGHT)
     return SimpleNamespace(
+        session=session,
         users=users,
         region=region,
         westervoort=westervoort,
@@ -270,6 +286,12 @@ ROUTES = {
     "api-realisation-list": Route(API, _url("/api/v1/realisation/")),
     "api-allocation-list": Route(API, _url("/api/v1/allocations/")),
     "api-allocation-detail": Route(API, lambda w: f"/api/v1/allocations/{w.report.pk}/"),
+    "api-negotiation-session-list": Route(API, _url("/api/v1/negotiation-sessions/")),
+    "api-negotiation-session-detail": Route(
+        API, lambda w: f"/api/v1/negotiation-sessions/{w.session.pk}/"
+    ),
+    "api-building-block-list": Route(API, _url("/api/v1/building-blocks/")),
+    "api-building-block-detail": Route(API, _url("/api/v1/building-blocks/1/")),
     # Municipalities
     "municipalities:profile": Route(READ, _url("/gemeenten/westervoort/"), westervoort=True),
     # Allocation
@@ -411,6 +433,49 @@ ROUTES = {
     "dashboards:report": Route(READ, _url("/dashboard/rapport/")),
     "dashboards:export_xlsx": Route(READ, _url("/dashboard/export/ijktabel.xlsx")),
     "dashboards:export_csv": Route(READ, _url("/dashboard/export/ijktabel.csv")),
+    # The negotiation table
+    "negotiation:session_list": Route(READ, _url("/onderhandeling/")),
+    "negotiation:session_create": Route(
+        REGION,
+        _url("/onderhandeling/nieuw/"),
+        post=lambda w: {
+            "name": "Nog een tafel",
+            "run": w.run.pk,
+            "level": "bestuurlijk",
+            "municipalities": [w.westervoort.pk, w.nijmegen.pk],
+            "fairness_band": "0.25",
+        },
+        state=lambda w: NegotiationSession.objects.count(),
+    ),
+    "negotiation:board": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/"),
+    "negotiation:state": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/stand.json"),
+    "negotiation:presentation": Route(
+        READ, lambda w: f"/onderhandeling/{w.session.pk}/presentatie/"
+    ),
+    "negotiation:replay": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/terugkijken/"),
+    "negotiation:report": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/verslag/"),
+    "negotiation:export": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/uitkomst.xlsx"),
+    "negotiation:move": Route(
+        DELEGATION,
+        lambda w: f"/onderhandeling/{w.session.pk}/zet/",
+        get=False,
+        post=lambda w: {
+            "move": "bottleneck",
+            "municipality": w.westervoort.pk,
+            "group": w.groups["statushouders"].pk,
+            "reason": "no_care",
+        },
+        state=lambda w: Bottleneck.objects.filter(session=w.session).count(),
+    ),
+    "negotiation:facilitate": Route(
+        REGION,
+        lambda w: f"/onderhandeling/{w.session.pk}/leiding/",
+        get=False,
+        post=lambda w: {"action": "close", "round": "inzicht"},
+        state=lambda w: (
+            NegotiationSession.objects.get(pk=w.session.pk).rounds.get(kind="inzicht").closed_at
+        ),
+    ),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.
@@ -436,7 +501,7 @@ def _names(kind=None, **flags):
     ]
 
 
-HTML = (READ, WRITE, REGION)
+HTML = (READ, WRITE, REGION, DELEGATION)
 
 
 # ---- the table covers the project ---------------------------------------------------------------
@@ -646,6 +711,63 @@ def test_realisation_import_form_is_for_civil_servants_and_the_project_leader(wo
     response = _request(as_user(role), world, IMPORT, "get")
 
     assert response.status_code == (200 if role in IMPORTERS else 404)
+
+
+# ---- the negotiation table: a delegation moves only for its own municipality -----------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["owner", "colleague"])
+@pytest.mark.parametrize("name", _names(DELEGATION))
+def test_delegation_moves_for_its_municipality(world, as_user, name, role):
+    response, changed = _act(world, as_user(role), name, "post")
+
+    assert response.status_code == 302
+    assert changed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["outsider", "steering_member", "project_leader"])
+@pytest.mark.parametrize("name", _names(DELEGATION))
+def test_no_one_else_moves_for_a_delegation(world, as_user, name, role):
+    response, changed = _act(world, as_user(role), name, "post")
+
+    assert response.status_code == 403
+    assert not changed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "admitted"),
+    [
+        ("project_leader", True),
+        ("steering_member", True),
+        ("owner", True),
+        ("outsider", True),
+        ("corporation_outsider", True),
+        ("stranger", False),
+        ("anonymous", False),
+    ],
+)
+def test_board_socket_admits_members_only(world, role, admitted):
+    """The live board's websocket checks the session's permission on connect."""
+    from asgiref.sync import async_to_sync
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.auth.models import AnonymousUser
+
+    from negotiation.routing import websocket_urlpatterns
+
+    async def connect():
+        communicator = WebsocketCommunicator(
+            URLRouter(websocket_urlpatterns), f"/ws/onderhandeling/{world.session.pk}/"
+        )
+        communicator.scope["user"] = AnonymousUser() if role == "anonymous" else world.users[role]
+        connected, _code = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(connect)() is admitted
 
 
 # ---- region-only actions ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from monitoring.api.views import (
     RealisationSummaryViewSet,
 )
 from municipalities.api.views import MunicipalityViewSet, TargetGroupViewSet
+from negotiation.api.views import BuildingBlockViewSet, NegotiationSessionViewSet
 
 router = SimpleRouter()
 router.register("municipalities", MunicipalityViewSet, basename="api-municipality")
@@ -19,6 +20,10 @@ router.register("targets", TargetViewSet, basename="api-target")
 router.register("agreements", LocalAgreementViewSet, basename="api-agreement")
 router.register("realisation", RealisationSummaryViewSet, basename="api-realisation")
 router.register("allocations", AllocationReportViewSet, basename="api-allocation")
+router.register(
+    "negotiation-sessions", NegotiationSessionViewSet, basename="api-negotiation-session"
+)
+router.register("building-blocks", BuildingBlockViewSet, basename="api-building-block")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),

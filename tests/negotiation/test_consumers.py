@@ -1,0 +1,48 @@
+"""The live board's websocket: outsiders refused, the state on connect, every move broadcast
+after commit."""
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+
+from negotiation import services
+from negotiation.models import RoundKind
+from negotiation.routing import websocket_urlpatterns
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def communicator(session, user):
+    app = URLRouter(websocket_urlpatterns)
+    comm = WebsocketCommunicator(app, f"/ws/onderhandeling/{session.pk}/")
+    comm.scope["user"] = user
+    return comm
+
+
+def test_outsider_is_refused(session, stranger):
+    async_to_sync(outsider_refused)(session, stranger)
+
+
+async def outsider_refused(session, stranger):
+    comm = communicator(session, stranger)
+    connected, _code = await comm.connect()
+    assert not connected
+
+
+def test_participant_gets_state_and_moves(session, owner, project_leader):
+    async_to_sync(state_and_moves)(session, owner, project_leader)
+
+
+async def state_and_moves(session, owner, project_leader):
+    comm = communicator(session, owner)
+    connected, _ = await comm.connect()
+    assert connected
+    first = await comm.receive_json_from(timeout=5)
+    assert first == {"type": "state", "board_version": session.board_version}
+    await sync_to_async(services.round_open)(
+        user=project_leader, session=session, kind=RoundKind.INSIGHT
+    )
+    message = await comm.receive_json_from(timeout=5)
+    assert message["type"] == "move" and message["move"]["kind"] == "round_open"
+    await comm.disconnect()
