@@ -5,6 +5,7 @@ their own membership (not even the platform administrator, who would lock themse
 Users and groups are the platform administrator's.
 """
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -76,13 +77,23 @@ class MembershipAdmin(RegionScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-# Users and groups: only the platform administrator (a project leader who could edit users could
-# make themselves superuser).
-User = get_user_model()
-for model, model_admin in ((User, UserAdmin), (Group, GroupAdmin)):
+# Users, groups and login lockouts: only the platform administrator (a project leader who could
+# edit users could make themselves superuser; lockouts name accounts and addresses of every region).
+def _platform_admin_only(model, model_admin):
     if admin.site.is_registered(model):
+        model_admin = type(admin.site._registry[model])
         admin.site.unregister(model)
-    admin.site.register(model, type(model_admin.__name__, (PlatformAdminOnly, model_admin), {}))
+    admin_class = type(
+        model_admin.__name__, (PlatformAdminOnly, model_admin), {"__module__": __name__}
+    )
+    admin.site.register(model, admin_class)
+
+
+_platform_admin_only(get_user_model(), UserAdmin)
+_platform_admin_only(Group, GroupAdmin)
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _platform_admin_only(_model, None)
 
 
 # API tokens: their admin lives with the API (gmr_thuis/api/admin.py).

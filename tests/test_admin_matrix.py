@@ -10,6 +10,7 @@ offered them as choices, and not change them; shared catalogues are read-only fo
 from datetime import date
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -35,7 +36,7 @@ User = get_user_model()
 # Models that belong to no region: region staff may read them, only the superuser edits them.
 SHARED = {m.TargetGroup, m.HousingCorporation, Methodology}
 # Models only the platform administrator (superuser) sees at all.
-PLATFORM_ONLY = {User, Group}
+PLATFORM_ONLY = {User, Group, AccessAttempt, AccessLog, AccessFailureLog}
 
 
 def staff(user):
@@ -125,6 +126,12 @@ def world(db):
     other_civil = staff(User.objects.get(username="ambtenaar-b"))
     gmr_records[User] = gmr_leader
     gmr_records[Group] = Group.objects.create(name="beheer")
+    lockout = {"username": "pl-gmr", "ip_address": "10.0.0.1", "user_agent": "test"}
+    gmr_records[AccessAttempt] = AccessAttempt.objects.create(
+        **lockout, get_data="", post_data="", failures_since_start=5
+    )
+    gmr_records[AccessLog] = AccessLog.objects.create(**lockout)
+    gmr_records[AccessFailureLog] = AccessFailureLog.objects.create(**lockout)
     for model in SHARED:
         gmr_records[model] = model.objects.first()
     return {
