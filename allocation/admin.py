@@ -3,35 +3,33 @@
 from django.contrib import admin
 
 from allocation import models
+from gmr_thuis.admin_scoping import (
+    RegionScopedAdmin,
+    RegionScopedAdminMixin,
+    RegionScopedReadOnlyAdmin,
+)
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(RegionScopedAdminMixin, admin.TabularInline):
     model = models.MethodologyGroupRule
     extra = 0
 
 
 @admin.register(models.Methodology)
-class MethodologyAdmin(admin.ModelAdmin):
+class MethodologyAdmin(RegionScopedAdmin):
+    """Shared by every region: edited by the platform administrator, read by region staff."""
+
     list_display = ["name", "slug", "cap_share", "rounding_method", "tie_break"]
     inlines = [RuleInline]
 
 
 @admin.register(models.Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(RegionScopedAdmin):
     list_display = ["name", "slug", "first_year", "last_year", "data_year", "methodology"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RegionScopedReadOnlyAdmin):
     """Runs, results and approvals change only through the services (and the job)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.AllocationRun)

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A user belongs to one organisation: the region, a municipality or a corporation."""
 
+    scope_region = "region"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -141,6 +143,8 @@ class ObjectChange(models.Model):
 
 class ApiToken(models.Model):
     """A key for the REST API; only its SHA-256 digest is stored, the key is shown once."""
+
+    scope_region = "user__membership__region"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

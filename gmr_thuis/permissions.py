@@ -173,3 +173,59 @@ class ScopedQuerySet(models.QuerySet):
 
     def restrict(self, user, action=VIEW):
         return restrict(self, user, action)
+
+
+# --- The admin: the same walls, plus what only the platform administrator may do. -------------
+#
+# The Django admin is one more way in, so it goes through `restrict` like every screen. A
+# superuser is the platform administrator and sees every region; everyone else is staff of one
+# region and sees and changes only what `restrict` gives them there. Shared catalogues (models
+# that belong to no region: target groups, corporations, methodologies, users) are read-only for
+# region staff, because a change would reach every region.
+
+
+def is_platform_admin(user):
+    """The superuser who runs the whole platform, across regions."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "is_superuser", False)
+    )
+
+
+def is_shared_catalogue(model):
+    """Whether records of `model` belong to no region (shared by every region)."""
+    return (
+        _region_filter(model, 0) is None
+        and _corporation_filter(model, 0) is None
+        and getattr(model, "scope_municipality", None) is None
+    )
+
+
+def admin_restrict(queryset, user, action=VIEW):
+    """The part of `queryset` that `user` may perform `action` on in the admin."""
+    if is_platform_admin(user):
+        return queryset
+    if action != VIEW and is_shared_catalogue(queryset.model):
+        return queryset.none()
+    return restrict(queryset, user, action)
+
+
+def admin_can(user, action, obj):
+    """Whether `user` may perform `action` on the saved object `obj` in the admin."""
+    return admin_restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def region_users(user):
+    """The users `user` may pick in the admin: members of their own region (everyone for the
+    platform administrator)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()._default_manager.all()
+    if is_platform_admin(user):
+        return users
+    member = membership_of(user)
+    if member is None:
+        return users.none()
+    return users.filter(membership__region_id=member.region_id)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gmr_thuis.history import record_change
 from gmr_thuis.models import ApiToken, ObjectChange
-from gmr_thuis.permissions import can_administer, membership_of
+from gmr_thuis.permissions import can_administer, is_platform_admin, membership_of
 
 KEY_PREFIX = "gmr_"
 # The digest is what the database holds; the display prefix is the first characters of the key.
@@ -20,6 +20,14 @@ DISPLAY_PREFIX_LENGTH = 10
 
 def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _same_region(actor, user):
+    """The platform administrator acts everywhere; a project leader in their own region only."""
+    if is_platform_admin(actor):
+        return True
+    mine, theirs = membership_of(actor), membership_of(user)
+    return mine is not None and theirs is not None and mine.region_id == theirs.region_id
 
 
 @transaction.atomic
@@ -35,6 +43,8 @@ def api_token_issue(
         raise PermissionDenied(_("Alleen de projectleider van de regio geeft API-sleutels uit."))
     if membership_of(user) is None:
         raise PermissionDenied(_("Deze gebruiker hoort bij geen organisatie."))
+    if issued_by is not None and not _same_region(issued_by, user):
+        raise PermissionDenied(_("Deze gebruiker hoort bij een andere regio."))
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
@@ -57,6 +67,8 @@ def api_token_revoke(*, revoked_by, token: ApiToken) -> ApiToken:
     if not can_administer(revoked_by):
         raise PermissionDenied(_("Alleen de projectleider van de regio trekt API-sleutels in."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not _same_region(revoked_by, token.user):
+        raise PermissionDenied(_("Deze sleutel hoort bij een andere regio."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -3,18 +3,12 @@ permissions, optimistic locking)."""
 
 from django.contrib import admin
 
+from gmr_thuis.admin_scoping import RegionScopedReadOnlyAdmin
 from monitoring import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(RegionScopedReadOnlyAdmin):
+    """Read-only, and only the user's own region (gmr_thuis/admin_scoping.py)."""
 
 
 @admin.register(models.LocalAgreement)

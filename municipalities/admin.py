@@ -8,7 +8,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gmr_thuis.permissions import CHANGE, VIEW, can, is_project_leader, membership_of
+from gmr_thuis.admin_scoping import RegionScopedAdminMixin
+from gmr_thuis.permissions import CHANGE, admin_restrict, is_platform_admin
 from municipalities import models as m
 from municipalities.forms import FigureImportForm
 from municipalities.services import municipality_figures_import
@@ -21,42 +22,8 @@ DUTCH_LABELS = {
 }
 
 
-class ScopedAdminMixin:
-    """Superusers keep Django's rules; everyone else sees and changes what `restrict` allows.
-    Adding reference data is the project leader's job."""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.restrict(request.user, VIEW)
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser or membership_of(request.user) is not None
-
-    def has_view_permission(self, request, obj=None):
-        if request.user.is_superuser:
-            return super().has_view_permission(request, obj)
-        if membership_of(request.user) is None:
-            return False
-        return obj is None or can(request.user, VIEW, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if request.user.is_superuser:
-            return super().has_change_permission(request, obj)
-        if obj is None:
-            return self.model._default_manager.restrict(request.user, CHANGE).exists()
-        return can(request.user, CHANGE, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if request.user.is_superuser:
-            return super().has_delete_permission(request, obj)
-        return is_project_leader(request.user)
-
-    def has_add_permission(self, request, *args):
-        if request.user.is_superuser:
-            return super().has_add_permission(request, *args)
-        return is_project_leader(request.user)
+class ScopedAdminMixin(RegionScopedAdminMixin):
+    """The region's walls (gmr_thuis/admin_scoping.py) plus Dutch labels for foreign keys."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -97,6 +64,13 @@ class TaskInline(ScopedAdminMixin, admin.TabularInline):
 class RegionAdmin(ScopedAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # A region is founded and dissolved by the platform administrator.
+    def has_add_permission(self, request, *args):
+        return is_platform_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
 
 
 @admin.register(m.Municipality)
@@ -165,9 +139,7 @@ class MunicipalityFigureAdmin(ScopedAdmin):
         )
 
     def may_import(self, request):
-        return request.user.is_superuser or (
-            m.Municipality.objects.restrict(request.user, CHANGE).exists()
-        )
+        return admin_restrict(m.Municipality.objects.all(), request.user, CHANGE).exists()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}

@@ -1,16 +1,16 @@
 """Admin for API tokens: the region issues them (the key is shown once) and revokes them."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.admin_scoping import RegionScopedAdmin
 from gmr_thuis.models import ApiToken
-from gmr_thuis.permissions import can_administer
+from gmr_thuis.permissions import CHANGE, admin_restrict, can_administer, region_users
 from gmr_thuis.tokens import api_token_issue, api_token_revoke
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(RegionScopedAdmin):
     """A token never changes after it is issued; it can only be revoked."""
 
     list_display = [
@@ -34,10 +34,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return can_administer(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return can_administer(request.user)
+        return can_administer(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
-        return can_administer(request.user)
+        return can_administer(request.user) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -51,7 +51,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             # Only members of an organisation get a role, so only they can use a token.
-            kwargs["queryset"] = get_user_model().objects.filter(membership__isnull=False)
+            # Only members of an organisation get a role, so only they can use a token; a region
+            # issues tokens to its own members only.
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.queryset = region_users(request.user).filter(membership__isnull=False)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -74,6 +78,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Geselecteerde sleutels intrekken"))
     def revoke(self, request, queryset):
+        queryset = admin_restrict(queryset, request.user, CHANGE)
         for token in queryset:
             api_token_revoke(revoked_by=request.user, token=token)
         messages.success(request, _("%(n)s sleutel(s) ingetrokken.") % {"n": queryset.count()})
