@@ -137,7 +137,7 @@ def scenario_inputs(*, scenario: Scenario, settings: dict | None = None) -> dict
         target_group__code__in=list(settings["rules"]),
     ).values_list("year", "target_group__code", "amount"):
         tasks[str(year)][group] = amount
-    return {
+    inputs = {
         "period": [scenario.first_year, scenario.last_year],
         "data_year": scenario.data_year,
         "methodology": settings,
@@ -148,6 +148,24 @@ def scenario_inputs(*, scenario: Scenario, settings: dict | None = None) -> dict
         # enter the first year of the period, as the national taakstelling does.
         "carry_over": {str(scenario.first_year): previous_period_carry_over(scenario)},
     }
+    # projects (issue 15): the pipeline's expected deliveries per year, where a municipality
+    # has projects, replace its static room for new construction (see engine_inputs).
+    from projects.selectors import expected_new_construction
+
+    room = expected_new_construction(scenario.region, scenario.years)
+    if not room.empty:
+        inputs["new_construction"] = {
+            str(year): {
+                municipalities[row.municipality_id]: {
+                    "value": row.value,
+                    "source": row.source,
+                    "is_estimate": row.is_estimate,
+                }
+                for row in rows.itertuples()
+            }
+            for year, rows in room.groupby("year")
+        }
+    return inputs
 
 
 def previous_period_carry_over(scenario: Scenario) -> dict:
@@ -192,6 +210,9 @@ def engine_inputs(inputs: dict, year: int) -> EngineInputs:
     """The engine's frames for one year, built from the canonical inputs only."""
     indicators = pd.DataFrame.from_dict(inputs["indicators"], orient="index").sort_index()
     indicators.index.name = "municipality"
+    # projects (issue 15): this year's room for new construction from the project pipeline.
+    for code, cell in inputs.get("new_construction", {}).get(str(year), {}).items():
+        indicators.loc[code, Indicator.NEW_CONSTRUCTION.value] = cell["value"]
     needed = needed_columns(inputs["methodology"])
     missing = sorted(
         f"{code}: {column}"

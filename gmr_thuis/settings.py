@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allocation",
     "monitoring",
     "dashboards",
+    "projects",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,134 @@
+"""Read queries of projects: lists scoped to the user, the pipeline per year, delays, and the
+expected new construction that feeds the fair-share engine's room."""
+
+import pandas as pd
+from django.db.models import Count
+
+from gmr_thuis.permissions import SYSTEM, VIEW
+from projects import pipeline
+from projects.models import ExpectedYearChange, PhaseProbability, Project
+
+
+def project_list(*, user, municipality=None):
+    projects = Project.objects.restrict(user, VIEW).select_related("municipality", "corporation")
+    return projects.filter(municipality=municipality) if municipality is not None else projects
+
+
+def phase_probabilities(region) -> dict:
+    """{phase: (probability, is_estimate, source)}: the region's own, else the defaults."""
+    values = dict(pipeline.DEFAULT_PHASE_PROBABILITIES)
+    for row in PhaseProbability.objects.filter(region=region):
+        values[row.phase] = (float(row.probability), row.is_estimate, row.source)
+    return values
+
+
+def projects_frame(*, user, region) -> pd.DataFrame:
+    """One row per project the user may see in the region, with its first expected year."""
+    projects = project_list(user=user).filter(municipality__region=region)
+    first = {}
+    for project_id, year in (
+        ExpectedYearChange.objects.filter(project__in=projects, previous_year__isnull=True)
+        .order_by("changed_at")
+        .values_list("project_id", "new_year")
+    ):
+        first.setdefault(project_id, year)
+    rows = [
+        {
+            "project_id": p.pk,
+            "municipality_id": p.municipality_id,
+            "phase": p.phase,
+            "expected_year": p.expected_year,
+            "first_expected_year": first.get(p.pk, p.expected_year),
+            "delivered_year": p.delivered_date.year if p.delivered_date else p.expected_year,
+            "homes": p.total_homes,
+            "social_rent": p.homes_social_rent,
+            "zero_step": p.homes_zero_step,
+            "clustered": p.homes_clustered,
+            "nursing_care": p.nursing_care_places,
+        }
+        for p in projects
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *pipeline.PROJECT_COLUMNS,
+            "social_rent",
+            "zero_step",
+            "clustered",
+            "nursing_care",
+        ],
+    )
+
+
+def supply_by_year(*, user, region, value="homes") -> pd.DataFrame:
+    """Planned, expected (phase-weighted) and delivered per municipality and year."""
+    weights = {phase: p for phase, (p, _e, _s) in phase_probabilities(region).items()}
+    return pipeline.expected_deliveries(projects_frame(user=user, region=region), weights, value)
+
+
+def delays(*, user, region) -> pd.DataFrame:
+    """Projects whose expected year moved later, with how often it moved."""
+    projects = project_list(user=user).filter(municipality__region=region)
+    changes = (
+        ExpectedYearChange.objects.filter(project__in=projects, previous_year__isnull=False)
+        .values("project_id")
+        .annotate(n=Count("pk"))
+    )
+    counts = {c["project_id"]: c["n"] for c in changes}
+    rows = []
+    for project in projects.filter(pk__in=counts):
+        first = project.year_changes.order_by("changed_at", "pk").first()
+        slip = project.expected_year - (first.new_year if first else project.expected_year)
+        if slip > 0:
+            rows.append(
+                {
+                    "project": project,
+                    "first_year": first.new_year,
+                    "expected_year": project.expected_year,
+                    "slip": slip,
+                    "changes": counts[project.pk],
+                }
+            )
+    return rows
+
+
+def expected_new_construction(region, years) -> pd.DataFrame:
+    """The room for new construction from the pipeline, for the fair-share engine.
+
+    Per municipality with projects in the pipeline and per year: the social-rent homes expected
+    in that year, weighted by phase (delivered projects fully, in their delivery year). A
+    municipality without projects is absent: the engine keeps its static figure there.
+    Columns: municipality_id, year, value, source, is_estimate.
+    """
+    columns = ["municipality_id", "year", "value", "source", "is_estimate"]
+    frame = projects_frame(user=SYSTEM, region=region)
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    probabilities = phase_probabilities(region)
+    weights = {phase: p for phase, (p, _e, _s) in probabilities.items()}
+    supply = pipeline.expected_deliveries(frame, weights, value="social_rent")
+    counts = frame.groupby("municipality_id").size()
+    estimate_phases = frame[frame["phase"] != "delivered"].groupby("municipality_id").size()
+    rows = []
+    for municipality_id in sorted(counts.index):
+        own = supply[supply["municipality_id"] == municipality_id].set_index("year")
+        for year in years:
+            value = float(own["expected"].get(year, 0.0))
+            rows.append(
+                {
+                    "municipality_id": int(municipality_id),
+                    "year": int(year),
+                    "value": round(value, 3),
+                    "source": (
+                        f"projectenpijplijn: verwachte sociale huur in {year} uit "
+                        f"{int(counts[municipality_id])} project(en), gewogen naar fase "
+                        "("
+                        + ", ".join(
+                            f"{phase} {p:g}" for phase, (p, _e, _s) in probabilities.items()
+                        )
+                        + ")"
+                    ),
+                    "is_estimate": bool(estimate_phases.get(municipality_id, 0)),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
