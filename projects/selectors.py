@@ -5,7 +5,7 @@ import pandas as pd
 from django.db.models import Count
 
 from gmr_thuis.permissions import SYSTEM, VIEW
-from projects import pipeline
+from projects import older_people, pipeline
 from projects.models import ExpectedYearChange, PhaseProbability, Project
 
 
@@ -132,3 +132,107 @@ def expected_new_construction(region, years) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=columns)
+
+
+# ---- the older people's task ------------------------------------------------------------------
+
+OLDER_YEARS = list(range(2024, 2041))
+
+
+def care_norms(region) -> dict:
+    """{kind: (per 1,000 75+, is_estimate, source)}: the region's, else the defaults."""
+    from projects.models import CareNorm
+
+    values = {
+        kind: (value, True, "standaard, zie docs/older_people.md")
+        for kind, value in older_people.default_norms().items()
+    }
+    for norm in CareNorm.objects.filter(region=region):
+        values[norm.kind] = (float(norm.per_1000), norm.is_estimate, norm.source)
+    return values
+
+
+def older_people_task(*, user, region, years=None) -> pd.DataFrame:
+    """Per municipality, year and kind: 75+, 85+, need, stock, pipeline (cumulative expected
+    deliveries from the first forecast year on), gap; with whether the figures are estimates."""
+    from municipalities.models import Municipality
+    from projects.models import OlderPeopleForecast, OlderPeopleStock
+
+    years = list(years or OLDER_YEARS)
+    municipalities = {
+        m.pk: m for m in Municipality.objects.restrict(user, VIEW).filter(region=region)
+    }
+    forecasts = OlderPeopleForecast.objects.filter(municipality_id__in=municipalities)
+    raw = pd.DataFrame(
+        list(
+            forecasts.values(
+                "municipality_id",
+                "year",
+                "population",
+                "aged_75_plus",
+                "aged_85_plus",
+                "is_estimate",
+            )
+        )
+    )
+    if raw.empty:
+        return pd.DataFrame()
+    estimate = raw.groupby("municipality_id")["is_estimate"].any()
+    forecast = older_people.interpolate_years(raw, years)
+    norms = care_norms(region)
+    need = older_people.need(forecast, {k: v[0] for k, v in norms.items()})
+    stock_rows = OlderPeopleStock.objects.filter(municipality_id__in=municipalities)
+    stock, stock_estimate = {}, {}
+    for row in stock_rows.order_by("year"):
+        stock[(row.municipality_id, row.kind)] = row.count
+        stock_estimate[(row.municipality_id, row.kind)] = row.is_estimate
+    frame = projects_frame(user=user, region=region)
+    first_year = int(raw["year"].min())
+    weights = {phase: p for phase, (p, _e, _s) in phase_probabilities(region).items()}
+    parts = []
+    for kind in older_people.KINDS:
+        part = pipeline.expected_deliveries(frame, weights, value=kind)
+        part["kind"] = kind
+        parts.append(part[part["year"] >= first_year] if not part.empty else part)
+    deliveries = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if deliveries.empty:
+        deliveries = pd.DataFrame(columns=["municipality_id", "year", "kind", "expected"])
+    result = older_people.gap(need, stock, deliveries)
+    result = result.merge(forecast[["municipality_id", "year", "aged_85_plus"]], how="left")
+    result["municipality"] = result["municipality_id"].map(lambda pk: municipalities[pk].name)
+    result["slug"] = result["municipality_id"].map(lambda pk: municipalities[pk].slug)
+    result["cbs_code"] = result["municipality_id"].map(lambda pk: municipalities[pk].cbs_code)
+    result["is_estimate"] = [
+        bool(estimate.get(m, True)) or bool(stock_estimate.get((m, k), True)) or norms[k][1]
+        for m, k in zip(result["municipality_id"], result["kind"], strict=True)
+    ]
+    return result
+
+
+def regional_goal(*, user, region) -> dict | None:
+    """The national goal translated to the region, beside the norm-based additional need."""
+    task = older_people_task(user=user, region=region)
+    if task.empty:
+        return None
+    first = int(task["year"].min())
+    per_year = task[task["kind"] == "zero_step"].groupby("year")["aged_75_plus"].sum()
+    translation = older_people.regional_translation(
+        {first: per_year[first], older_people.GOAL_YEAR: per_year[older_people.GOAL_YEAR]},
+        start_year=first,
+    )
+    in_2030 = (
+        task[task["year"] == older_people.GOAL_YEAR]
+        .groupby("kind")[["need", "stock", "pipeline", "gap"]]
+        .sum()
+    )
+    rows = [
+        {
+            "kind": kind,
+            "translated": translation[kind],
+            "norm_need": float(in_2030.at[kind, "need"] - in_2030.at[kind, "stock"]),
+            "pipeline": float(in_2030.at[kind, "pipeline"]),
+            "gap": float(in_2030.at[kind, "gap"]),
+        }
+        for kind in older_people.KINDS
+    ]
+    return {"share": translation["share"], "start_year": first, "rows": rows}
