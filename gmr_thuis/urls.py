@@ -20,4 +20,6 @@ urlpatterns = [
     path("monitoring/", include("monitoring.urls")),
     path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
     path("dashboard/", include("dashboards.urls")),
+    path("projecten/", include("projects.urls")),
+    path("ouderen/", include("projects.urls_older_people")),
 ]

@@ -9,5 +9,5 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projecten en ouderen")
     nav_items = [
         (_("Projecten"), "projects:list"),
-        (_("Wonen en zorg voor ouderen"), "projects:older_people"),
+        (_("Wonen en zorg voor ouderen"), "older_people:dashboard"),
     ]

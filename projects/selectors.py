@@ -236,3 +236,83 @@ def regional_goal(*, user, region) -> dict | None:
         for kind in older_people.KINDS
     ]
     return {"share": translation["share"], "start_year": first, "rows": rows}
+
+
+# ---- taart vergroten: the pipeline's room under the cap -----------------------------------------
+
+
+def room_under_cap(*, user, region) -> dict | None:
+    """Per municipality and year of the default scenario: the room under the cap (cap share ×
+    social-rent turnover) plus new construction, with the static figure and with the pipeline;
+    and for the region whether the capped groups' task fits (the shortfall closes)."""
+    from allocation.models import Scenario
+    from allocation.selectors import methodology_settings
+    from allocation.services import DEFAULT_SCENARIO_SLUG
+    from municipalities.models import Indicator, Municipality, MunicipalityFigure, RegionalTask
+
+    scenario = Scenario.objects.restrict(user, VIEW).filter(slug=DEFAULT_SCENARIO_SLUG).first()
+    if scenario is None:
+        return None
+    settings = methodology_settings(scenario.methodology)
+    capped = [code for code, rule in settings["rules"].items() if rule["capped"]]
+    years = list(scenario.years)
+    municipalities = list(Municipality.objects.restrict(user, VIEW).filter(region=region))
+    figures = {
+        (f.municipality_id, f.indicator): float(f.value)
+        for f in MunicipalityFigure.objects.filter(
+            municipality__in=municipalities,
+            year=scenario.data_year,
+            indicator__in=[Indicator.TURNOVER, Indicator.NEW_CONSTRUCTION],
+        )
+    }
+    pipeline_room = expected_new_construction(region, years)
+    piped = {(r.municipality_id, r.year): r.value for r in pipeline_room.itertuples()}
+    rows = []
+    for municipality in municipalities:
+        turnover = figures.get((municipality.pk, Indicator.TURNOVER), 0.0)
+        static = figures.get((municipality.pk, Indicator.NEW_CONSTRUCTION), 0.0)
+        for year in years:
+            pipe = piped.get((municipality.pk, year))
+            cap = settings["cap_share"] * turnover
+            rows.append(
+                {
+                    "municipality_id": municipality.pk,
+                    "municipality": municipality.name,
+                    "year": year,
+                    "cap_room": cap,
+                    "static": static,
+                    "pipeline": pipe,
+                    "room_static": cap + static,
+                    "room_pipeline": cap + (pipe if pipe is not None else static),
+                    "raise": (pipe - static) if pipe is not None else 0.0,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    tasks = RegionalTask.objects.filter(
+        region=region, year__in=years, target_group__code__in=capped
+    ).values_list("year", "amount")
+    task_by_year = {}
+    for year, amount in tasks:
+        task_by_year[year] = task_by_year.get(year, 0) + amount
+    region_rows = []
+    for year in years:
+        own = frame[frame["year"] == year]
+        task = task_by_year.get(year, 0)
+        static_total, pipeline_total = own["room_static"].sum(), own["room_pipeline"].sum()
+        region_rows.append(
+            {
+                "year": year,
+                "task": task,
+                "room_static": static_total,
+                "room_pipeline": pipeline_total,
+                "shortfall_static": max(task - static_total, 0.0),
+                "shortfall_pipeline": max(task - pipeline_total, 0.0),
+            }
+        )
+    return {
+        "scenario": scenario,
+        "cap_share": settings["cap_share"],
+        "municipalities": frame,
+        "region": pd.DataFrame(region_rows),
+        "years": years,
+    }
