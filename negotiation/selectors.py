@@ -246,7 +246,7 @@ def prefer_adopted_targets(frame, *, user, years=None, municipality_ids=None):
     if years is not None:
         targets = targets.filter(year__in=list(years))
     if municipality_ids is not None:
-        targets = targets.filter(municipality_id__in=list(municipality_ids))
+        targets = targets.filter(municipality_id__in=municipality_ids)
     rows = list(
         targets.values_list(
             "municipality_id",
