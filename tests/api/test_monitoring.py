@@ -165,8 +165,9 @@ def test_realisation_query_count_does_not_grow_with_rows(
     from tests import factories
 
     client = api_as(project_leader)
-    # token, last-used update, approvals, results, realisation, reports, codes, groups
-    with django_assert_max_num_queries(8):
+    # token, last-used update, approvals, results, adopted targets, realisation, reports, codes,
+    # groups
+    with django_assert_max_num_queries(9):
         assert client.get(REALISATION).json()["count"] == 2
     for _n in range(10):
         municipality = factories.MunicipalityFactory(region=region)
