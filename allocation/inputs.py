@@ -79,26 +79,6 @@ def register_carry_over(provider: Callable) -> None:
         _carry_over_providers.append(provider)
 
 
-_new_construction_providers: list[Callable] = []
-
-
-def register_new_construction(provider: Callable) -> None:
-    """Register `provider(scenario) -> {year: {cbs_code: {value, source, is_estimate}}}`: a
-    year's room for new construction that replaces a municipality's static figure (the project
-    pipeline registers one, so allocation never imports it)."""
-    if provider not in _new_construction_providers:
-        _new_construction_providers.append(provider)
-
-
-def expected_new_construction(scenario: Scenario) -> dict:
-    """The registered providers' room for new construction per year and municipality."""
-    room = {}
-    for provider in _new_construction_providers:
-        for year, cells in provider(scenario).items():
-            room.setdefault(str(year), {}).update(cells)
-    return room
-
-
 def previous_period_carry_over(scenario: Scenario) -> dict:
     """The previous period's balance from the registered providers, non-zero cells only."""
     total: dict = {}
@@ -252,7 +232,7 @@ def scenario_inputs(
         task_sources[str(year)][group] = [source, bool(is_estimate)]
     if carry_over is None:
         carry_over = previous_period_carry_over(scenario)
-    inputs = {
+    return {
         "period": [scenario.first_year, scenario.last_year],
         "data_year": scenario.data_year,
         "methodology": settings,
@@ -264,13 +244,6 @@ def scenario_inputs(
         "carry_over": {str(scenario.first_year): carry_over},
         PROVENANCE_KEY: {"indicators": figure_sources, "tasks": task_sources},
     }
-    # The project pipeline's expected deliveries, where a municipality has projects, replace
-    # its static room for new construction year by year (absent when there are none, so the
-    # hash of a scenario without projects is what it was).
-    room = expected_new_construction(scenario)
-    if room:
-        inputs["new_construction"] = room
-    return inputs
 
 
 def inputs_hash(inputs: dict) -> str:
@@ -314,9 +287,6 @@ def engine_inputs(inputs: dict, year: int) -> EngineInputs:
     """The engine's frames for one year, built from the canonical inputs only."""
     indicators = pd.DataFrame.from_dict(inputs["indicators"], orient="index").sort_index()
     indicators.index.name = "municipality"
-    for code, cell in inputs.get("new_construction", {}).get(str(year), {}).items():
-        if code in indicators.index:
-            indicators.loc[code, Indicator.NEW_CONSTRUCTION.value] = cell["value"]
     needed = needed_columns(inputs["methodology"])
     missing = sorted(
         f"{code}: {column}"

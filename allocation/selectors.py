@@ -29,7 +29,6 @@ from allocation.inputs import (  # noqa: F401  (the adapter, read through select
     needed_columns,
     previous_period_carry_over,
     register_carry_over,
-    register_new_construction,
     scenario_inputs,
     settings_cap_share,
 )

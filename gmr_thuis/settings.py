@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "dashboards",
     "channels",
     "negotiation",
-    "projects",
 ]
 
 MIDDLEWARE = [

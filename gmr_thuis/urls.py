@@ -22,6 +22,4 @@ urlpatterns = [
     path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
     path("dashboard/", include("dashboards.urls")),
     path("onderhandeling/", include("negotiation.urls")),
-    path("projecten/", include("projects.urls")),
-    path("ouderen/", include("projects.urls_older_people")),
 ]
