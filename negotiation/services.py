@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from allocation.engine import room_under_cap
+from allocation.selectors import run_cap_share
 from gmr_thuis.history import record_change
 from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import APPROVE, VIEW, can, can_write_municipality, restrict
@@ -207,7 +209,8 @@ def session_create(
         )
         for r in results
     )
-    cap_share = float(run.scenario.methodology.cap_share)
+    # The cap the run computed with, exactly (room = floor(turnover × cap)).
+    cap_share = run_cap_share(run)
     figures = {}
     for f in MunicipalityFigure.objects.filter(
         municipality_id__in=ids,
@@ -224,7 +227,9 @@ def session_create(
             session=session,
             municipality_id=m,
             year=year,
-            turnover_under_cap=int(figures.get((m, Indicator.TURNOVER), 0) * cap_share),
+            turnover_under_cap=room_under_cap(
+                int(figures.get((m, Indicator.TURNOVER), 0)), cap_share
+            ),
             new_construction=int(figures.get((m, Indicator.NEW_CONSTRUCTION), 0)),
             existing_stock_options=int(figures.get((m, Indicator.EXISTING_STOCK_OPTIONS), 0)),
         )

@@ -749,8 +749,9 @@ def test_no_one_else_moves_for_a_delegation(world, as_user, name, role):
         ("anonymous", False),
     ],
 )
-def test_board_socket_admits_members_only(world, role, admitted):
+def test_board_socket_admits_members_only(world, role, admitted, monkeypatch):
     """The live board's websocket checks the session's permission on connect."""
+    import channels.db
     from asgiref.sync import async_to_sync
     from channels.routing import URLRouter
     from channels.testing import WebsocketCommunicator
@@ -767,6 +768,9 @@ def test_board_socket_admits_members_only(world, role, admitted):
         await communicator.disconnect()
         return connected
 
+    # The module's data lives in one open transaction on this test's connection; Channels would
+    # close that connection as older than CONN_MAX_AGE (PostgreSQL) before each database call.
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda: None)
     assert async_to_sync(connect)() is admitted
 
 

@@ -51,7 +51,7 @@ def test_board_starts_at_the_fair_share(session):
     assert board(session)[("Westervoort", "statushouders")] == 20
     assert board(session)[("Nijmegen", "uitstroom-bw")] == 40
     room = session.rooms.get(municipality__name="Westervoort")
-    assert room.turnover_under_cap == int(150 * 0.333)
+    assert room.turnover_under_cap == 50  # floor(150 × 1/3), the exact default cap
 
 
 def test_only_the_facilitator_opens_rounds(session, owner):
@@ -213,9 +213,9 @@ def test_capped_groups_above_room_need_a_motivation(
 ):
     solving.fairness_band = 1
     solving.save()
-    # Room of Westervoort: int(150 × 0.333) = 49; 20 + 30 = 50 statushouders is above it.
-    with pytest.raises(services.NegotiationError, match="boven de ruimte van 49"):
-        propose(nijmegen_servant, solving, westervoort, nijmegen, groups["statushouders"], 30)
+    # Room of Westervoort: floor(150 × 1/3) = 50; 20 + 31 = 51 statushouders is above it.
+    with pytest.raises(services.NegotiationError, match="boven de ruimte van 50"):
+        propose(nijmegen_servant, solving, westervoort, nijmegen, groups["statushouders"], 31)
 
 
 def test_giver_cannot_go_below_zero(
