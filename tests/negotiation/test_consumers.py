@@ -1,8 +1,11 @@
 """The live board's websocket: outsiders refused, the state on connect, every move broadcast
 after commit."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
@@ -13,6 +16,13 @@ from negotiation.routing import websocket_urlpatterns
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def run_async(function, *args):
+    """Run a coroutine function to its end in a thread of its own: Playwright's sync API keeps
+    an event loop in the main thread once a browser test ran, where async_to_sync refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, function(*args)).result()
+
+
 def communicator(session, user):
     app = URLRouter(websocket_urlpatterns)
     comm = WebsocketCommunicator(app, f"/ws/onderhandeling/{session.pk}/")
@@ -21,7 +31,7 @@ def communicator(session, user):
 
 
 def test_outsider_is_refused(session, stranger):
-    async_to_sync(outsider_refused)(session, stranger)
+    run_async(outsider_refused, session, stranger)
 
 
 async def outsider_refused(session, stranger):
@@ -31,7 +41,7 @@ async def outsider_refused(session, stranger):
 
 
 def test_participant_gets_state_and_moves(session, owner, project_leader):
-    async_to_sync(state_and_moves)(session, owner, project_leader)
+    run_async(state_and_moves, session, owner, project_leader)
 
 
 async def state_and_moves(session, owner, project_leader):
