@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
@@ -19,8 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def run_async(function, *args):
     """Run a coroutine function to its end in a thread of its own: Playwright's sync API keeps
     an event loop in the main thread once a browser test ran, where async_to_sync refuses."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, function(*args)).result()
+    # A Redis channel layer binds to the event loop that first received on it: start from a
+    # fresh one in this loop, and leave none behind bound to a loop that is gone.
+    channel_layers.backends.clear()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, function(*args)).result()
+    finally:
+        channel_layers.backends.clear()
 
 
 def communicator(session, user):
