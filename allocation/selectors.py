@@ -37,12 +37,13 @@ from allocation.models import (
     AllocationRun,
     Approval,
     MethodologyGroupRule,
+    RunStatus,
     Scenario,
     SensitivityBand,
     SensitivitySweep,
     key_indicator_choices,
 )
-from gmr_thuis.permissions import VIEW
+from gmr_thuis.permissions import VIEW, get_object_for
 from municipalities.models import (
     Indicator,
     Municipality,
@@ -421,25 +422,73 @@ def sweep_list(*, user, scenario: Scenario):
     return SensitivitySweep.objects.restrict(user, VIEW).filter(scenario=scenario)
 
 
+BAND_COLUMNS = ["minimum", "p10", "median", "p90", "maximum"]
+
+
+def _band_frame(bands, keys: dict) -> pd.DataFrame:
+    """Sensitivity bands as a frame: the given lookups renamed, then the five band columns."""
+    rows = bands.values(*keys, *BAND_COLUMNS)
+    return pd.DataFrame.from_records(list(rows), columns=[*keys, *BAND_COLUMNS]).rename(
+        columns=keys
+    )
+
+
 def sensitivity_bands(*, user, sweep: SensitivitySweep) -> pd.DataFrame:
     """The bands of a sweep: per municipality × group × year min, p10, median, p90, max."""
-    group_name = f"target_group__{TargetGroup.name_field()}"
-    rows = (
-        SensitivityBand.objects.restrict(user, VIEW)
-        .filter(sweep=sweep)
-        .values(
-            "year",
-            "municipality__name",
-            group_name,
-            "minimum",
-            "p10",
-            "median",
-            "p90",
-            "maximum",
-        )
+    return _band_frame(
+        SensitivityBand.objects.restrict(user, VIEW).filter(sweep=sweep),
+        {
+            "year": "year",
+            "municipality__name": "municipality",
+            f"target_group__{TargetGroup.name_field()}": "target_group",
+        },
     )
-    return pd.DataFrame.from_records(list(rows)).rename(
-        columns={"municipality__name": "municipality", group_name: "target_group"}
+
+
+def latest_sweep_bands(*, user, scenario_id: int, year: int) -> pd.DataFrame | None:
+    """The bands of the scenario's latest finished sweep in one year, keyed by municipality id
+    and group code; None when the scenario has no finished sweep."""
+    sweep = (
+        SensitivitySweep.objects.restrict(user, VIEW)
+        .filter(scenario_id=scenario_id, status=RunStatus.SUCCEEDED)
+        .first()
+    )
+    if sweep is None:
+        return None
+    return _band_frame(
+        SensitivityBand.objects.restrict(user, VIEW).filter(sweep=sweep, year=year),
+        {"municipality_id": "municipality_id", "target_group__code": "target_group"},
+    )
+
+
+def shown_run(*, user, run_id: int | None = None) -> AllocationRun | None:
+    """The run a dashboard shows: the one asked for, else the current approved, else the latest
+    finished one."""
+    runs = (
+        AllocationRun.objects.restrict(user, VIEW)
+        .filter(status=RunStatus.SUCCEEDED)
+        .select_related("scenario__methodology", "scenario__region")
+    )
+    if run_id is not None:
+        return get_object_for(user, runs, pk=run_id)
+    approval = (
+        Approval.objects.restrict(user, VIEW)
+        .filter(is_current=True, run__status=RunStatus.SUCCEEDED)
+        .select_related("run__scenario__methodology", "run__scenario__region")
+        .order_by("-first_year", "-approved_at")
+        .first()
+    )
+    return approval.run if approval else runs.first()
+
+
+def run_result(*, user, run: AllocationRun, slug: str, group: str, year: int) -> AllocationResult:
+    """One result cell of the run the user may see, else 404."""
+    return get_object_for(
+        user,
+        AllocationResult.objects.filter(run=run).select_related("municipality", "target_group"),
+        municipality__slug=slug,
+        target_group__code=group,
+        year=year,
     )
 
 

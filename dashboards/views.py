@@ -54,7 +54,7 @@ def _frames(user, run, year):
 def _picture(request):
     """The run, year, cells and per-municipality summary every region-wide page starts from."""
     selectors.visible_municipalities(user=request.user)
-    run = selectors.dashboard_run(user=request.user, run_id=_int_param(request, "run"))
+    run = allocation_selectors.shown_run(user=request.user, run_id=_int_param(request, "run"))
     if run is None:
         return None
     years = list(range(run.first_year, run.last_year + 1))
@@ -121,7 +121,7 @@ def _region_parts(user, picture, band):
 
 @login_required
 def explain(request, run_id, slug, group, year):
-    run = selectors.dashboard_run(user=request.user, run_id=run_id)
+    run = allocation_selectors.shown_run(user=request.user, run_id=run_id)
     result, cell_inputs = _cached(
         request,
         run,
