@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmr_thuis.history import record_change, snapshot
-from gmr_thuis.models import ObjectChange, Role
+from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import (
     CHANGE,
-    can_write_municipality,
+    REPORT_ALLOCATIONS,
+    can,
     is_project_leader,
     membership_of,
 )
@@ -45,7 +46,7 @@ class StaleEdit(Exception):
 
 
 def _require_writer(user, municipality):
-    if not can_write_municipality(user, municipality.pk):
+    if not can(user, CHANGE, municipality):
         raise PermissionDenied(
             _("U mag de gegevens van %(name)s niet wijzigen.") % {"name": municipality}
         )
@@ -377,10 +378,7 @@ def allocation_report_create(
     Only the corporation itself reports what it let: the report is its own statement, so the
     project leader does not file one on its behalf (the API refuses the same, with a 403).
     """
-    member = membership_of(user)
-    if member is None or not (
-        member.role == Role.CORPORATION and member.corporation_id == corporation.pk
-    ):
+    if not can(user, REPORT_ALLOCATIONS, corporation):
         raise PermissionDenied(
             _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}
         )

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 from gmr_thuis import pagecache
 from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
 from gmr_thuis.history import history_of
-from gmr_thuis.models import Role
 from gmr_thuis.permissions import (
     CHANGE,
-    can_write_municipality,
+    IMPORT_REALISATION,
+    can,
     get_object_for,
     is_project_leader,
     membership_of,
+    represented_municipality,
 )
 from monitoring import charts, selectors, services
 from monitoring.forms import (
@@ -112,7 +113,7 @@ def _edit_record(request, *, form_class, record, save, template, context):
     other person's values; the form then carries their version, so saving again is deliberate.
     """
     municipality = context["municipality"]
-    may_write = can_write_municipality(request.user, municipality.pk)
+    may_write = can(request.user, CHANGE, municipality)
     stale = None
     if request.method == "POST":
         # A user who may not change this municipality learns nothing more than a 404.
@@ -278,7 +279,7 @@ def municipality_year(request, slug, year):
             ),
             "plans": [(kind, label, plans.get(kind)) for kind, label in HousingPlanKind.choices],
             "objections": selectors.objections(user=request.user, municipality=municipality),
-            "may_write": can_write_municipality(request.user, municipality.pk),
+            "may_write": can(request.user, CHANGE, municipality),
         },
     )
 
@@ -447,8 +448,7 @@ def housing_plan(request, slug, year, kind):
 
 def may_import_realisation(user):
     """The realisation import is for the project leader and civil servants; others see no link."""
-    member = membership_of(user)
-    return member is not None and member.role in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT)
+    return can(user, IMPORT_REALISATION)
 
 
 @login_required
@@ -511,7 +511,7 @@ def objections(request):
             "objections": selectors.objections(user=request.user),
             "windows": ObjectionWindow.objects.restrict(request.user).filter(region=member.region),
             "window_form": window_form,
-            "own_municipality": member.municipality if member.role == Role.CIVIL_SERVANT else None,
+            "own_municipality": represented_municipality(request.user),
         },
         status=400 if window_form is not None and window_form.errors else 200,
     )
