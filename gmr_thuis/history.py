@@ -13,8 +13,13 @@ from gmr_thuis.models import ObjectChange
 
 
 def snapshot(obj):
-    """The object's field values as JSON-safe data, for the before/after of a change."""
-    return json.loads(json.dumps(model_to_dict(obj), cls=DjangoJSONEncoder))
+    """The object's field values as JSON-safe data, for the before/after of a change; related
+    records (many-to-many) by their primary key."""
+    values = {
+        name: [getattr(item, "pk", item) for item in value] if isinstance(value, list) else value
+        for name, value in model_to_dict(obj).items()
+    }
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
 _request_id = contextvars.ContextVar("change_request_id", default="")
