@@ -58,7 +58,7 @@ def _picture(request):
     if run is None:
         return None
     years = list(range(run.first_year, run.last_year + 1))
-    year = _int_param(request, "year")
+    year = _int_param(request, "jaar")
     year = year if year in years else years[0]
     cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
     return {
@@ -68,7 +68,7 @@ def _picture(request):
         "cells": cells,
         "summary": summary,
         "url_for": _explain_url_for(run, year),
-        "query": f"run={run.pk}&year={year}",
+        "query": f"run={run.pk}&jaar={year}",
     }
 
 
@@ -77,7 +77,7 @@ def region(request):
     picture = _picture(request)
     if picture is None or picture["cells"].empty:
         return render(request, "dashboards/region.html", {"picture": picture})
-    band = request.GET.get("band")
+    band = request.GET.get("bandgroep")
     band = band if band and band.replace("-", "").isalnum() and len(band) <= 60 else None
     parts = _cached(
         request,
@@ -158,7 +158,7 @@ def explain(request, run_id, slug, group, year):
             "task": cell_inputs.task,
             "changed": cell_inputs.changed,
             "can_start": is_project_leader(request.user),
-            "query": f"run={run.pk}&year={year}",
+            "query": f"run={run.pk}&jaar={year}",
         },
     )
 
