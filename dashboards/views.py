@@ -53,7 +53,8 @@ def _frames(user, run, year):
 
 def _picture(request):
     """The run, year, cells and per-municipality summary every region-wide page starts from."""
-    selectors.visible_municipalities(user=request.user)
+    if not selectors.visible_municipalities(user=request.user).exists():
+        raise Http404
     run = allocation_selectors.shown_run(user=request.user, run_id=_int_param(request, "run"))
     if run is None:
         return None
