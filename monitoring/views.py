@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gmr_thuis import pagecache
@@ -203,20 +204,21 @@ def _dashboard_context(user, year, quarter):
     }
 
 
+# The export's headers are the dashboard table's own words, so a spreadsheet reads like the page.
 EXPORT_COLUMNS = [
-    ("municipality", "gemeente"),
-    ("cbs_code", "cbs_code"),
-    ("group_code", "aandachtsgroep"),
-    ("fair_share", "fair_share"),
-    ("carry_over", "overloop_vorige_jaren"),
-    ("target", "opgave_dit_jaar"),
-    ("agreed", "afgesproken_goedgekeurd"),
-    ("agreement_status", "status_afspraak"),
-    ("reported", "gemeld_door_gemeente"),
-    ("by_corporations", "gemeld_door_corporaties"),
-    ("realised", "gerealiseerd"),
-    ("expected", "verwacht_tot_nu"),
-    ("status_label", "voortgang"),
+    ("municipality", gettext_lazy("Gemeente")),
+    ("cbs_code", gettext_lazy("CBS-code")),
+    ("group_code", gettext_lazy("Code aandachtsgroep")),
+    ("fair_share", gettext_lazy("Fair share")),
+    ("carry_over", gettext_lazy("Overloop vorige jaren")),
+    ("target", gettext_lazy("Opgave dit jaar")),
+    ("agreed", gettext_lazy("Afgesproken (goedgekeurd)")),
+    ("agreement_status", gettext_lazy("Status afspraak")),
+    ("reported", gettext_lazy("Gemeld door de gemeente")),
+    ("by_corporations", gettext_lazy("Gemeld door corporaties")),
+    ("realised", gettext_lazy("Gerealiseerd")),
+    ("expected", gettext_lazy("Verwacht tot nu")),
+    ("status_label", gettext_lazy("Voortgang")),
 ]
 
 
@@ -233,7 +235,7 @@ def dashboard_export(request, fmt):
     ]
     return _download(
         fmt,
-        [header for _column, header in EXPORT_COLUMNS],
+        [str(header) for _column, header in EXPORT_COLUMNS],
         rows,
         name=f"voortgang-fair-share-{year}-k{quarter}",
         sheet_title=f"{year} K{quarter}",

@@ -268,7 +268,7 @@ def test_export_csv_has_the_dashboard_rows(client, records, owner):
         reverse("monitoring:dashboard_export", args=["csv"]) + "?jaar=2026&kwartaal=4"
     )
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("gemeente;cbs_code;aandachtsgroep;fair_share")
+    assert lines[0].startswith("Gemeente;CBS-code;Code aandachtsgroep;Fair share;")
     westervoort = next(
         line for line in lines if line.startswith("Westervoort;GM0293;statushouders")
     )
