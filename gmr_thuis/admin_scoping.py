@@ -154,7 +154,7 @@ def _record(user, obj, before):
     action = ObjectChange.Action.UPDATE if before is not None else ObjectChange.Action.CREATE
     if before is not None and before == snapshot(obj):
         return  # saved unchanged: nothing to tell
-    record_change(user=user, obj=obj, action=action, before=before, comment="admin")
+    record_change(user=user, obj=obj, action=action, before=before, comment="beheer")
 
 
 def _record_deletion(user, obj):
@@ -164,7 +164,7 @@ def _record_deletion(user, obj):
         action=ObjectChange.Action.DELETE,
         before=snapshot(obj),
         after=None,
-        comment="admin",
+        comment="beheer",
     )
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gmr_thuis import pagecache
 from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
-from gmr_thuis.history import history_of
+from gmr_thuis.history import readable_history
 from gmr_thuis.permissions import (
     CHANGE,
     IMPORT_REALISATION,
@@ -157,7 +157,7 @@ def _edit_record(request, *, form_class, record, save, template, context):
             "form": form if may_write else None,
             "stale": stale,
             "stale_values": stale_values,
-            "history": history_of(record) if record else [],
+            "history": readable_history(record) if record else [],
         },
         status=409 if stale else 200,
     )
@@ -565,5 +565,5 @@ def objection(request, pk):
     return render(
         request,
         "monitoring/objection.html",
-        {"objection": record, "form": form, "history": history_of(record)},
+        {"objection": record, "form": form, "history": readable_history(record)},
     )

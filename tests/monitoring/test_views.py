@@ -221,8 +221,8 @@ def test_record_page_shows_its_history(client, records, owner):
         reverse("monitoring:agreement", args=["westervoort", 2026, "statushouders"])
     )
     history = response.context["history"]
-    assert [c.action for c in history] == ["transition", "create"]
-    assert "status</strong>: draft → submitted" in response.content.decode()
+    assert [c.action for c in history] == ["status gewijzigd", "aangemaakt"]
+    assert "Status</strong>: concept → ingediend" in response.content.decode()
 
 
 def test_decision_and_reason_are_visible_to_the_municipality(
