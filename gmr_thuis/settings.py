@@ -21,6 +21,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # The embedded default is a developer's machine: DEBUG on. Production sets DEBUG=0, and then
 # SECRET_KEY (or SECRET_KEY_FILE) is required.
 DEBUG = env.bool("DEBUG", default=True)
+# Django's technical 404 page (it lists every URL) only when asked for; otherwise the product's.
+GMR_DEBUG_404 = env.bool("GMR_DEBUG_404", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and env.str("SECRET_KEY_FILE", default=""):
     SECRET_KEY = Path(env.str("SECRET_KEY_FILE")).read_text().strip()
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gmr_thuis.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, so a missing trailing slash is still redirected.
+    "gmr_thuis.errorpages.ProductNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
