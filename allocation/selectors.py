@@ -355,6 +355,27 @@ def current_approvals(*, user):
     return Approval.objects.restrict(user, VIEW).filter(is_current=True).select_related("run")
 
 
+def runs_awaiting_approval(*, user, limit: int = 10):
+    """Finished runs that are newer than their period's current approval (or have none), newest
+    first: what the project leader may still approve."""
+    current = {
+        (approval.first_year, approval.last_year, approval.region_id): approval
+        for approval in current_approvals(user=user)
+    }
+    runs = (
+        AllocationRun.objects.restrict(user, VIEW)
+        .filter(status=RunStatus.SUCCEEDED, approvals__isnull=True)
+        .select_related("scenario")
+        .order_by("-created_at")
+    )
+    waiting = []
+    for run in runs[: limit * 3]:
+        approval = current.get((run.first_year, run.last_year, run.scenario.region_id))
+        if approval is None or approval.approved_at < run.created_at:
+            waiting.append(run)
+    return waiting[:limit]
+
+
 def approval_history(*, user, scenario: Scenario | None = None):
     approvals = Approval.objects.restrict(user, VIEW).select_related("run__scenario", "approved_by")
     return approvals.filter(run__scenario=scenario) if scenario is not None else approvals

@@ -136,9 +136,12 @@ _ROLE_RULES = {
 IMPORT_REALISATION = "import_realisation"
 REPORT_ALLOCATIONS = "report_allocations"
 SPEAK_FOR = "speak_for"
+HANDLE_INBOX = "handle_inbox"
 
 # Tasks of a role, each a rule of (membership, object or None).
 ABILITIES = {
+    # Submitted agreements, objections and runs wait for the region's decision.
+    HANDLE_INBOX: lambda member, _obj: member.role == Role.PROJECT_LEADER,
     # The region and the municipalities count their own placements; corporations report theirs
     # through the API, one allocation at a time.
     IMPORT_REALISATION: lambda member, _obj: (

@@ -9,6 +9,7 @@ from municipalities import views as municipality_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -23,7 +23,7 @@ from gmr_thuis.permissions import (
     membership_of,
     represented_municipality,
 )
-from monitoring import charts, selectors, services
+from monitoring import charts, selectors, services, worklists
 from monitoring.forms import (
     AgreementStepForm,
     HousingPlanForm,
@@ -567,3 +567,29 @@ def objection(request, pk):
         "monitoring/objection.html",
         {"objection": record, "form": form, "history": readable_history(record)},
     )
+
+
+@login_required
+def my_municipality(request):
+    """A civil servant's first page: this year's fair share, agreements to fill or fix,
+    quarters to report, objections and their deadlines."""
+    today = timezone.localdate()
+    year = _int(request.GET.get("jaar"), today.year)
+    work = worklists.municipality_work(user=request.user, year=year, today=today)
+    if work is None:
+        raise Http404
+    return render(request, "monitoring/my_municipality.html", {"work": work, "today": today})
+
+
+@login_required
+def inbox(request):
+    """The project leader's inbox: what waits for the region's decision."""
+    today = timezone.localdate()
+    box = worklists.inbox(user=request.user, today=today)
+    if box is None:
+        raise Http404
+    return render(request, "monitoring/inbox.html", {"inbox": box, "inbox_year": today.year})
+
+
+def _int(value, default):
+    return int(value) if value and value.isdigit() and len(value) == 4 else default
