@@ -200,6 +200,16 @@ def represented_corporation(user):
     return member.corporation if member is not None and member.role == Role.CORPORATION else None
 
 
+def members_who_can(action, obj, *, region_id):
+    """The active users of a region who have the task `action` of `ABILITIES` on `obj`: whom
+    to tell when something waits for them."""
+    from gmr_thuis.models import Membership
+
+    rule = ABILITIES[action]
+    memberships = Membership.objects.filter(region_id=region_id, user__is_active=True)
+    return [member.user for member in memberships.select_related("user") if rule(member, obj)]
+
+
 def possible_observers(user):
     """The users of `user`'s region who may watch a negotiation: steering group and
     corporations."""

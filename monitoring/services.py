@@ -27,6 +27,7 @@ from monitoring.models import (
     ObjectionWindow,
     Realisation,
 )
+from monitoring.notifications import notify
 from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
 
 
@@ -144,6 +145,11 @@ def local_agreement_save(
 
 
 # Which status each step may start from, and who may take it.
+_AGREEMENT_EVENTS = {
+    "submit": "agreement_submitted",
+    "approve": "agreement_approved",
+    "return": "agreement_returned",
+}
 _AGREEMENT_STEPS = {
     "submit": (LocalAgreement.EDITABLE_STATUSES, AgreementStatus.SUBMITTED, False),
     "approve": ((AgreementStatus.SUBMITTED,), AgreementStatus.APPROVED, True),
@@ -197,6 +203,7 @@ def local_agreement_transition(
             before=before,
             comment=comment,
         )
+        notify(_AGREEMENT_EVENTS[step], row)
         return row
 
 
@@ -337,6 +344,7 @@ def objection_lodge(
         objection.full_clean()
         objection.save()
         record_change(user=user, obj=objection, action=ObjectChange.Action.CREATE)
+        notify("objection_lodged", objection)
         return objection
 
 
@@ -359,6 +367,7 @@ def objection_decide(*, user, objection: Objection, accepted: bool, reason: str)
         record_change(
             user=user, obj=row, action=ObjectChange.Action.TRANSITION, before=before, comment=reason
         )
+        notify("objection_decided", row)
         return row
 
 
