@@ -253,12 +253,24 @@ def run_progress(request, pk):
 def run_approve(request, pk):
     _leader_only(request)
     run = _run(request, pk)
+    if request.POST.get("bevestigd") != "1":
+        messages.error(
+            request, _("Vink aan dat u de goedkeuring bevestigt; er is niets gewijzigd.")
+        )
+        return redirect("allocation:run_detail", pk=run.pk)
     try:
         services.allocation_run_approve(user=request.user, run=run)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("De verdeling is goedgekeurd als fair share voor de periode."))
+        messages.success(
+            request,
+            _(
+                "Berekening %(run)s is goedgekeurd als fair share voor %(first)s–%(last)s. "
+                "Gemeenten en corporaties zien haar nu."
+            )
+            % {"run": run.pk, "first": run.first_year, "last": run.last_year},
+        )
     return redirect("allocation:run_detail", pk=run.pk)
 
 

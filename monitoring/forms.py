@@ -87,6 +87,11 @@ class ObjectionDecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reden van het besluit"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    # A decision cannot be undone, and the municipality is told at once: ask to confirm.
+    confirm = forms.BooleanField(
+        label=_("Ik bevestig dit besluit; het is definitief en de gemeente krijgt bericht."),
+        error_messages={"required": _("Bevestig het besluit voordat u het vastlegt.")},
+    )
 
 
 class ObjectionWindowForm(forms.Form):

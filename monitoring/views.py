@@ -336,6 +336,18 @@ def agreement(request, slug, year, group_code):
     )
 
 
+# What the user is told after each step of an agreement, and who hears of it.
+_STEP_DONE = {
+    "submit": gettext_lazy(
+        "De afspraak is ingediend bij de regio; de projectleider krijgt bericht."
+    ),
+    "approve": gettext_lazy("De afspraak is goedgekeurd; de gemeente krijgt bericht."),
+    "return": gettext_lazy(
+        "De afspraak is teruggestuurd met uw opmerking; de gemeente krijgt bericht."
+    ),
+}
+
+
 @login_required
 @require_POST
 def agreement_step(request, slug, year, group_code):
@@ -372,7 +384,7 @@ def agreement_step(request, slug, year, group_code):
         for message in text:
             messages.error(request, message)
     else:
-        messages.success(request, _("De status van de afspraak is bijgewerkt."))
+        messages.success(request, str(_STEP_DONE[form.cleaned_data["step"]]))
     return redirect("monitoring:agreement", slug=slug, year=year, group_code=group_code)
 
 
@@ -556,11 +568,18 @@ def objection(request, pk):
             raise Http404
         if form.is_valid():
             try:
-                services.objection_decide(user=request.user, objection=record, **form.cleaned_data)
+                services.objection_decide(
+                    user=request.user,
+                    objection=record,
+                    accepted=form.cleaned_data["accepted"],
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("Het besluit is vastgelegd."))
+                messages.success(
+                    request, _("Het besluit is vastgelegd; de gemeente krijgt bericht.")
+                )
                 return redirect(reverse("monitoring:objection", args=[pk]))
     return render(
         request,

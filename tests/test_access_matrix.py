@@ -348,7 +348,7 @@ ROUTES = {
         REGION,
         lambda w: f"/verdeling/run/{w.unapproved.pk}/goedkeuren/",
         get=False,
-        post=lambda w: {},
+        post=lambda w: {"bevestigd": "1"},
         state=lambda w: Approval.objects.filter(run=w.unapproved).count(),
     ),
     "allocation:run_export_csv": Route(READ, lambda w: f"/verdeling/run/{w.run.pk}/export.csv"),
@@ -424,7 +424,7 @@ ROUTES = {
     "monitoring:objection": Route(
         REGION,
         lambda w: f"/monitoring/bezwaren/{w.objection.pk}/",
-        post=lambda w: {"accepted": "0", "reason": "Niet onderbouwd"},
+        post=lambda w: {"accepted": "0", "reason": "Niet onderbouwd", "confirm": "on"},
         state=lambda w: Objection.objects.get(pk=w.objection.pk).status,
         westervoort=True,
     ),

@@ -109,10 +109,10 @@ def test_the_current_fair_share_offers_no_second_approval(client, project_leader
     client.force_login(project_leader)
     url = reverse("allocation:run_detail", args=[first.pk])
     assert client.get(url).context["can_approve"] is True
-    client.post(reverse("allocation:run_approve", args=[first.pk]))
+    client.post(reverse("allocation:run_approve", args=[first.pk]), {"bevestigd": "1"})
     assert client.get(url).context["can_approve"] is False
     # Once another run replaces it, the earlier one may be approved again.
-    client.post(reverse("allocation:run_approve", args=[second.pk]))
+    client.post(reverse("allocation:run_approve", args=[second.pk]), {"bevestigd": "1"})
     assert client.get(url).context["can_approve"] is True
 
 

@@ -78,7 +78,11 @@ def test_readers_cannot_write_start_or_approve(client, request, scenario, run, r
 
 def test_project_leader_approves_from_the_run_page(client, project_leader, run):
     client.force_login(project_leader)
-    response = client.post(reverse("allocation:run_approve", args=[run.pk]), follow=True)
+    url = reverse("allocation:run_approve", args=[run.pk])
+    unconfirmed = client.post(url, follow=True)
+    assert not Approval.objects.exists()
+    assert "Vink aan dat u de goedkeuring bevestigt" in unconfirmed.content.decode()
+    response = client.post(url, {"bevestigd": "1"}, follow=True)
     assert Approval.objects.get().run == run
     assert "Geldende fair share" in response.content.decode()
 

@@ -160,10 +160,12 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
 
     # Approve the second run: the page says so and offers no second approval.
     page.go_back()
+    # Approving cannot be undone: the page asks to confirm first.
+    page.get_by_label(re.compile("Ik bevestig: deze verdeling wordt de fair share")).check()
     page.get_by_role("button", name=APPROVE).click()
     expect(page.get_by_text("Geldende fair share")).to_be_visible()
     expect(
-        page.get_by_text("De verdeling is goedgekeurd als fair share voor de periode.")
+        page.get_by_text(re.compile(r"Berekening \d+ is goedgekeurd als fair share"))
     ).to_be_visible()
     assert page.get_by_role("button", name=APPROVE).count() == 0
     approval = Approval.objects.get()

@@ -63,8 +63,11 @@ def test_civil_servant_submits_region_approves_dashboard_reflects_it(
     page.goto(objection_url)
     page.get_by_label("Bezwaar afwijzen").check()
     page.get_by_label("Reden van het besluit").fill("De mutaties volstaan voor dit aantal.")
+    page.get_by_label(
+        "Ik bevestig dit besluit; het is definitief en de gemeente krijgt bericht."
+    ).check()
     page.get_by_role("button", name="Besluit vastleggen").click()
-    page.get_by_text("Het besluit is vastgelegd.").wait_for()
+    page.get_by_text("Het besluit is vastgelegd; de gemeente krijgt bericht.").wait_for()
     sign_out(page)
 
     # The civil servant sees the decision and the dashboard with the approved agreement.

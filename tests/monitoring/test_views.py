@@ -172,7 +172,7 @@ def test_only_the_project_leader_approves_and_decides(role, as_role, records, ow
     )
     decide = client.post(
         reverse("monitoring:objection", args=[records["objection"].pk]),
-        {"accepted": "0", "reason": "Fair share blijft"},
+        {"accepted": "0", "reason": "Fair share blijft", "confirm": "on"},
     )
     window = client.post(reverse("monitoring:objections"), {"year": 2027, "deadline": "2027-01-31"})
     approved = LocalAgreement.objects.get().status == AgreementStatus.APPROVED
