@@ -1,15 +1,17 @@
-"""Plotly figures of the dashboard, built in Python and rendered by the vendored plotly.js."""
+"""Plotly figures of the dashboard, built in Python and drawn by dashboards/charts.js."""
 
 import plotly.graph_objects as go
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from dashboards.figures import figure_json_script
 from monitoring.selectors import Dashboard
 
 COLOURS = {"fair_share": "#0b5d46", "agreed": "#7aa095", "realised": "#c45f00"}
-CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def _html(figure, title):
+def _html(figure, title, chart_id):
+    """The chart's element and its figure as JSON: the same drawing path as the dashboards."""
     figure.update_layout(
         title=title,
         margin={"l": 50, "r": 20, "t": 50, "b": 90},
@@ -17,7 +19,12 @@ def _html(figure, title):
         legend={"orientation": "h", "y": -0.25},
         font={"family": "system-ui, sans-serif"},
     )
-    return figure.to_html(include_plotlyjs=False, full_html=False, config=CONFIG)
+    return format_html(
+        '<div id="{}" class="chart__plot" data-chart="{}-data"></div>{}',
+        chart_id,
+        chart_id,
+        figure_json_script(figure, f"{chart_id}-data"),
+    )
 
 
 def fair_share_by_municipality(data: Dashboard):
@@ -42,6 +49,7 @@ def fair_share_by_municipality(data: Dashboard):
         figure,
         _("Fair share, afgesproken en gerealiseerd %(year)s (t/m kwartaal %(quarter)s)")
         % {"year": data.year, "quarter": data.quarter},
+        "progress-by-municipality",
     )
 
 
@@ -67,7 +75,7 @@ def cumulative_progress(data: Dashboard):
         ]
     )
     figure.update_layout(xaxis={"dtick": 1}, yaxis_title=_("huishoudens"))
-    return _html(figure, _("Cumulatieve voortgang van de regio naar 2030"))
+    return _html(figure, _("Cumulatieve voortgang van de regio naar 2030"), "cumulative-progress")
 
 
 def urgent_share_of_turnover(data: Dashboard):
@@ -90,4 +98,6 @@ def urgent_share_of_turnover(data: Dashboard):
         line_color="#333",
     )
     figure.update_layout(yaxis_title=_("% van de mutaties sociale huur"))
-    return _html(figure, _("Plaatsingen aandachtsgroepen als aandeel van de mutaties"))
+    return _html(
+        figure, _("Plaatsingen aandachtsgroepen als aandeel van de mutaties"), "urgent-share"
+    )

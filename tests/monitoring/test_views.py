@@ -244,7 +244,11 @@ def test_decision_and_reason_are_visible_to_the_municipality(
 def test_dashboard_shows_plotly_figures_and_the_status_rule(client, records, owner):
     client.force_login(owner)
     page = client.get(reverse("monitoring:dashboard") + "?jaar=2026&kwartaal=2").content.decode()
-    assert "vendor/plotly.min.js" in page and "Plotly.newPlot" in page
+    assert "vendor/plotly.min.js" in page and "dashboards/charts.js" in page
+    # Figures travel as JSON data that charts.js draws, never as an inline script.
+    assert 'data-chart="progress-by-municipality-data"' in page
+    assert '<script type="application/json" id="progress-by-municipality-data">' in page
+    assert "Plotly.newPlot" not in page
     assert "Hoe de voortgang wordt berekend" in page
     assert "cdn.plot.ly" not in page
 
