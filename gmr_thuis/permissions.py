@@ -4,7 +4,9 @@ Deny by default. A user's role comes from their Membership. Models say how they 
 municipality (`scope_municipality`, a lookup path to a Municipality, "" for the municipality
 itself, absent for region-wide reference data), to a region where that differs
 (`scope_region`) and, where a corporation owns them, to a corporation (`scope_corporation`).
-Every member sees their own region's records only.
+Every member sees their own region's records only. A model whose records are worked out inside
+the municipality and region before anyone else may read them says which are published
+(`scope_published`, a Q): a corporation sees only those, as the API shows only those.
 
 | role            | view                                     | change                         | approve |
 |-----------------|------------------------------------------|--------------------------------|---------|
@@ -105,8 +107,17 @@ def _civil_servant_rule(queryset, model, member, action):
     return queryset.none()
 
 
+def published(model):
+    """The condition for the records of `model` that are published outside the municipality and
+    the region (for example agreements the region approved; drafts and their notes are not), or
+    None when every record is."""
+    return getattr(model, "scope_published", None)
+
+
 def _corporation_rule(queryset, model, member, action):
     if action == VIEW:
+        if published(model) is not None:
+            queryset = queryset.filter(published(model))
         corporation_condition = _corporation_filter(model, member.corporation_id)
         if corporation_condition is not None:
             return queryset.filter(corporation_condition)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
 from gmr_thuis.api.frames import CellFrameViewSet
 from gmr_thuis.models import Role
-from gmr_thuis.permissions import membership_of
+from gmr_thuis.permissions import membership_of, published
 from monitoring.api.filters import AllocationReportFilter, LocalAgreementFilter
 from monitoring.api.selectors import realisation_summary
 from monitoring.api.serializers import (
@@ -17,7 +17,7 @@ from monitoring.api.serializers import (
     LocalAgreementSerializer,
     RealisationSummarySerializer,
 )
-from monitoring.models import AgreementStatus, AllocationReport, LocalAgreement
+from monitoring.models import AllocationReport, LocalAgreement
 from monitoring.services import allocation_report_create
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -27,7 +27,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = AllocationReport._meta.get_field("idempotency_key")
 class LocalAgreementViewSet(ScopedReadOnlyViewSet):
     """Local agreements the region approved; drafts stay with the municipality."""
 
-    queryset = LocalAgreement.objects.filter(status=AgreementStatus.APPROVED).select_related(
+    queryset = LocalAgreement.objects.filter(published(LocalAgreement)).select_related(
         "municipality", "target_group"
     )
     serializer_class = LocalAgreementSerializer
