@@ -5,8 +5,8 @@ the live preview, and the behaviours moved out of the HTML (print, slider values
 import pytest
 from playwright.sync_api import expect
 
-from tests import factories
 from municipalities.models import Indicator, MunicipalityFigure
+from tests import factories
 from tests.dashboards.conftest import DATA_YEAR, YEAR, build_region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
