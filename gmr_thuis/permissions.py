@@ -171,6 +171,15 @@ def can_administer(user):
     return bool(getattr(user, "is_superuser", False)) or is_project_leader(user)
 
 
+def may_set_up_second_factor(user):
+    """Staff accounts (they reach the admin) may protect their login with a second factor."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "is_staff", False)
+    )
+
+
 def get_object_for(user, queryset, action=VIEW, **lookup):
     """The object `user` may act on, else 404: an outsider learns nothing of its existence."""
     try:
