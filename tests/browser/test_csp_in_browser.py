@@ -91,3 +91,22 @@ def test_other_roles_see_drawn_figures_under_the_policy(page, login, region_run,
 def test_api_docs_render_under_the_policy(page):
     page.goto("/api/v1/docs/")
     page.locator(".swagger-ui .info").wait_for()
+
+
+def test_admin_issues_an_api_key_shown_once_under_the_policy(page, region_run):
+    from gmr_thuis.models import ApiToken
+
+    factories.UserFactory(username="beheerder", is_staff=True, is_superuser=True)
+    page.goto("/admin/login/")
+    page.get_by_label("Gebruikersnaam").fill("beheerder")
+    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
+    page.get_by_role("button", name="Aanmelden").click()
+    page.goto("/admin/gmr_thuis/apitoken/add/")
+    page.get_by_label("Gebruiker").select_option(label="corporatie")
+    page.get_by_label("Naam").fill("ERP")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    key = page.locator("#issued-key").input_value()
+    assert key.startswith("gmr_") and ApiToken.objects.get().prefix == key[:10]
+    assert all(key not in cookie["value"] for cookie in page.context.cookies())
+    page.goto("/admin/gmr_thuis/apitoken/")
+    assert key not in page.content()
