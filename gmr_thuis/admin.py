@@ -13,8 +13,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gmr_thuis.admin_scoping import PlatformAdminOnly, RegionScopedAdmin
+from gmr_thuis.forms import AdminLoginForm
 from gmr_thuis.models import Membership
 from gmr_thuis.permissions import can_administer, is_platform_admin
 
@@ -91,10 +93,16 @@ def _platform_admin_only(model, model_admin):
 
 _platform_admin_only(get_user_model(), UserAdmin)
 _platform_admin_only(Group, GroupAdmin)
-for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+# Second-factor devices hold their owner's secret: the platform administrator may remove one (a
+# lost phone); nobody else sees them. Staff set up their own on the site.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice):
     if admin.site.is_registered(_model):
         _platform_admin_only(_model, None)
 
+
+# /admin/login/ asks for the second factor's code like the site's login does.
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "admin/login_second_factor.html"
 
 # API tokens: their admin lives with the API (gmr_thuis/api/admin.py).
 from gmr_thuis.api import admin as api_token_admin  # noqa: E402, F401

@@ -4,7 +4,9 @@ Deny by default. A user's role comes from their Membership. Models say how they 
 municipality (`scope_municipality`, a lookup path to a Municipality, "" for the municipality
 itself, absent for region-wide reference data), to a region where that differs
 (`scope_region`) and, where a corporation owns them, to a corporation (`scope_corporation`).
-Every member sees their own region's records only.
+Every member sees their own region's records only. A model whose records are worked out inside
+the municipality and region before anyone else may read them says which are published
+(`scope_published`, a Q): a corporation sees only those, as the API shows only those.
 
 | role            | view                                     | change                         | approve |
 |-----------------|------------------------------------------|--------------------------------|---------|
@@ -112,8 +114,17 @@ def _civil_servant_rule(queryset, model, member, action):
     return queryset.none()
 
 
+def published(model):
+    """The condition for the records of `model` that are published outside the municipality and
+    the region (for example agreements the region approved; drafts and their notes are not), or
+    None when every record is."""
+    return getattr(model, "scope_published", None)
+
+
 def _corporation_rule(queryset, model, member, action):
     if action == VIEW:
+        if published(model) is not None:
+            queryset = queryset.filter(published(model))
         corporation_condition = _corporation_filter(model, member.corporation_id)
         if corporation_condition is not None:
             return queryset.filter(corporation_condition)
@@ -137,11 +148,15 @@ IMPORT_REALISATION = "import_realisation"
 REPORT_ALLOCATIONS = "report_allocations"
 SPEAK_FOR = "speak_for"
 HANDLE_INBOX = "handle_inbox"
+READ_UNPUBLISHED = "read_unpublished"
 
 # Tasks of a role, each a rule of (membership, object or None).
 ABILITIES = {
     # Submitted agreements, objections and runs wait for the region's decision.
     HANDLE_INBOX: lambda member, _obj: member.role == Role.PROJECT_LEADER,
+    # Drafts, and the history of a published record (its drafts' values and notes), stay within
+    # the municipalities and the region.
+    READ_UNPUBLISHED: lambda member, _obj: member.role != Role.CORPORATION,
     # The region and the municipalities count their own placements; corporations report theirs
     # through the API, one allocation at a time.
     IMPORT_REALISATION: lambda member, _obj: (
@@ -227,6 +242,15 @@ def possible_observers(user):
 def can_administer(user):
     """Superusers run the site; the region's project leader hands out roles and API keys."""
     return bool(getattr(user, "is_superuser", False)) or is_project_leader(user)
+
+
+def may_set_up_second_factor(user):
+    """Staff accounts (they reach the admin) may protect their login with a second factor."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and getattr(user, "is_staff", False)
+    )
 
 
 def get_object_for(user, queryset, action=VIEW, **lookup):

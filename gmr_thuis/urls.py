@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from gmr_thuis import views
+from gmr_thuis.forms import LoginForm
 from municipalities import views as municipality_views
 
 urlpatterns = [
@@ -12,8 +13,9 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/tweestapsverificatie/", views.second_factor_setup, name="second_factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gmr_thuis.api.urls")),

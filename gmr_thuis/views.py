@@ -1,12 +1,23 @@
-"""Project-level views: the landing after login, the home page and the health endpoints."""
+"""Project-level views: the landing after login, the home page, the second factor's set-up and
+the health endpoints."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from gmr_thuis import health
-from gmr_thuis.permissions import HANDLE_INBOX, can, membership_of, represented_municipality
+from gmr_thuis import health, second_factor
+from gmr_thuis.forms import SecondFactorConfirmForm
+from gmr_thuis.permissions import (
+    HANDLE_INBOX,
+    can,
+    may_set_up_second_factor,
+    membership_of,
+    represented_municipality,
+)
 from municipalities import selectors
 
 
@@ -27,6 +38,39 @@ def start(request):
 def home(request):
     rows = selectors.municipality_overview(user=request.user)
     return render(request, "home.html", {"rows": rows})
+
+
+@never_cache
+@login_required
+def second_factor_setup(request):
+    """Staff set up the authenticator app: the secret as text, then a code to confirm it."""
+    if not may_set_up_second_factor(request.user):
+        raise Http404
+    form = SecondFactorConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.totp_device_confirm(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            messages.success(
+                request, _("Tweestapsverificatie staat aan: bij het inloggen vragen we de code.")
+            )
+            return redirect("second_factor")
+    confirmed = second_factor.confirmed_device(request.user)
+    pending = second_factor.totp_device_pending(user=request.user)
+    response = render(
+        request,
+        "registration/second_factor.html",
+        {
+            "confirmed": confirmed,
+            "secret": second_factor.secret_of(pending),
+            "config_url": pending.config_url,
+            "form": form,
+        },
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def _health_response(report):

@@ -47,6 +47,9 @@ class LocalAgreement(VersionedRecord):
     """What a municipality agrees to house of one target group in one year, and how."""
 
     EDITABLE_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.RETURNED)
+    # Corporations and the API see an agreement once the region approved it; drafts, submitted
+    # and returned agreements (and their notes) stay between the municipality and the region.
+    scope_published = models.Q(status=AgreementStatus.APPROVED)
 
     municipality = models.ForeignKey(
         "municipalities.Municipality",

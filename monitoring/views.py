@@ -17,10 +17,12 @@ from gmr_thuis.history import readable_history
 from gmr_thuis.permissions import (
     CHANGE,
     IMPORT_REALISATION,
+    READ_UNPUBLISHED,
     can,
     get_object_for,
     is_project_leader,
     membership_of,
+    published,
     represented_municipality,
 )
 from monitoring import charts, selectors, services, worklists
@@ -54,6 +56,15 @@ from municipalities.models import Municipality, TargetGroup
 def _records(frame):
     """A frame's rows as dicts for a template, with None where a value is missing."""
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _history(user, record):
+    """The record's history, for those who may read what it was before it was published."""
+    if record is None:
+        return []
+    if published(type(record)) is not None and not can(user, READ_UNPUBLISHED):
+        return []
+    return readable_history(record)
 
 
 def _require_member(user):
@@ -157,7 +168,7 @@ def _edit_record(request, *, form_class, record, save, template, context):
             "form": form if may_write else None,
             "stale": stale,
             "stale_values": stale_values,
-            "history": readable_history(record) if record else [],
+            "history": _history(request.user, record),
         },
         status=409 if stale else 200,
     )
@@ -584,7 +595,7 @@ def objection(request, pk):
     return render(
         request,
         "monitoring/objection.html",
-        {"objection": record, "form": form, "history": readable_history(record)},
+        {"objection": record, "form": form, "history": _history(request.user, record)},
     )
 
 

@@ -14,6 +14,8 @@ says how to build a concrete URL from the module's data, and classifies it:
   with only its own organisation's work; others get 404.
 - LANDING: where login sends a user: each role to its own first page, a user without
   organisation to the home page that says so.
+- STAFF: the user's own account settings for staff accounts (setting up the second factor):
+  staff get the page; every other signed-in user, member or not, gets 404.
 - DELEGATION: a member reads the negotiation board; only the delegation of the municipality
   (its civil servants) makes a move for it; everyone else (the project leader as facilitator
   too) is refused and nothing changes.
@@ -60,7 +62,7 @@ from negotiation.models import Bottleneck, RoundKind
 from negotiation.models import Session as NegotiationSession
 from tests import factories
 
-PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING = (
+PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING, STAFF = (
     "public",
     "read_empty",
     "read",
@@ -70,6 +72,7 @@ PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING = (
     "delegation",
     "personal",
     "landing",
+    "staff",
 )
 YEAR = 2026
 LOGIN = "/login/"
@@ -280,6 +283,7 @@ ROUTES = {
         PUBLIC, _url("/i18n/setlang/"), get=False, post=lambda w: {"language": "en"}
     ),
     "target_groups": Route(READ_EMPTY, _url("/aandachtsgroepen/")),
+    "second_factor": Route(STAFF, _url("/account/tweestapsverificatie/")),
     # API (deep matrices in tests/api)
     "api-schema": Route(PUBLIC, _url("/api/v1/schema/")),
     "api-docs": Route(PUBLIC, _url("/api/v1/docs/")),
@@ -590,7 +594,7 @@ def _act(world, client, name, method):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", _names((READ_EMPTY, LANDING, *HTML)))
+@pytest.mark.parametrize("name", _names((READ_EMPTY, LANDING, STAFF, *HTML)))
 def test_anonymous_visitor_is_sent_to_login(world, as_user, name):
     url = ROUTES[name].url(world)
     response, changed = _act(world, as_user("anonymous"), name, _primary_method(name))
@@ -641,6 +645,23 @@ def test_user_without_organisation_sees_an_empty_landing_page(world, as_user, na
     html = response.content.decode()
     assert "Westervoort" not in html
     assert "Statushouders" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["stranger", *READERS, "corporation_outsider"])
+@pytest.mark.parametrize("name", _names(STAFF))
+def test_staff_pages_are_for_staff_accounts_only(world, as_user, name, role):
+    client = as_user(role)
+    assert _request(client, world, name, "get").status_code == 404
+
+    user = world.users[role]
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    try:
+        assert _request(client, world, name, "get").status_code == 200
+    finally:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
 
 
 # ---- members reading -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allocation.models import AllocationRun, Approval, Methodology, Scenario
 from gmr_thuis.models import ApiToken, Membership
@@ -36,7 +37,7 @@ User = get_user_model()
 # Models that belong to no region: region staff may read them, only the superuser edits them.
 SHARED = {m.TargetGroup, m.HousingCorporation, Methodology}
 # Models only the platform administrator (superuser) sees at all.
-PLATFORM_ONLY = {User, Group, AccessAttempt, AccessLog, AccessFailureLog}
+PLATFORM_ONLY = {User, Group, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice}
 
 
 def staff(user):
@@ -132,6 +133,7 @@ def world(db):
     )
     gmr_records[AccessLog] = AccessLog.objects.create(**lockout)
     gmr_records[AccessFailureLog] = AccessFailureLog.objects.create(**lockout)
+    gmr_records[TOTPDevice] = TOTPDevice.objects.create(user=gmr_leader, name="app")
     for model in SHARED:
         gmr_records[model] = model.objects.first()
     return {

@@ -1,6 +1,8 @@
 """Admin for API tokens: the region issues them (the key is shown once) and revokes them."""
 
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.admin_scoping import RegionScopedAdmin
@@ -68,13 +70,24 @@ class ApiTokenAdmin(RegionScopedAdmin):
         )
         obj.pk, obj.prefix, obj.key_digest = token.pk, token.prefix, token.key_digest
         obj._state.adding = False
-        messages.warning(
-            request,
-            _(
-                "De sleutel is %(key)s — kopieer hem nu: hij wordt niet bewaard en niet meer getoond."
-            )
-            % {"key": key},
-        )
+        # The key lives only in this request: response_add shows it in the answer to this POST.
+        # It never goes into a message (a cookie) or the session, and is never stored.
+        obj.issued_key = key
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The page with the new key, as the answer to the POST itself: no redirect, no cookie,
+        and not kept by any cache or the browser's history."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("API-sleutel uitgegeven"),
+            "token": obj,
+            "key": obj.issued_key,
+        }
+        response = TemplateResponse(request, "admin/gmr_thuis/apitoken/issued.html", context)
+        add_never_cache_headers(response)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
     @admin.action(description=_("Geselecteerde sleutels intrekken"))
     def revoke(self, request, queryset):

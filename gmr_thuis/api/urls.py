@@ -1,7 +1,7 @@
 """The API router under /api/v1/, with the OpenAPI schema and the offline Swagger UI."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from allocation.api.views import TargetViewSet
@@ -27,9 +27,11 @@ router.register("building-blocks", BuildingBlockViewSet, basename="api-building-
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),
+    # The split view serves Swagger UI's start-up script as a file of its own, not inline, so
+    # the docs work under the Content-Security-Policy.
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", authentication_classes=[]),
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", authentication_classes=[]),
         name="api-docs",
     ),
     *router.urls,

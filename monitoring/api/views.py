@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
 from gmr_thuis.api.frames import CellFrameViewSet
-from gmr_thuis.permissions import REPORT_ALLOCATIONS, can, represented_corporation
+from gmr_thuis.permissions import REPORT_ALLOCATIONS, can, published, represented_corporation
 from monitoring.api.filters import AllocationReportFilter, LocalAgreementFilter
 from monitoring.api.selectors import realisation_summary
 from monitoring.api.serializers import (
@@ -16,7 +16,7 @@ from monitoring.api.serializers import (
     LocalAgreementSerializer,
     RealisationSummarySerializer,
 )
-from monitoring.models import AgreementStatus, AllocationReport, LocalAgreement
+from monitoring.models import AllocationReport, LocalAgreement
 from monitoring.services import allocation_report_create
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -26,7 +26,7 @@ IDEMPOTENCY_KEY_MAX_LENGTH = AllocationReport._meta.get_field("idempotency_key")
 class LocalAgreementViewSet(ScopedReadOnlyViewSet):
     """Local agreements the region approved; drafts stay with the municipality."""
 
-    queryset = LocalAgreement.objects.filter(status=AgreementStatus.APPROVED).select_related(
+    queryset = LocalAgreement.objects.filter(published(LocalAgreement)).select_related(
         "municipality", "target_group"
     )
     serializer_class = LocalAgreementSerializer

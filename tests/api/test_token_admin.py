@@ -1,6 +1,7 @@
 """The token admin: the region issues a token and sees its key once; tokens are revoked, not edited."""
 
 import hashlib
+import re
 
 import pytest
 
@@ -16,15 +17,20 @@ def test_project_leader_issues_a_token_in_the_admin_and_sees_the_key_once(
     project_leader.is_staff = True
     project_leader.save()
     client.force_login(project_leader)
-    response = client.post(
-        ADD, {"user": corp_owner.pk, "name": "ERP", "can_write": "on"}, follow=True
-    )
+    response = client.post(ADD, {"user": corp_owner.pk, "name": "ERP", "can_write": "on"})
+
+    # The key is the answer to the POST itself: no redirect, not cached, in no cookie.
     assert response.status_code == 200
     token = ApiToken.objects.get()
-    words = " ".join(str(m) for m in response.context["messages"]).split()
-    [key] = [word for word in words if word.startswith("gmr_")]
+    [key] = re.findall(r'value="(gmr_[^"]+)"', response.content.decode())
     assert token.key_digest == hashlib.sha256(key.encode()).hexdigest()
     assert (token.created_by, token.can_write) == (project_leader, True)
+    assert "no-store" in response["Cache-Control"]
+    assert all(key not in morsel.OutputString() for morsel in response.cookies.values())
+    assert all(key not in str(value) for value in client.session.values())
+    assert key not in str(list(ApiToken.objects.values()))
+    # Shown once: neither the next page nor the token's own page has it again.
+    assert key not in client.get(LIST).content.decode()
     assert key not in client.get(f"{LIST}{token.pk}/change/").content.decode()
 
 

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from negotiation import services
 from negotiation.models import AdoptedAgreement
 from tests import factories
+from tests.browser.conftest import watch_csp
 from tests.negotiation.conftest import groups, run  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,10 +69,11 @@ def asgi_url(live_server):
     reactor.callFromThread(reactor.stop)
 
 
-def _page(browser, base_url, username):
+def _page(browser, base_url, username, csp_violations):
     context = browser.new_context(
         base_url=base_url, locale="nl-NL", viewport={"width": 1280, "height": 900}
     )
+    watch_csp(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/login/")
@@ -119,9 +121,11 @@ def test_three_rounds_to_an_adopted_agreement(
         level="ambtelijk",
         municipalities=places.values(),
     )
-    leader = _page(browser, asgi_url, project_leader.username)
-    wester = _page(browser, asgi_url, owner.username)
-    nijmegen = _page(browser, asgi_url, nina.username)
+    # The live board (websocket and Plotly) works under the Content-Security-Policy.
+    csp_violations = []
+    leader = _page(browser, asgi_url, project_leader.username, csp_violations)
+    wester = _page(browser, asgi_url, owner.username, csp_violations)
+    nijmegen = _page(browser, asgi_url, nina.username, csp_violations)
     for page in (leader, wester, nijmegen):
         _watch(page, session)
 
@@ -176,3 +180,4 @@ def test_three_rounds_to_an_adopted_agreement(
     }
     assert numbers[("Westervoort", "statushouders")] == 23
     assert numbers[("Nijmegen", "statushouders")] == 97
+    assert csp_violations == []
