@@ -12,6 +12,7 @@ from gmr_thuis.history import record_change, snapshot
 from gmr_thuis.models import ObjectChange, Role
 from gmr_thuis.permissions import (
     CHANGE,
+    can,
     can_write_municipality,
     is_project_leader,
     membership_of,
@@ -230,7 +231,9 @@ def realisation_import(*, user, rows) -> int:
 
     `rows` are parsed rows (`monitoring.importers.RealisationRow`) that passed validation. An
     import states the numbers anew, so it overwrites what is there (each change recorded).
+    Raises ValidationError naming each row of a municipality `user` may not change.
     """
+    _require_writer_of_rows(user, rows)
     with transaction.atomic():
         # What is there now, read once: the import keeps its notes and saves over its version.
         existing = {
@@ -255,6 +258,23 @@ def realisation_import(*, user, rows) -> int:
                 version=current.version if current else None,
             )
     return len(rows)
+
+
+def _require_writer_of_rows(user, rows) -> None:
+    """Refuse the whole import when any row is of a municipality `user` may not change."""
+    writable = {}
+    errors = []
+    for row in rows:
+        municipality = row.municipality
+        if municipality.pk not in writable:
+            writable[municipality.pk] = can(user, CHANGE, municipality)
+        if not writable[municipality.pk]:
+            errors.append(
+                _("Rij %(line)s: u mag de gegevens van %(name)s niet wijzigen.")
+                % {"line": row.line, "name": municipality}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def housing_plan_save(

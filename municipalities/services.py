@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from gmr_thuis.history import change_request, record_change, snapshot
 from gmr_thuis.models import Membership, ObjectChange, Role
 from gmr_thuis.permissions import CHANGE
+from gmr_thuis.tabular import read_table
+from gmr_thuis.years import validate_year
 from municipalities.importers import (
     HEADER_ROW,
     FigureRow,
@@ -190,14 +192,14 @@ def municipality_figures_import(
     `user` is who imports (None: the command line). Raises ValidationError with every problem,
     each message starting with its row number (the header is row 1).
     """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")  # a CSV saved by Excel on a Dutch Windows machine
+    if year is not None:
+        validate_year(year)
+    # The same reader as every import: size and row limits first, encoding and delimiter sniffed.
+    table = read_table(content, filename=filename)
     default_source = f"import {filename} {(today or date.today()).isoformat()}"
     with transaction.atomic():
         parsed = parse_figure_file(
-            text, default_source=default_source, year=year, statline_columns=statline_columns
+            table, default_source=default_source, year=year, statline_columns=statline_columns
         )
         errors = list(parsed.errors)
         municipalities = {m.cbs_code: m for m in Municipality.objects.all()}
