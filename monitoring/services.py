@@ -17,6 +17,7 @@ from gmr_thuis.permissions import (
     is_project_leader,
     membership_of,
 )
+from gmr_thuis.years import validate_date
 from monitoring.models import (
     AgreementStatus,
     AllocationReport,
@@ -404,6 +405,10 @@ def allocation_report_create(
         raise PermissionDenied(
             _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}
         )
+    try:
+        validate_date(date)
+    except ValidationError as error:
+        raise ValidationError({"date": error.messages}) from error
     if idempotency_key:
         earlier = AllocationReport.objects.filter(
             corporation=corporation, idempotency_key=idempotency_key

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.years import FIRST_YEAR, LAST_YEAR
+
 
 class FigureImportForm(forms.Form):
     file = forms.FileField(
@@ -16,7 +18,7 @@ class FigureImportForm(forms.Form):
     year = forms.IntegerField(
         label=_("Jaar"),
         required=False,
-        min_value=1900,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         help_text=_("Alleen nodig als het bestand geen kolom 'year' heeft."),
     )
