@@ -62,8 +62,13 @@ def max_rows() -> int:
     return settings.GMR_IMPORT_MAX_ROWS
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".replace(".", ",").replace(",0", "")
+def size_text(size: int) -> str:
+    """A file size as a Dutch reader reads it: "10 MB", "2,5 MB", "800 kB"."""
+    if size >= 1_000_000:
+        number, unit = f"{size / 1_000_000:.1f}", "MB"
+    else:
+        number, unit = f"{size / 1_000:.1f}", "kB"
+    return f"{number.removesuffix('.0').replace('.', ',')} {unit}"
 
 
 def check_size(size: int) -> None:
@@ -71,10 +76,10 @@ def check_size(size: int) -> None:
     if size > max_bytes():
         raise ValidationError(
             _(
-                "Het bestand is %(size)s MB; de grens voor een import is %(limit)s MB. "
+                "Het bestand is %(size)s; de grens voor een import is %(limit)s. "
                 "Splits het bestand in kleinere delen."
             )
-            % {"size": _megabytes(size), "limit": _megabytes(max_bytes())},
+            % {"size": size_text(size), "limit": size_text(max_bytes())},
             code="too_large",
         )
 
@@ -159,6 +164,8 @@ def _collect(raw_rows, limit: int):
     for number, cells in enumerate(raw_rows, start=HEADER_ROW):
         if number == HEADER_ROW:
             header = [cell_text(cell) for cell in cells]
+            while header and not header[-1]:  # a sheet's empty columns to the right
+                header.pop()
             continue
         if number - HEADER_ROW > limit:
             raise _too_many_rows(limit)
@@ -196,8 +203,8 @@ def read_xlsx(content: bytes, *, limit: int | None = None) -> Table:
         raise unreadable from error
     if unpacked > max_bytes() * MAX_UNPACK_RATIO:
         raise ValidationError(
-            _("Het Excel-bestand pakt uit tot meer dan %(limit)s MB; dat is te groot.")
-            % {"limit": _megabytes(max_bytes() * MAX_UNPACK_RATIO)},
+            _("Het Excel-bestand pakt uit tot meer dan %(limit)s; dat is te groot.")
+            % {"limit": size_text(max_bytes() * MAX_UNPACK_RATIO)},
             code="too_large",
         )
     try:

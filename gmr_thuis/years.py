@@ -36,6 +36,7 @@ def parse_year(value, *, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> int:
     first, last = max(first, FIRST_YEAR), min(last, LAST_YEAR)
     if isinstance(value, bool):
         raise _out_of_range(value, first, last)
+    shown = value  # in a message, the value as the user typed it ("0000", not 0)
     if isinstance(value, int):
         year = value
     elif isinstance(value, float | Decimal):
@@ -51,9 +52,9 @@ def parse_year(value, *, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> int:
         # ASCII digits only: "²" and other Unicode digits are not a year anyone typed.
         if not _YEAR_TEXT.fullmatch(text):
             raise _out_of_range(text, first, last)
-        year = int(text.partition(".")[0])
+        year, shown = int(text.partition(".")[0]), text
     if not first <= year <= last:
-        raise _out_of_range(year, first, last)
+        raise _out_of_range(shown, first, last)
     return year
 
 
