@@ -582,3 +582,17 @@ def test_the_parser_still_refuses_what_the_user_cannot_see(westervoort, groups, 
     with pytest.raises(ImportRejected) as caught:
         parse_realisation(realisation_csv(["GM0293", "statushouders", 2026, 1, 3]), user=leader)
     assert caught.value.errors == ["Rij 2: onbekende gemeente 'GM0293'."]
+
+
+def test_the_messages_have_their_english_translation(settings):
+    from django.utils import translation
+
+    settings.GMR_IMPORT_MAX_BYTES = 1_000
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        tabular.check_size(2_000)
+    assert caught.value.messages == [
+        "The file is 2 kB; the limit for an import is 1 kB. Split the file into smaller parts."
+    ]
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        years.parse_year("0000")
+    assert caught.value.messages == ["'0000' is not a year between 1990 and 2100."]
