@@ -1,6 +1,5 @@
 """Writes on reference data: loading the GMR data set, importing figures, the demo users."""
 
-import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from gmr_thuis.history import change_request, record_change, snapshot
 from gmr_thuis.models import Membership, ObjectChange, Role
 from gmr_thuis.permissions import CHANGE
-from gmr_thuis.tabular import read_table
+from gmr_thuis.tabular import read_table, records
 from gmr_thuis.years import validate_year
 from municipalities.importers import (
     HEADER_ROW,
@@ -73,9 +72,15 @@ def _upsert(model, lookup, values):
 
 
 def _read_csv(path):
-    """(row number, record) pairs; the header is row 1, as in the import's messages."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        yield from enumerate(csv.DictReader(handle), start=2)
+    """(row number, record) pairs; the header is row 1, as in the import's messages.
+
+    Read by the reader of every import, so a data set saved by Dutch Excel loads as well.
+    """
+    try:
+        table = read_table(path.read_bytes(), filename=path.name)
+    except ValidationError as error:
+        raise ValidationError([f"{path.name}: {message}" for message in error.messages]) from None
+    yield from records(table)
 
 
 def _in_file(path, row, error):
