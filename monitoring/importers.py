@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gmr_thuis import years
-from gmr_thuis.tabular import cell_text, read_table
+from gmr_thuis.tabular import Table, cell_text, read_table
 from monitoring.models import year_validators
 from municipalities.models import Municipality, TargetGroup
 
@@ -41,13 +41,12 @@ class RealisationRow:
     placements: int
 
 
-def _read_table(upload):
-    """The header (lower case) and the non-empty data rows, with their row numbers."""
+def read_realisation_table(upload) -> Table:
+    """The file as a table (size and row limits checked), or ImportRejected saying why not."""
     try:
-        table = read_table(upload)
+        return read_table(upload)
     except ValidationError as error:
         raise ImportRejected(error.messages) from error
-    return [name.lower() for name in table.header], table.rows
 
 
 # Placements are counted in a PositiveIntegerField; a larger number is refused with its row
@@ -72,7 +71,12 @@ def parse_realisation(upload, *, user):
     `user` scopes which municipalities and groups a name can refer to (what they may see);
     whether they may write them is checked by the service that writes.
     """
-    header, body = _read_table(upload)
+    return parse_realisation_table(read_realisation_table(upload), user=user)
+
+
+def parse_realisation_table(table: Table, *, user):
+    """The rows of a table already read; see `parse_realisation`."""
+    header, body = [name.lower() for name in table.header], table.rows
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise ImportRejected(
