@@ -596,3 +596,45 @@ def test_the_messages_have_their_english_translation(settings):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         years.parse_year("0000")
     assert caught.value.messages == ["'0000' is not a year between 1990 and 2100."]
+
+
+@pytest.mark.parametrize("text", ['{"inhabitants": NaN}', '{"inhabitants": Infinity}'])
+def test_nan_and_inf_in_a_key_are_a_form_error_not_a_database_error(groups, text):
+    """The admin edits keys as JSON text, which Python's json reads NaN and Infinity from."""
+    from django.forms import modelform_factory
+
+    methodology = Methodology.objects.create(name="Test", slug="test")
+    rule = MethodologyGroupRule.objects.create(
+        methodology=methodology,
+        target_group=groups["statushouders"],
+        key_weights={"inhabitants": 1.0},
+    )
+    form_class = modelform_factory(MethodologyGroupRule, fields=["key_weights"])
+    form = form_class({"key_weights": text}, instance=rule)
+    assert not form.is_valid()
+    assert form.errors["key_weights"] == ["Gewichten zijn getallen van 0 of meer."]
+    rule.refresh_from_db()
+    assert rule.key_weights == {"inhabitants": 1.0}
+
+
+@pytest.mark.parametrize("weight", ["nan", "inf", "1e999"])
+def test_the_scenario_editor_refuses_non_finite_weights(
+    client, project_leader, wide_scenario, weight
+):
+    from allocation.forms import ScenarioEditForm
+    from allocation.selectors import methodology_settings
+
+    settings_ = methodology_settings(wide_scenario.methodology)
+    form = ScenarioEditForm(scenario=wide_scenario, settings=settings_)
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value
+    data["statushouders__w_inhabitants"] = weight
+    bound = ScenarioEditForm(data, scenario=wide_scenario, settings=settings_)
+    assert not bound.is_valid()
+    assert "statushouders__w_inhabitants" in bound.errors
