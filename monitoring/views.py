@@ -22,6 +22,7 @@ from gmr_thuis.permissions import (
     is_project_leader,
     membership_of,
 )
+from gmr_thuis.tabular import size_text
 from monitoring import charts, selectors, services
 from monitoring.forms import (
     AgreementStepForm,
@@ -498,7 +499,14 @@ def realisation_import(request):
     return render(
         request,
         "monitoring/realisation_import.html",
-        {"form": form, "errors": errors, "columns": COLUMNS},
+        {
+            "form": form,
+            "errors": errors,
+            "columns": COLUMNS,
+            "max_size": size_text(settings.GMR_IMPORT_MAX_BYTES),
+            "max_rows": settings.GMR_IMPORT_MAX_ROWS,
+            "job_threshold": settings.GMR_IMPORT_JOB_THRESHOLD,
+        },
         status=400 if errors else 200,
     )
 
