@@ -86,7 +86,8 @@ class ScenarioEditForm(_ScenarioFieldsForm):
     )
     rounding_method = forms.ChoiceField(label=_("Afronding"), choices=RoundingMethod.choices)
     tie_break = forms.ChoiceField(label=_("Gelijke stand"), choices=TieBreak.choices)
-    seed = forms.IntegerField(label=_("Seed"), min_value=0, required=False)
+    # The seed is stored in a PositiveIntegerField: a larger one is the form's message.
+    seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2_147_483_647, required=False)
 
     def __init__(self, *args, scenario: Scenario, settings: dict, **kwargs):
         initial = {
