@@ -1,5 +1,6 @@
 """Writes of local agreements, objections, realisation, housing plans and corporation reports."""
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,8 @@ from monitoring.models import (
     Realisation,
 )
 from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+
+logger = logging.getLogger(__name__)
 
 
 class StaleEdit(Exception):
@@ -297,8 +300,28 @@ def realisation_import_job_start(*, user, filename: str, content: bytes, row_cou
             content=content,
             row_count=row_count,
         )
-        transaction.on_commit(lambda: run_realisation_import.delay(job.pk))
+        transaction.on_commit(lambda: _queue_import_job(run_realisation_import, job))
     return job
+
+
+def _queue_import_job(task, job) -> None:
+    """Hand the job to the broker; with the broker down the job fails at once, saying so."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    try:
+        task.delay(job.pk)
+    except BrokerError:
+        logger.warning("Import job %s not queued: the broker is unreachable", job.pk)
+        import_job_fail(
+            job_id=job.pk,
+            errors=[
+                _(
+                    "De achtergrondverwerking is nu niet bereikbaar; er is niets ingelezen. "
+                    "Probeer het over een paar minuten opnieuw."
+                )
+            ],
+        )
+        job.refresh_from_db()
 
 
 def _import_job_finish(job_id, **values):

@@ -157,3 +157,28 @@ def test_the_steering_group_cannot_start_a_job(steering_member, westervoort):
             user=steering_member, filename="groot.csv", content=b"x", row_count=9
         )
     assert not ImportJob.objects.exists()
+
+
+def test_with_the_broker_down_the_job_fails_at_once_with_a_message(
+    client, owner, westervoort, groups, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from monitoring import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(tasks.run_realisation_import, "delay", broker_down)
+    client.force_login(owner)
+    response = upload(client, quarters(6), django_capture_on_commit_callbacks)
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == ImportJobStatus.FAILED
+    assert job.errors == [
+        "De achtergrondverwerking is nu niet bereikbaar; er is niets ingelezen. "
+        "Probeer het over een paar minuten opnieuw."
+    ]
+    assert not Realisation.objects.exists()
+    assert "niet bereikbaar" in client.get(response.url).content.decode()
