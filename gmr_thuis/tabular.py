@@ -191,9 +191,61 @@ def read_csv(content: bytes, *, limit: int | None = None) -> Table:
     return Table(header, rows, "csv", delimiter=delimiter, encoding=encoding)
 
 
-def read_xlsx(content: bytes, *, limit: int | None = None) -> Table:
-    from openpyxl import load_workbook
+def _sheet_dimensions(source):
+    """The sheet's stated size, read from the start of its XML only.
 
+    openpyxl's read-only worksheet looks for the `<dimension>` element on "end" events, so for a
+    sheet without one it parses the whole sheet (every row) before the first row is read: a
+    million-row file would be read in full at load time, whatever the row limit. Here the
+    search stops at the start of `<sheetData>`, as the element comes before it by the schema.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+
+    for _event, element in iterparse(source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            ref = element.get("ref") or ""
+            try:
+                return range_boundaries(ref)
+            except ValueError:
+                return None
+        if element.tag == DATA_TAG:
+            return None
+    return None
+
+
+def _streaming_worksheet_class():
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class StreamingWorksheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            source = self._get_source()
+            try:
+                dimensions = _sheet_dimensions(source)
+            finally:
+                source.close()
+            if dimensions is not None and None not in dimensions:
+                self._min_column, self._min_row, self._max_column, self._max_row = dimensions
+
+    return StreamingWorksheet
+
+
+def _load_streaming_workbook(content: bytes):
+    """openpyxl's read-only workbook, with worksheets that find their size without a full scan."""
+    from openpyxl.reader import excel
+
+    # The reader names the worksheet class at module level; our subclass changes only how the
+    # size is found (see `_sheet_dimensions`), nothing of how rows are read.
+    if not getattr(excel.ReadOnlyWorksheet, "finds_size_from_the_start", False):
+        streaming = _streaming_worksheet_class()
+        streaming.finds_size_from_the_start = True
+        excel.ReadOnlyWorksheet = streaming
+    return excel.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+
+
+def read_xlsx(content: bytes, *, limit: int | None = None) -> Table:
     limit = max_rows() if limit is None else limit
     unreadable = ValidationError(_("Het bestand is geen leesbaar Excel-bestand."), code="broken")
     try:
@@ -208,7 +260,7 @@ def read_xlsx(content: bytes, *, limit: int | None = None) -> Table:
             code="too_large",
         )
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = _load_streaming_workbook(content)
     except Exception as error:  # openpyxl raises many kinds on a broken file
         raise unreadable from error
     try:

@@ -112,6 +112,22 @@ def xlsx_zip(row_count, *, with_dimension=False):
 
 
 @pytest.fixture
+def sheet_bytes_read(monkeypatch):
+    """How many bytes of a workbook's sheet XML were decompressed and read, in total."""
+    counter = {"bytes": 0}
+    original = zipfile.ZipExtFile.read
+
+    def counting(self, *args, **kwargs):
+        data = original(self, *args, **kwargs)
+        if self.name.startswith("xl/worksheets/"):
+            counter["bytes"] += len(data)
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting)
+    return counter
+
+
+@pytest.fixture
 def rows_read(monkeypatch):
     """How many rows openpyxl's streaming reader handed out: proof the sheet was not all read."""
     counter = {"rows": 0}
@@ -292,10 +308,11 @@ def test_the_figure_import_reads_xlsx_through_the_same_reader(westervoort):
 
 
 def test_a_million_row_xlsx_is_refused_at_the_row_limit_without_reading_it_all(
-    client, owner, westervoort, groups, settings, rows_read
+    client, owner, westervoort, groups, settings, rows_read, sheet_bytes_read
 ):
     settings.GMR_IMPORT_MAX_ROWS = 20_000
     content = xlsx_zip(1_000_000)
+    sheet_size = zipfile.ZipFile(io.BytesIO(content)).getinfo("xl/worksheets/sheet1.xml").file_size
     assert len(content) < settings.GMR_IMPORT_MAX_BYTES  # only the row limit can stop it
     client.force_login(owner)
     response = post_realisation(client, SimpleUploadedFile("realisatie.xlsx", content))
@@ -304,6 +321,8 @@ def test_a_million_row_xlsx_is_refused_at_the_row_limit_without_reading_it_all(
         "Splits het bestand in kleinere delen."
     ]
     assert rows_read["rows"] <= 20_000 + 2
+    # Neither the search for the sheet's size nor the rows went past the limit's share of it.
+    assert sheet_bytes_read["bytes"] < sheet_size / 10
     assert not Realisation.objects.exists()
 
 
