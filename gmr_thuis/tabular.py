@@ -31,7 +31,7 @@ HEADER_ROW = 1
 MAX_COLUMNS = 200
 # The decompressed size of an XLSX may be this many times the limit on the upload itself; a
 # ZIP that unpacks to more is a bomb, not a spreadsheet.
-MAX_UNPACK_RATIO = 40
+MAX_UNPACK_RATIO = 10
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old .xls format

@@ -657,3 +657,18 @@ def test_the_scenario_editor_refuses_non_finite_weights(
     bound = ScenarioEditForm(data, scenario=wide_scenario, settings=settings_)
     assert not bound.is_valid()
     assert "statushouders__w_inhabitants" in bound.errors
+
+
+def test_an_xlsx_that_unpacks_far_beyond_the_size_limit_is_refused(settings, rows_read):
+    settings.GMR_IMPORT_MAX_BYTES = 50_000
+    buffer = io.BytesIO(xlsx_zip(3))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * 5_000_000)
+    content = buffer.getvalue()
+    assert len(content) < 50_000  # small on the wire, a bomb when unpacked
+    with pytest.raises(ValidationError) as caught:
+        tabular.read_table(content, filename="bom.xlsx")
+    assert caught.value.messages == [
+        "Het Excel-bestand pakt uit tot meer dan 500 kB; dat is te groot."
+    ]
+    assert rows_read["rows"] == 0
