@@ -104,6 +104,12 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def shown(text, limit: int = 40) -> str:
+    """A cell as a message quotes it: long ones cut short, so a message stays a sentence."""
+    text = cell_text(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _read_bytes(source) -> bytes:
     """The bytes of an upload (checked against the size limit first) or of bytes given."""
     if isinstance(source, bytes | bytearray):

@@ -51,7 +51,7 @@ def parse_year(value, *, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> int:
         text = str(value if value is not None else "").strip()
         # ASCII digits only: "²" and other Unicode digits are not a year anyone typed.
         if not _YEAR_TEXT.fullmatch(text):
-            raise _out_of_range(text, first, last)
+            raise _out_of_range(text if len(text) <= 40 else text[:39] + "…", first, last)
         year, shown = int(text.partition(".")[0]), text
     if not first <= year <= last:
         raise _out_of_range(shown, first, last)

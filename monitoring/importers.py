@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gmr_thuis import years
-from gmr_thuis.tabular import Table, cell_text, read_table
+from gmr_thuis.tabular import Table, cell_text, read_table, shown
 from monitoring.models import year_validators
 from municipalities.models import Municipality, TargetGroup
 
@@ -52,6 +52,9 @@ def read_realisation_table(upload) -> Table:
 # Placements are counted in a PositiveIntegerField; a larger number is refused with its row
 # instead of overflowing the column when it is written.
 MAX_PLACEMENTS = 2_147_483_647
+# Longer digit strings are not converted at all (int() of a million digits is slow, and Python
+# refuses more than 4,300): they are too large for any bound here.
+MAX_DIGITS = 18
 
 
 def _whole_number(value, low=None, high=None):
@@ -59,7 +62,7 @@ def _whole_number(value, low=None, high=None):
     text = cell_text(value)
     if not re.fullmatch(r"[0-9]+", text):
         return None
-    number = int(text)
+    number = int(text) if len(text) <= MAX_DIGITS else 10**MAX_DIGITS
     if (low is not None and number < low) or (high is not None and number > high):
         return None
     return number
@@ -93,11 +96,11 @@ def parse_realisation_table(table: Table, *, user):
         name = str(cell["gemeente"] or "").strip()
         municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
         if municipality is None:
-            problems.append(_("onbekende gemeente '%(value)s'") % {"value": name})
+            problems.append(_("onbekende gemeente '%(value)s'") % {"value": shown(name)})
         code = str(cell["aandachtsgroep"] or "").strip()
         group = groups.get(code)
         if group is None:
-            problems.append(_("onbekende aandachtsgroep '%(value)s'") % {"value": code})
+            problems.append(_("onbekende aandachtsgroep '%(value)s'") % {"value": shown(code)})
         try:
             year = years.parse_year(cell["jaar"], first=FIRST_YEAR, last=LAST_YEAR)
         except ValidationError as error:
@@ -107,18 +110,18 @@ def parse_realisation_table(table: Table, *, user):
         if quarter is None:
             problems.append(
                 _("kwartaal '%(value)s' moet 1, 2, 3 of 4 zijn")
-                % {"value": cell_text(cell["kwartaal"])}
+                % {"value": shown(cell["kwartaal"])}
             )
         placements = _whole_number(cell["plaatsingen"], 0)
         if placements is None:
             problems.append(
                 _("plaatsingen '%(value)s' moet een geheel getal van 0 of meer zijn")
-                % {"value": cell_text(cell["plaatsingen"])}
+                % {"value": shown(cell["plaatsingen"])}
             )
         elif placements > MAX_PLACEMENTS:
             problems.append(
                 _("plaatsingen %(value)s is te groot (ten hoogste %(max)s)")
-                % {"value": placements, "max": MAX_PLACEMENTS}
+                % {"value": shown(cell["plaatsingen"]), "max": MAX_PLACEMENTS}
             )
             placements = None
         if not problems:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gmr_thuis import years
-from gmr_thuis.tabular import HEADER_ROW, Table, records
+from gmr_thuis.tabular import HEADER_ROW, Table, records, shown
 from municipalities.models import Indicator
 
 # Row numbers in messages are the file's line numbers as a spreadsheet shows them: the header is
@@ -95,7 +95,7 @@ def parse_number(text, *, row, column, errors):
             row_error(
                 row,
                 _("kolom '%(column)s': '%(text)s' is geen getal.")
-                % {"column": column, "text": cleaned},
+                % {"column": column, "text": shown(cleaned)},
             )
         )
         return None
@@ -104,7 +104,7 @@ def parse_number(text, *, row, column, errors):
             row_error(
                 row,
                 _("kolom '%(column)s': %(text)s is te groot.")
-                % {"column": column, "text": cleaned},
+                % {"column": column, "text": shown(cleaned)},
             )
         )
         return None
@@ -146,7 +146,7 @@ def _parse_project_csv(table, *, default_source, year):
     unknown = [c for c in unknown if c not in source_columns]
     for column in unknown:
         errors.append(
-            row_error(HEADER_ROW, _("onbekende kolom '%(column)s'.") % {"column": column})
+            row_error(HEADER_ROW, _("onbekende kolom '%(column)s'.") % {"column": shown(column)})
         )
     if "cbs_code" not in header:
         errors.append(row_error(HEADER_ROW, _("de kolom 'cbs_code' ontbreekt.")))

@@ -672,3 +672,17 @@ def test_an_xlsx_that_unpacks_far_beyond_the_size_limit_is_refused(settings, row
         "Het Excel-bestand pakt uit tot meer dan 500 kB; dat is te groot."
     ]
     assert rows_read["rows"] == 0
+
+
+def test_a_number_of_ten_thousand_digits_is_a_short_message_not_a_500(
+    client, owner, westervoort, groups
+):
+    client.force_login(owner)
+    digits = "9" * 10_000  # int() refuses more than 4,300 digits
+    response = post_realisation(
+        client, realisation_csv(["GM0293", "statushouders", 2026, 1, digits])
+    )
+    assert response.context["errors"] == [
+        f"Rij 2: plaatsingen {'9' * 39}… is te groot (ten hoogste 2147483647)."
+    ]
+    assert not Realisation.objects.exists()
