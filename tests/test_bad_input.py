@@ -686,3 +686,17 @@ def test_a_number_of_ten_thousand_digits_is_a_short_message_not_a_500(
         f"Rij 2: plaatsingen {'9' * 39}… is te groot (ten hoogste 2147483647)."
     ]
     assert not Realisation.objects.exists()
+
+
+def test_the_figure_command_refuses_a_file_over_the_limit_before_reading_it(
+    tmp_path, westervoort, settings
+):
+    from django.core.management import CommandError, call_command
+
+    settings.GMR_IMPORT_MAX_BYTES = 1_000
+    big = tmp_path / "groot.csv"
+    big.write_text(FIGURE_HEADER + "GM0293,Westervoort,15114,6766\n" * 100)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_municipality_figures", str(big), "--year", "2024")
+    assert "de grens voor een import is 1 kB" in str(caught.value)
+    assert not MunicipalityFigure.objects.exists()
