@@ -1,6 +1,7 @@
 """Forms of the allocation screens: a scenario, its methodology's sliders, a sweep's ranges."""
 
 import math
+import re
 from decimal import Decimal
 
 from django import forms
@@ -85,7 +86,8 @@ class ScenarioEditForm(_ScenarioFieldsForm):
     )
     rounding_method = forms.ChoiceField(label=_("Afronding"), choices=RoundingMethod.choices)
     tie_break = forms.ChoiceField(label=_("Gelijke stand"), choices=TieBreak.choices)
-    seed = forms.IntegerField(label=_("Seed"), min_value=0, required=False)
+    # The seed is stored in a PositiveIntegerField: a larger one is the form's message.
+    seed = forms.IntegerField(label=_("Seed"), min_value=0, max_value=2_147_483_647, required=False)
 
     def __init__(self, *args, scenario: Scenario, settings: dict, **kwargs):
         initial = {
@@ -197,18 +199,31 @@ class ScenarioEditForm(_ScenarioFieldsForm):
         }
 
 
+# A number as typed in the sweep's ranges: digits with an optional decimal part. No exponents,
+# no "nan" or "inf": float() takes those, and they must never reach the JSON columns.
+SWEEP_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+# Longer than any sensible list of factors; a sweep's size is checked in the service as well.
+SWEEP_TEXT_MAX_LENGTH = 500
+
+
 def _numbers(text):
-    return [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
+    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not all(SWEEP_NUMBER.fullmatch(part) for part in parts):
+        raise ValueError(text)
+    return [float(part) for part in parts]
 
 
 class SweepForm(forms.Form):
     weight_factors = forms.CharField(
         label=_("Factoren op elk gewicht"),
         initial="0.5, 1, 1.5",
+        max_length=SWEEP_TEXT_MAX_LENGTH,
         help_text=_("Door komma's gescheiden, bijvoorbeeld 0.5, 1, 1.5."),
     )
     cap_shares = forms.CharField(
-        label=_("Plafonds (aandeel van de mutaties)"), initial="0.25, 0.333, 0.4"
+        label=_("Plafonds (aandeel van de mutaties)"),
+        initial="0.25, 0.333, 0.4",
+        max_length=SWEEP_TEXT_MAX_LENGTH,
     )
 
     def _clean_numbers(self, name, upper=None):
@@ -216,7 +231,9 @@ class SweepForm(forms.Form):
             values = _numbers(self.cleaned_data[name])
         except ValueError as exc:
             raise forms.ValidationError(_("Alleen getallen, gescheiden door komma's.")) from exc
-        if not values or any(v < 0 or (upper is not None and v > upper) for v in values):
+        if not values or any(
+            not math.isfinite(v) or v < 0 or (upper is not None and v > upper) for v in values
+        ):
             raise forms.ValidationError(_("Getallen van 0 of meer, en binnen het bereik."))
         return sorted(set(values))
 

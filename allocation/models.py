@@ -1,5 +1,6 @@
 """Models of fair-share methodologies, scenarios, runs and results."""
 
+import math
 from fractions import Fraction
 
 from django.conf import settings
@@ -36,7 +37,11 @@ def validate_key_weights(value):
             _("Onbekende indicator in de sleutel: %(names)s.") % {"names": ", ".join(unknown)}
         )
     weights = list(value.values())
-    if any(not isinstance(w, int | float) or isinstance(w, bool) or w < 0 for w in weights):
+    # nan and inf are floats too, and the JSON column refuses them: a 500 instead of a message.
+    if any(
+        not isinstance(w, int | float) or isinstance(w, bool) or not math.isfinite(w) or w < 0
+        for w in weights
+    ):
         raise ValidationError(_("Gewichten zijn getallen van 0 of meer."))
     if sum(weights) <= 0:
         raise ValidationError(_("Ten minste één gewicht moet groter zijn dan 0."))

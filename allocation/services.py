@@ -1,6 +1,7 @@
 """Writes of the fair-share allocation: scenarios, runs as jobs, approval and sensitivity sweeps."""
 
 import itertools
+import math
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -396,12 +397,48 @@ def _sweep_settings(base: dict, weight_factors: list[float], cap_shares: list[fl
     return variants
 
 
+def _sweep_grid_size(base: dict, weight_factors: list[float], cap_shares: list[float]) -> int:
+    """How many variants the ranges span: factors ** key indicators × cap shares.
+
+    Counted from the lists' lengths, before any variant is built, so a request for a million
+    variants is refused at once. Variants a factor 0 leaves without a key count too: they are
+    few, and counting them exactly would mean building them.
+    """
+    indicators = {name for rule in base["rules"].values() for name in rule["key"]}
+    return len(set(weight_factors)) ** len(indicators) * len(set(cap_shares))
+
+
+def _validate_sweep_ranges(weight_factors, cap_shares) -> None:
+    """Finite, non-negative numbers (caps at most 1): nan and inf never reach the JSON columns."""
+    for values, upper in ((weight_factors, None), (cap_shares, 1)):
+        try:
+            numbers = [float(v) for v in values]
+        except (TypeError, ValueError):
+            numbers = [math.nan]
+        if not numbers or any(
+            not math.isfinite(v) or v < 0 or (upper is not None and v > upper) for v in numbers
+        ):
+            raise ValidationError(
+                _(
+                    "Factoren en plafonds zijn eindige getallen van 0 of meer "
+                    "(plafonds ten hoogste 1)."
+                )
+            )
+
+
 def sensitivity_sweep_start(
     *, user, scenario: Scenario, weight_factors: list[float], cap_shares: list[float]
 ) -> SensitivitySweep:
     """Queue a sweep of the scenario over weight factors and cap shares."""
     _require_project_leader(user, _("Alleen de projectleider start een gevoeligheidsanalyse."))
+    _validate_sweep_ranges(weight_factors, cap_shares)
     base = adapter.methodology_settings(scenario.methodology)
+    grid = _sweep_grid_size(base, weight_factors, cap_shares)
+    if grid > SWEEP_MAX_VARIANTS:
+        raise ValidationError(
+            _("Dat zijn %(count)s varianten; kies minder factoren (ten hoogste %(max)s).")
+            % {"count": grid, "max": SWEEP_MAX_VARIANTS}
+        )
     count = len(_sweep_settings(base, weight_factors, cap_shares))
     if count == 0:
         raise ValidationError(_("Deze reeksen geven geen enkele bruikbare variant."))

@@ -25,7 +25,8 @@ def _explain_url_for(run, year):
 
 def _int_param(request, name):
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits only: str.isdigit() takes "²", which int() then refuses with a 500.
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _cached(request, run, name, compute, *parts):

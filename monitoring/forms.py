@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.years import validate_date
 from municipalities.models import TargetGroup
 
 
@@ -97,7 +98,9 @@ class ObjectionDecisionForm(forms.Form):
 class ObjectionWindowForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=2020, max_value=2040)
     deadline = forms.DateField(
-        label=_("Uiterste datum"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Uiterste datum"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date],
     )
 
 

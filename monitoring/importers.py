@@ -1,14 +1,23 @@
-"""Realisation upload (CSV or XLSX) with Dutch errors per row, its template, and table export."""
+"""Realisation upload (CSV or XLSX) with Dutch errors per row, its template, and table export.
 
-import csv
-import io
+The file is read by `gmr_thuis.tabular`, the reader of every import. This module only parses:
+whether the user may write each municipality is the service's decision
+(`monitoring.services.realisation_import`).
+"""
+
+import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
-from gmr_thuis.permissions import CHANGE
+from gmr_thuis import years
+from gmr_thuis.tabular import Table, cell_text, read_table, shown
+from monitoring.models import year_validators
 from municipalities.models import Municipality, TargetGroup
+
+# The years realisation is recorded for: the monitoring period (the model's own validators).
+FIRST_YEAR, LAST_YEAR = (validator.limit_value for validator in year_validators)
 
 COLUMNS = ["gemeente", "aandachtsgroep", "jaar", "kwartaal", "plaatsingen"]
 EXAMPLE_ROW = ["GM0293", "uitstroom-bw", 2026, 1, 3]
@@ -32,52 +41,45 @@ class RealisationRow:
     placements: int
 
 
-def _read_table(upload):
-    """The header and the data rows (with their row number as the user sees it) of a file."""
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise ImportRejected([_("Het bestand is geen leesbaar Excel-bestand.")]) from exc
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected([_("Het CSV-bestand is niet in UTF-8 opgeslagen.")]) from exc
-        # Dutch Excel writes ";", most other tools ","; the header line tells which.
-        first = text.partition("\n")[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    else:
-        raise ImportRejected([_("Upload een .csv- of .xlsx-bestand.")])
-    if not rows:
-        raise ImportRejected([_("Het bestand is leeg.")])
-    header = [str(cell or "").strip().lower() for cell in rows[0]]
-    body = [
-        (number, row)
-        for number, row in enumerate(rows[1:], start=2)
-        if any(str(cell if cell is not None else "").strip() for cell in row)
-    ]
-    return header, body
+def read_realisation_table(upload) -> Table:
+    """The file as a table (size and row limits checked), or ImportRejected saying why not."""
+    try:
+        return read_table(upload)
+    except ValidationError as error:
+        raise ImportRejected(error.messages) from error
+
+
+# Placements are counted in a PositiveIntegerField; a larger number is refused with its row
+# instead of overflowing the column when it is written.
+MAX_PLACEMENTS = 2_147_483_647
+# Longer digit strings are not converted at all (int() of a million digits is slow, and Python
+# refuses more than 4,300): they are too large for any bound here.
+MAX_DIGITS = 18
 
 
 def _whole_number(value, low=None, high=None):
-    text = str(value if value is not None else "").strip()
-    if text.endswith(".0"):  # Excel hands integers over as floats
-        text = text[:-2]
-    if not text.isdigit():
+    """A whole number within the bounds, or None: ASCII digits only ("²" is not a number)."""
+    text = cell_text(value)
+    if not re.fullmatch(r"[0-9]+", text):
         return None
-    number = int(text)
+    number = int(text) if len(text) <= MAX_DIGITS else 10**MAX_DIGITS
     if (low is not None and number < low) or (high is not None and number > high):
         return None
     return number
 
 
 def parse_realisation(upload, *, user):
-    """All rows of the file, or ImportRejected listing every error (with its row number)."""
-    header, body = _read_table(upload)
+    """All rows of the file, or ImportRejected listing every error (with its row number).
+
+    `user` scopes which municipalities and groups a name can refer to (what they may see);
+    whether they may write them is checked by the service that writes.
+    """
+    return parse_realisation_table(read_realisation_table(upload), user=user)
+
+
+def parse_realisation_table(table: Table, *, user):
+    """The rows of a table already read; see `parse_realisation`."""
+    header, body = [name.lower() for name in table.header], table.rows
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise ImportRejected(
@@ -86,7 +88,6 @@ def parse_realisation(upload, *, user):
     position = {column: header.index(column) for column in COLUMNS}
     municipalities = {m.cbs_code.upper(): m for m in Municipality.objects.restrict(user)}
     municipalities.update({m.name.lower(): m for m in municipalities.values()})
-    writable = set(Municipality.objects.restrict(user, CHANGE).values_list("pk", flat=True))
     groups = {g.code: g for g in TargetGroup.objects.restrict(user)}
     errors, rows, seen = [], [], {}
     for line, raw in body:
@@ -95,29 +96,34 @@ def parse_realisation(upload, *, user):
         name = str(cell["gemeente"] or "").strip()
         municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
         if municipality is None:
-            problems.append(_("onbekende gemeente '%(value)s'") % {"value": name})
-        elif municipality.pk not in writable:
-            problems.append(
-                _("u mag de gegevens van %(name)s niet wijzigen") % {"name": municipality}
-            )
+            problems.append(_("onbekende gemeente '%(value)s'") % {"value": shown(name)})
         code = str(cell["aandachtsgroep"] or "").strip()
         group = groups.get(code)
         if group is None:
-            problems.append(_("onbekende aandachtsgroep '%(value)s'") % {"value": code})
-        year = _whole_number(cell["jaar"], 2020, 2040)
-        if year is None:
-            problems.append(_("jaar '%(value)s' is geen jaartal") % {"value": cell["jaar"]})
+            problems.append(_("onbekende aandachtsgroep '%(value)s'") % {"value": shown(code)})
+        try:
+            year = years.parse_year(cell["jaar"], first=FIRST_YEAR, last=LAST_YEAR)
+        except ValidationError as error:
+            year = None
+            problems.append(_("jaar: %(message)s") % {"message": error.messages[0].rstrip(".")})
         quarter = _whole_number(cell["kwartaal"], 1, 4)
         if quarter is None:
             problems.append(
-                _("kwartaal '%(value)s' moet 1, 2, 3 of 4 zijn") % {"value": cell["kwartaal"]}
+                _("kwartaal '%(value)s' moet 1, 2, 3 of 4 zijn")
+                % {"value": shown(cell["kwartaal"])}
             )
         placements = _whole_number(cell["plaatsingen"], 0)
         if placements is None:
             problems.append(
                 _("plaatsingen '%(value)s' moet een geheel getal van 0 of meer zijn")
-                % {"value": cell["plaatsingen"]}
+                % {"value": shown(cell["plaatsingen"])}
             )
+        elif placements > MAX_PLACEMENTS:
+            problems.append(
+                _("plaatsingen %(value)s is te groot (ten hoogste %(max)s)")
+                % {"value": shown(cell["plaatsingen"]), "max": MAX_PLACEMENTS}
+            )
+            placements = None
         if not problems:
             key = (municipality.pk, group.pk, year, quarter)
             if key in seen:

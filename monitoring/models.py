@@ -311,3 +311,63 @@ class AllocationReport(models.Model):
     @property
     def quarter(self):
         return (self.date.month - 1) // 3 + 1
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    SUCCEEDED = "succeeded", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class ImportJob(models.Model):
+    """A large import that runs as a Celery job: who started it, how far it is, how it ended.
+
+    The file waits in `content` until the job has read it, then is cleared: the job keeps its
+    outcome, not the data. Only the user who started it sees the job (see `selectors`).
+    """
+
+    scope_region = "region"
+
+    class Kind(models.TextChoices):
+        REALISATION = "realisation", _("Realisatie")
+
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        "municipalities.Region",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("regio"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("gestart door"),
+    )
+    filename = models.CharField(_("bestandsnaam"), max_length=255)
+    content = models.BinaryField(_("bestand"), default=bytes)
+    row_count = models.PositiveIntegerField(_("aantal rijen"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    written = models.PositiveIntegerField(_("ingelezen regels"), default=0)
+    errors = models.JSONField(_("fouten"), default=list, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("importtaak")
+        verbose_name_plural = _("importtaken")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in (ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED)

@@ -395,3 +395,22 @@ def objections(*, user, municipality=None):
         "municipality", "target_group", "lodged_by", "decided_by"
     )
     return queryset if municipality is None else queryset.filter(municipality=municipality)
+
+
+def import_job_for(*, user, pk: int):
+    """An import job of `user` (only its starter sees it), else 404."""
+    from gmr_thuis.permissions import get_object_for
+    from monitoring.models import ImportJob
+
+    return get_object_for(user, ImportJob.objects.filter(started_by=user), pk=pk)
+
+
+def import_job_progress(job) -> int:
+    """How far the job is (0–100): the row's own figure, or the cache's while rows are written."""
+    if job.is_finished:
+        return job.progress
+    from django.core.cache import cache
+
+    from monitoring.services import import_job_progress_key
+
+    return max(job.progress, cache.get(import_job_progress_key(job.pk)) or 0)

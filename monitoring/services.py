@@ -1,5 +1,6 @@
 """Writes of local agreements, objections, realisation, housing plans and corporation reports."""
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,15 +13,19 @@ from gmr_thuis.history import record_change, snapshot
 from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import (
     CHANGE,
+    IMPORT_REALISATION,
     REPORT_ALLOCATIONS,
     can,
     is_project_leader,
     membership_of,
 )
+from gmr_thuis.years import validate_date
 from monitoring.models import (
     AgreementStatus,
     AllocationReport,
     HousingPlan,
+    ImportJob,
+    ImportJobStatus,
     LocalAgreement,
     Objection,
     ObjectionStatus,
@@ -29,6 +34,8 @@ from monitoring.models import (
 )
 from monitoring.notifications import notify
 from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+
+logger = logging.getLogger(__name__)
 
 
 class StaleEdit(Exception):
@@ -233,12 +240,15 @@ def realisation_save(
     )
 
 
-def realisation_import(*, user, rows) -> int:
+def realisation_import(*, user, rows, progress=None) -> int:
     """Write imported realisation rows all together or not at all; returns how many.
 
     `rows` are parsed rows (`monitoring.importers.RealisationRow`) that passed validation. An
     import states the numbers anew, so it overwrites what is there (each change recorded).
+    Raises ValidationError naming each row of a municipality `user` may not change.
+    `progress(done, total)` is called now and then while the rows are written.
     """
+    _require_writer_of_rows(user, rows)
     with transaction.atomic():
         # What is there now, read once: the import keeps its notes and saves over its version.
         existing = {
@@ -248,7 +258,9 @@ def realisation_import(*, user, rows) -> int:
                 year__in={row.year for row in rows},
             )
         }
-        for row in rows:
+        for done, row in enumerate(rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
             current = existing.get(
                 (row.municipality.pk, row.target_group.pk, row.year, row.quarter)
             )
@@ -263,6 +275,127 @@ def realisation_import(*, user, rows) -> int:
                 version=current.version if current else None,
             )
     return len(rows)
+
+
+# How often (in rows) a long import reports its progress.
+PROGRESS_EVERY = 200
+
+
+def may_import_realisation(user) -> bool:
+    """The realisation import is for the project leader and civil servants."""
+    return can(user, IMPORT_REALISATION)
+
+
+def import_job_progress_key(job_id: int) -> str:
+    # The rows are written in one transaction, invisible to other connections until it commits;
+    # the progress on the way goes through the cache, which every process shares.
+    return f"monitoring:import-job:{job_id}:progress"
+
+
+def realisation_import_job_start(*, user, filename: str, content: bytes, row_count: int):
+    """Queue a large realisation import as a Celery job; returns the job (status queued)."""
+    if not may_import_realisation(user):
+        raise PermissionDenied(_("U mag geen realisatie importeren."))
+    from monitoring.tasks import run_realisation_import
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=ImportJob.Kind.REALISATION,
+            region_id=membership_of(user).region_id,
+            started_by=user,
+            filename=filename[:255],
+            content=content,
+            row_count=row_count,
+        )
+        transaction.on_commit(lambda: _queue_import_job(run_realisation_import, job))
+    return job
+
+
+def _queue_import_job(task, job) -> None:
+    """Hand the job to the broker; with the broker down the job fails at once, saying so."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    try:
+        task.delay(job.pk)
+    except BrokerError:
+        logger.warning("Import job %s not queued: the broker is unreachable", job.pk)
+        import_job_fail(
+            job_id=job.pk,
+            errors=[
+                _(
+                    "De achtergrondverwerking is nu niet bereikbaar; er is niets ingelezen. "
+                    "Probeer het over een paar minuten opnieuw."
+                )
+            ],
+        )
+        job.refresh_from_db()
+
+
+def _import_job_finish(job_id, **values):
+    ImportJob.objects.filter(pk=job_id).update(content=b"", finished_at=timezone.now(), **values)
+
+
+def import_job_fail(*, job_id: int, errors: list[str]) -> None:
+    """Mark a job failed with its messages; nothing of its file was written."""
+    _import_job_finish(job_id, status=ImportJobStatus.FAILED, errors=[str(e) for e in errors])
+
+
+def realisation_import_job_execute(*, job_id: int) -> ImportJob:
+    """Read and write the job's file, all or nothing, recording the outcome on the job."""
+    from django.core.cache import cache
+    from django.core.files.base import ContentFile
+
+    from monitoring.importers import ImportRejected, parse_realisation
+
+    job = ImportJob.objects.select_related("started_by").get(pk=job_id)
+    if job.is_finished:
+        return job  # a redelivered task: the first delivery decided
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJobStatus.RUNNING, started_at=timezone.now(), progress=1
+    )
+    key = import_job_progress_key(job_id)
+
+    def progress(done, total):
+        # Reading is the first tenth; writing the rest.
+        cache.set(key, 10 + 89 * done // max(total, 1), timeout=24 * 3600)
+
+    try:
+        upload = ContentFile(bytes(job.content), name=job.filename)
+        rows = parse_realisation(upload, user=job.started_by)
+        progress(0, len(rows))
+        written = realisation_import(user=job.started_by, rows=rows, progress=progress)
+    except ImportRejected as exc:
+        import_job_fail(job_id=job_id, errors=exc.errors)
+    except ValidationError as exc:
+        import_job_fail(job_id=job_id, errors=exc.messages)
+    except (PermissionDenied, StaleEdit) as exc:
+        messages = [str(exc)]
+        if isinstance(exc, StaleEdit):
+            messages.append(_("Er is niets ingelezen; lees het bestand opnieuw in."))
+        import_job_fail(job_id=job_id, errors=messages)
+    else:
+        _import_job_finish(
+            job_id, status=ImportJobStatus.SUCCEEDED, progress=100, written=written, errors=[]
+        )
+    cache.delete(key)
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _require_writer_of_rows(user, rows) -> None:
+    """Refuse the whole import when any row is of a municipality `user` may not change."""
+    writable = {}
+    errors = []
+    for row in rows:
+        municipality = row.municipality
+        if municipality.pk not in writable:
+            writable[municipality.pk] = can(user, CHANGE, municipality)
+        if not writable[municipality.pk]:
+            errors.append(
+                _("Rij %(line)s: u mag de gegevens van %(name)s niet wijzigen.")
+                % {"line": row.line, "name": municipality}
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def housing_plan_save(
@@ -391,6 +524,10 @@ def allocation_report_create(
         raise PermissionDenied(
             _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}
         )
+    try:
+        validate_date(date)
+    except ValidationError as error:
+        raise ValidationError({"date": error.messages}) from error
     if idempotency_key:
         earlier = AllocationReport.objects.filter(
             corporation=corporation, idempotency_key=idempotency_key

@@ -47,6 +47,9 @@ urlpatterns = [
     ),
     path("realisatie/import/", views.realisation_import, name="realisation_import"),
     path(
+        "realisatie/import/<int:pk>/", views.realisation_import_job, name="realisation_import_job"
+    ),
+    path(
         "realisatie/sjabloon.<table:fmt>", views.realisation_template, name="realisation_template"
     ),
     path("bezwaren/", views.objections, name="objections"),

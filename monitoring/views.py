@@ -1,5 +1,6 @@
 """Screens of monitoring: agreements, realisation, housing plans, objections, the dashboard."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,6 @@ from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
 from gmr_thuis.history import readable_history
 from gmr_thuis.permissions import (
     CHANGE,
-    IMPORT_REALISATION,
     READ_UNPUBLISHED,
     can,
     get_object_for,
@@ -25,6 +25,7 @@ from gmr_thuis.permissions import (
     published,
     represented_municipality,
 )
+from gmr_thuis.tabular import size_text
 from monitoring import charts, selectors, services, worklists
 from monitoring.forms import (
     AgreementStepForm,
@@ -40,7 +41,8 @@ from monitoring.importers import (
     COLUMNS,
     EXAMPLE_ROW,
     ImportRejected,
-    parse_realisation,
+    parse_realisation_table,
+    read_realisation_table,
 )
 from monitoring.models import (
     HousingPlan,
@@ -473,7 +475,21 @@ def housing_plan(request, slug, year, kind):
 
 def may_import_realisation(user):
     """The realisation import is for the project leader and civil servants; others see no link."""
-    return can(user, IMPORT_REALISATION)
+    return services.may_import_realisation(user)
+
+
+def _queue_large_import(request, upload, table):
+    """Above the threshold the import runs as a job; returns the redirect to its page, or None."""
+    if len(table.rows) <= settings.GMR_IMPORT_JOB_THRESHOLD:
+        return None
+    upload.seek(0)
+    job = services.realisation_import_job_start(
+        user=request.user,
+        filename=upload.name,
+        content=upload.read(),
+        row_count=len(table.rows),
+    )
+    return redirect("monitoring:realisation_import_job", pk=job.pk)
 
 
 @login_required
@@ -484,8 +500,14 @@ def realisation_import(request):
     if request.method == "POST":
         form = RealisationUploadForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                rows = parse_realisation(form.cleaned_data["file"], user=request.user)
+                # Limits first: a file above them is refused before anything else is read.
+                table = read_realisation_table(upload)
+                queued = _queue_large_import(request, upload, table)
+                if queued is not None:
+                    return queued
+                rows = parse_realisation_table(table, user=request.user)
                 count = services.realisation_import(user=request.user, rows=rows)
             except ImportRejected as exc:
                 errors = exc.errors
@@ -502,9 +524,36 @@ def realisation_import(request):
     return render(
         request,
         "monitoring/realisation_import.html",
-        {"form": form, "errors": errors, "columns": COLUMNS},
+        {
+            "form": form,
+            "errors": errors,
+            "columns": COLUMNS,
+            "max_size": size_text(settings.GMR_IMPORT_MAX_BYTES),
+            "max_rows": settings.GMR_IMPORT_MAX_ROWS,
+            "job_threshold": settings.GMR_IMPORT_JOB_THRESHOLD,
+        },
         status=400 if errors else 200,
     )
+
+
+@login_required
+def realisation_import_job(request, pk):
+    """A large import's progress; htmx polls the fragment until the job has finished."""
+    if not may_import_realisation(request.user):
+        raise Http404
+    job = selectors.import_job_for(user=request.user, pk=pk)
+    context = {
+        "job": job,
+        "progress": selectors.import_job_progress(job),
+        "columns": COLUMNS,
+    }
+    if request.htmx:
+        response = render(request, "monitoring/_import_job_progress.html", context)
+        if job.is_finished:
+            response["HX-Refresh"] = "true"  # the full page shows the outcome and the form
+        return response
+    context["form"] = RealisationUploadForm()
+    return render(request, "monitoring/realisation_import_job.html", context)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from gmr_thuis.admin_scoping import RegionScopedAdminMixin
 from gmr_thuis.permissions import CHANGE, admin_restrict, is_platform_admin
+from gmr_thuis.tabular import check_size
 from municipalities import models as m
 from municipalities.forms import FigureImportForm
 from municipalities.services import municipality_figures_import
@@ -111,6 +112,7 @@ class MunicipalityFigureAdmin(ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                check_size(upload.size)  # before the file is read into memory
                 summary = municipality_figures_import(
                     user=request.user,
                     content=upload.read(),

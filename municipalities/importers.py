@@ -1,18 +1,29 @@
-"""Readers of municipality-figure files: the project's CSV and a CBS StatLine export."""
+"""Readers of municipality-figure files: the project's CSV and a CBS StatLine export.
 
-import csv
-import io
+The file itself is read by `gmr_thuis.tabular` (CSV with comma or semicolon, any of the usual
+encodings, or XLSX); this module turns its rows into figures.
+"""
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from gmr_thuis import years
+from gmr_thuis.tabular import HEADER_ROW, Table, records, shown
 from municipalities.models import Indicator
 
 # Row numbers in messages are the file's line numbers as a spreadsheet shows them: the header is
-# row 1, the first data row is row 2.
-HEADER_ROW = 1
+# row 1 (tabular.HEADER_ROW), the first data row is row 2.
+
+# A number as people type it in a spreadsheet: digits with an optional decimal part after a
+# point or a comma. No exponents (1e999), no Unicode digits (²), no NaN or Infinity.
+NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+# More digits than any count of people or dwellings has: refused here with the row, before a
+# database column overflows.
+MAX_INTEGER_DIGITS = 10
 
 # The project's CSV: the columns of shared/data/gmr_municipalities.csv, plus any indicator code
 # (Indicator values) as an extra column; each value column may have a `<column>_source` column.
@@ -73,18 +84,27 @@ def in_row_order(messages):
 def parse_number(text, *, row, column, errors):
     """The number in a cell ("1234", "8,5" or "8.5"), or None after recording a Dutch error."""
     cleaned = text.strip()
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # a Dutch decimal comma
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+    value = None
+    if NUMBER.fullmatch(cleaned):
+        try:
+            value = Decimal(cleaned.replace(",", "."))  # a Dutch decimal comma
+        except InvalidOperation:
+            value = None
+    if value is None:
         errors.append(
             row_error(
                 row,
                 _("kolom '%(column)s': '%(text)s' is geen getal.")
-                % {"column": column, "text": text.strip()},
+                % {"column": column, "text": shown(cleaned)},
+            )
+        )
+        return None
+    if len(cleaned.lstrip("+-").replace(",", ".").partition(".")[0]) > MAX_INTEGER_DIGITS:
+        errors.append(
+            row_error(
+                row,
+                _("kolom '%(column)s': %(text)s is te groot.")
+                % {"column": column, "text": shown(cleaned)},
             )
         )
         return None
@@ -92,28 +112,27 @@ def parse_number(text, *, row, column, errors):
 
 
 def parse_year(text, *, row, errors):
-    if text is not None and re.fullmatch(r"\s*\d{4}\s*", text):
-        return int(text)
-    errors.append(
-        row_error(row, _("kolom 'year': '%(text)s' is geen jaartal.") % {"text": text or ""})
-    )
+    try:
+        return years.parse_year(text)
+    except ValidationError as error:
+        errors.extend(
+            row_error(row, _("kolom 'year': %(message)s") % {"message": message})
+            for message in error.messages
+        )
     return None
 
 
-def parse_figure_file(text, *, default_source, year=None, statline_columns=None):
-    """Read a project CSV or a StatLine export (recognised by its `RegioS` column)."""
-    first_line = text.split("\n", 1)[0]
-    if ";" in first_line and "RegioS" in first_line:
+def parse_figure_file(table: Table, *, default_source, year=None, statline_columns=None):
+    """Read a project file or a StatLine export (recognised by its `RegioS` column)."""
+    if "RegioS" in table.header:
         return _parse_statline(
-            text, default_source=default_source, year=year, extra_columns=statline_columns or {}
+            table, default_source=default_source, year=year, extra_columns=statline_columns or {}
         )
-    return _parse_project_csv(text, default_source=default_source, year=year)
+    return _parse_project_csv(table, default_source=default_source, year=year)
 
 
-def _parse_project_csv(text, *, default_source, year):
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    reader.fieldnames = header
+def _parse_project_csv(table, *, default_source, year):
+    header = table.header
     errors = []
     value_columns = [c for c in header if c in PROJECT_COLUMNS]
     source_columns = {f"{c}_source": c for c in value_columns}
@@ -127,7 +146,7 @@ def _parse_project_csv(text, *, default_source, year):
     unknown = [c for c in unknown if c not in source_columns]
     for column in unknown:
         errors.append(
-            row_error(HEADER_ROW, _("onbekende kolom '%(column)s'.") % {"column": column})
+            row_error(HEADER_ROW, _("onbekende kolom '%(column)s'.") % {"column": shown(column)})
         )
     if "cbs_code" not in header:
         errors.append(row_error(HEADER_ROW, _("de kolom 'cbs_code' ontbreekt.")))
@@ -141,7 +160,7 @@ def _parse_project_csv(text, *, default_source, year):
         return ParsedFile(figures=[], errors=errors)
     sources = {c: s for s, c in source_columns.items() if s in header}
     figures = []
-    for row_number, record in enumerate(reader, start=HEADER_ROW + 1):
+    for row_number, record in records(table):
         cbs_code = (record.get("cbs_code") or "").strip()
         row_year = year
         if "year" in header and (record.get("year") or "").strip():
@@ -172,10 +191,8 @@ def _parse_project_csv(text, *, default_source, year):
     return ParsedFile(figures=figures, errors=errors)
 
 
-def _parse_statline(text, *, default_source, year, extra_columns):
-    reader = csv.DictReader(io.StringIO(text), delimiter=";")
-    header = [name.strip() for name in reader.fieldnames or []]
-    reader.fieldnames = header
+def _parse_statline(table, *, default_source, year, extra_columns):
+    header = table.header
     measures = {**STATLINE_MEASURES, **extra_columns}
     measure_columns = [c for c in header if c in measures]
     errors = []
@@ -193,7 +210,7 @@ def _parse_statline(text, *, default_source, year, extra_columns):
         return ParsedFile(figures=[], errors=errors, is_statline=True)
     figures = []
     skipped = 0
-    for row_number, record in enumerate(reader, start=HEADER_ROW + 1):
+    for row_number, record in records(table):
         region_code = (record.get("RegioS") or "").strip()
         if not region_code.startswith("GM"):
             skipped += 1  # the country, provinces, COROP areas: not a municipality
@@ -209,8 +226,8 @@ def _parse_statline(text, *, default_source, year, extra_columns):
                 )
             )
             continue
-        row_year = int(match.group(1))
-        if year is not None and row_year != year:
+        row_year = parse_year(match.group(1), row=row_number, errors=errors)
+        if row_year is None or (year is not None and row_year != year):
             continue
         for column in measure_columns:
             cell = (record.get(column) or "").strip()

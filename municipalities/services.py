@@ -1,6 +1,5 @@
 """Writes on reference data: loading the GMR data set, importing figures, the demo users."""
 
-import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from django.utils.translation import gettext as _
 from gmr_thuis.history import change_request, record_change, snapshot
 from gmr_thuis.models import Membership, ObjectChange, Role
 from gmr_thuis.permissions import CHANGE
+from gmr_thuis.tabular import read_table, records
+from gmr_thuis.years import validate_year
 from municipalities.importers import (
     HEADER_ROW,
     FigureRow,
@@ -71,9 +72,15 @@ def _upsert(model, lookup, values):
 
 
 def _read_csv(path):
-    """(row number, record) pairs; the header is row 1, as in the import's messages."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        yield from enumerate(csv.DictReader(handle), start=2)
+    """(row number, record) pairs; the header is row 1, as in the import's messages.
+
+    Read by the reader of every import, so a data set saved by Dutch Excel loads as well.
+    """
+    try:
+        table = read_table(path.read_bytes(), filename=path.name)
+    except ValidationError as error:
+        raise ValidationError([f"{path.name}: {message}" for message in error.messages]) from None
+    yield from records(table)
 
 
 def _in_file(path, row, error):
@@ -190,14 +197,14 @@ def municipality_figures_import(
     `user` is who imports (None: the command line). Raises ValidationError with every problem,
     each message starting with its row number (the header is row 1).
     """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")  # a CSV saved by Excel on a Dutch Windows machine
+    if year is not None:
+        validate_year(year)
+    # The same reader as every import: size and row limits first, encoding and delimiter sniffed.
+    table = read_table(content, filename=filename)
     default_source = f"import {filename} {(today or date.today()).isoformat()}"
     with transaction.atomic():
         parsed = parse_figure_file(
-            text, default_source=default_source, year=year, statline_columns=statline_columns
+            table, default_source=default_source, year=year, statline_columns=statline_columns
         )
         errors = list(parsed.errors)
         municipalities = {m.cbs_code: m for m in Municipality.objects.all()}

@@ -4,15 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from gmr_thuis.years import year_from_query
 from municipalities import selectors
 
 
 def requested_year(request):
-    """The year asked for in `?jaar=`, or None for the latest year with data."""
-    try:
-        return int(request.GET["jaar"])
-    except (KeyError, ValueError):
-        return None
+    """The year asked for in `?jaar=`, or None (also for a malformed one): the latest year."""
+    return year_from_query(request.GET, "jaar")
 
 
 @login_required

@@ -19,6 +19,8 @@ says how to build a concrete URL from the module's data, and classifies it:
 - DELEGATION: a member reads the negotiation board; only the delegation of the municipality
   (its civil servants) makes a move for it; everyone else (the project leader as facilitator
   too) is refused and nothing changes.
+- OWN: a record of the user who made it (a large import's job page): only they read it; every
+  other member, the project leader too, gets 404.
 
 A new URL pattern makes `test_every_url_pattern_is_classified` fail until it is added here.
 The data (the GMR data set, the default scenario, two computed runs, monitoring records of
@@ -62,7 +64,7 @@ from negotiation.models import Bottleneck, RoundKind
 from negotiation.models import Session as NegotiationSession
 from tests import factories
 
-PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING, STAFF = (
+PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING, STAFF, OWN = (
     "public",
     "read_empty",
     "read",
@@ -73,6 +75,7 @@ PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING, STA
     "personal",
     "landing",
     "staff",
+    "own",
 )
 YEAR = 2026
 LOGIN = "/login/"
@@ -205,6 +208,9 @@ def _build_world():
         date=date(YEAR, 2, 10),
         count=2,
     )
+    import_job = monitoring_services.realisation_import_job_start(
+        user=owner, filename="groot.csv", content=b"", row_count=3000
+    )
     session = negotiation_services.session_create(
         user=leader,
         name="Tafel",
@@ -230,6 +236,7 @@ def _build_world():
         plan=plan,
         objection=objection,
         report=report,
+        import_job=import_job,
     )
 
 
@@ -411,6 +418,9 @@ ROUTES = {
         # group does not import at all (404).
         denied=frozenset({400, 403, 404}),
     ),
+    "monitoring:realisation_import_job": Route(
+        OWN, lambda w: f"/monitoring/realisatie/import/{w.import_job.pk}/"
+    ),
     "monitoring:realisation_template": Route(READ, _url("/monitoring/realisatie/sjabloon.csv")),
     "monitoring:objections": Route(
         REGION,
@@ -514,7 +524,7 @@ def _names(kind=None, **flags):
     ]
 
 
-HTML = (READ, WRITE, REGION, DELEGATION, PERSONAL)
+HTML = (READ, WRITE, REGION, DELEGATION, PERSONAL, OWN)
 
 
 # ---- the table covers the project ---------------------------------------------------------------
@@ -741,6 +751,18 @@ def test_realisation_import_form_is_for_civil_servants_and_the_project_leader(wo
     response = _request(as_user(role), world, IMPORT, "get")
 
     assert response.status_code == (200 if role in IMPORTERS else 404)
+
+
+# ---- a user's own records: only they read them -------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [*READERS, "corporation_outsider"])
+@pytest.mark.parametrize("name", _names(OWN))
+def test_only_the_user_who_made_it_reads_their_own_record(world, as_user, name, role):
+    response = _request(as_user(role), world, name, "get")
+
+    assert response.status_code == (200 if role == "owner" else 404)
 
 
 # ---- the negotiation table: a delegation moves only for its own municipality -----------------

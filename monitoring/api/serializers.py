@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from gmr_thuis.permissions import restrict
+from gmr_thuis.years import validate_date
 from monitoring.models import AllocationReport, LocalAgreement
 from municipalities.models import Municipality, TargetGroup
 
@@ -75,4 +76,5 @@ class AllocationReportSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-        extra_kwargs = {"count": {"min_value": 1}}
+        # A report date is a day of a plausible year: 0001-01-01 and 9999-12-31 are typing errors.
+        extra_kwargs = {"count": {"min_value": 1}, "date": {"validators": [validate_date]}}

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from gmr_thuis.tabular import check_size
 from municipalities.models import Indicator
 from municipalities.services import municipality_figures_import
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, year, statline_column, **options):
         try:
+            check_size(file.stat().st_size)  # before the file is read into memory
             summary = municipality_figures_import(
                 user=None,
                 content=file.read_bytes(),
