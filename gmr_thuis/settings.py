@@ -209,7 +209,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gmr_thuis.api.schema.ApiAutoSchema",
+    # Bounded JSON only: size (GMR_API_MAX_BODY_BYTES), nesting depth, finite numbers.
+    "DEFAULT_PARSER_CLASSES": ["gmr_thuis.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -217,6 +219,10 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
 }
+# The API's request bounds (gmr_thuis/api/parsers.py): a JSON body up to this size, this deep.
+GMR_API_MAX_BODY_BYTES = env.int("GMR_API_MAX_BODY_BYTES", default=64 * 1024)
+GMR_API_MAX_DEPTH = env.int("GMR_API_MAX_DEPTH", default=32)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "GMR Thuis API",
     "DESCRIPTION": "Fair-share targets, agreements and allocation reports for housing corporations.",
