@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # PostgreSQL or Redis down during a view: 503 with Retry-After (JSON under /api/).
+    "gmr_thuis.middleware.OutageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a locked-out login into the Dutch "try again at ..." answer (429).
     "axes.middleware.AxesMiddleware",
@@ -195,7 +197,13 @@ CELERY_BEAT_SCHEDULE = {
 # One cache for all processes when Redis is there (API rate limits hold across gunicorn workers).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A stopped Redis must fail a request fast (the API's rate limit then fails open),
+            # not hold it until gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

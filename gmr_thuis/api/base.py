@@ -59,13 +59,17 @@ class ApiPagination(PageNumberPagination):
         return parameters
 
 
-def refuse_repeated_parameters(request):
-    """Every query parameter of this API takes one value; a second one is refused, not ignored."""
-    repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
-    if repeated:
-        raise exceptions.ValidationError(
-            {name: gettext("Geef deze parameter één keer mee.") for name in repeated}
-        )
+def check_query_parameters(request):
+    """Every query parameter of this API has a name and takes one value; a second value, or a
+    value without a name, is refused rather than silently ignored."""
+    errors = {}
+    for name, values in request.query_params.lists():
+        if not name.strip():
+            errors["query"] = gettext("Een queryparameter zonder naam is ongeldig.")
+        elif len(values) > 1:
+            errors[name] = gettext("Geef deze parameter één keer mee.")
+    if errors:
+        raise exceptions.ValidationError(errors)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -93,7 +97,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        refuse_repeated_parameters(request)
+        check_query_parameters(request)
 
     def throttled(self, request, wait):
         seconds = max(1, math.ceil(wait or 1))

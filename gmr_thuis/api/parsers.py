@@ -7,6 +7,7 @@ json accepts but JSON does not, never reach a serializer or the database.
 """
 
 import json
+import re
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -47,21 +48,30 @@ def read_bounded(stream, content_length, limit):
     return data
 
 
-def nesting_depth(value):
-    """How deep arrays and objects nest in parsed JSON, walked without recursion."""
-    deepest = 0
+# A NUL character or a lone UTF-16 surrogate ("\\udb66") is valid JSON but no text the
+# database can store; it is refused here rather than failing deep in a query.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def inspect_json(value):
+    """(nesting depth, whether some key or string holds unstorable characters), walked
+    without recursion: a deep body must not exhaust the stack here either."""
+    deepest, unstorable = 0, False
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
+        if isinstance(item, str):
+            unstorable = unstorable or bool(UNSTORABLE.search(item))
+            continue
         if isinstance(item, dict):
-            children = item.values()
+            children = [*item.keys(), *item.values()]
         elif isinstance(item, list):
             children = item
         else:
             continue
         deepest = max(deepest, depth)
         pending.extend((child, depth + 1) for child in children)
-    return deepest
+    return deepest, unstorable
 
 
 class NonFiniteNumber(ValueError):
@@ -104,8 +114,13 @@ class BoundedJSONParser(JSONParser):
                 _("Ongeldige JSON op regel %(line)s, kolom %(column)s.")
                 % {"line": exc.lineno, "column": exc.colno}
             ) from exc
-        if nesting_depth(data) > max_depth():
+        depth, unstorable = inspect_json(data)
+        if depth > max_depth():
             raise self.too_deep()
+        if unstorable:
+            raise exceptions.ParseError(
+                _("Tekst mag geen NUL-teken of losse UTF-16-surrogaat (\\ud800-\\udfff) bevatten.")
+            )
         return data
 
     def too_deep(self):

@@ -2,10 +2,11 @@
 
 import django_filters
 
+from gmr_thuis.api.filters import StrictDateFilter, StrictFilterSet
 from monitoring.models import AllocationReport, LocalAgreement
 
 
-class LocalAgreementFilter(django_filters.FilterSet):
+class LocalAgreementFilter(StrictFilterSet):
     municipality = django_filters.CharFilter(field_name="municipality__cbs_code")
     target_group = django_filters.CharFilter(field_name="target_group__code")
 
@@ -14,11 +15,11 @@ class LocalAgreementFilter(django_filters.FilterSet):
         fields = ["municipality", "target_group", "year"]
 
 
-class AllocationReportFilter(django_filters.FilterSet):
+class AllocationReportFilter(StrictFilterSet):
     municipality = django_filters.CharFilter(field_name="municipality__cbs_code")
     target_group = django_filters.CharFilter(field_name="target_group__code")
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = StrictDateFilter(field_name="date", lookup_expr="gte")
+    date_to = StrictDateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = AllocationReport

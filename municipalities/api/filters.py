@@ -2,10 +2,11 @@
 
 import django_filters
 
+from gmr_thuis.api.filters import StrictFilterSet
 from municipalities.models import Municipality, TargetGroup
 
 
-class MunicipalityFilter(django_filters.FilterSet):
+class MunicipalityFilter(StrictFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -13,7 +14,7 @@ class MunicipalityFilter(django_filters.FilterSet):
         fields = ["cbs_code", "name"]
 
 
-class TargetGroupFilter(django_filters.FilterSet):
+class TargetGroupFilter(StrictFilterSet):
     class Meta:
         model = TargetGroup
         fields = ["legally_urgent"]
