@@ -9,6 +9,7 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.settings import api_settings
 
 from gmr_thuis.api.authentication import ApiTokenAuthentication
 from gmr_thuis.api.errors import api_exception_handler, throttled_error
@@ -34,10 +35,7 @@ class ApiPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        size = int(raw) if raw.isascii() and raw.isdigit() else 0
         if not 1 <= size <= self.max_page_size:
             raise exceptions.ValidationError(
                 {
@@ -49,6 +47,21 @@ class ApiPagination(PageNumberPagination):
             )
         return size
 
+    # The schema says `page` is an integer from 1; DRF's undocumented `page=last` is not.
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise exceptions.ValidationError(
+                {self.page_query_param: gettext("Geef een paginanummer vanaf 1.")}
+            )
+        if len(raw) > 18:  # beyond any last page (and beyond what int() reads quickly)
+            raise exceptions.NotFound(self.invalid_page_message)
+        return int(raw)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -59,13 +72,16 @@ class ApiPagination(PageNumberPagination):
         return parameters
 
 
-def check_query_parameters(request):
-    """Every query parameter of this API has a name and takes one value; a second value, or a
-    value without a name, is refused rather than silently ignored."""
+def check_query_parameters(request, known):
+    """Every query parameter of this API has a name, is one the endpoint knows, and takes one
+    value. Anything else is refused rather than ignored: `?yaer=2026` would otherwise answer
+    every year, and the client would take that for the filtered answer."""
     errors = {}
     for name, values in request.query_params.lists():
         if not name.strip():
             errors["query"] = gettext("Een queryparameter zonder naam is ongeldig.")
+        elif name not in known:
+            errors[name] = gettext("Onbekende parameter; zie het schema onder /api/v1/schema/.")
         elif len(values) > 1:
             errors[name] = gettext("Geef deze parameter één keer mee.")
     if errors:
@@ -97,7 +113,27 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        check_query_parameters(request)
+        # Not for a method the endpoint lacks (405) or OPTIONS: those answer about the method.
+        if self.action not in (None, "metadata"):
+            check_query_parameters(request, self.known_query_parameters())
+
+    def known_query_parameters(self):
+        """The query parameters the schema documents for this action (and DRF's `format`)."""
+        known = {api_settings.URL_FORMAT_OVERRIDE}
+        if self.action != "list":
+            return known
+        if self.pagination_class is not None:
+            paginator = self.paginator
+            known |= {paginator.page_query_param, paginator.page_size_query_param}
+        filterset_class = getattr(self, "filterset_class", None)
+        if DjangoFilterBackend in self.filter_backends and filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        if OrderingFilter in self.filter_backends:
+            known.add(api_settings.ORDERING_PARAM)
+        query_serializer_class = getattr(self, "query_serializer_class", None)
+        if query_serializer_class is not None:
+            known |= set(query_serializer_class().fields)
+        return known
 
     def throttled(self, request, wait):
         seconds = max(1, math.ceil(wait or 1))

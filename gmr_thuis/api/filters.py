@@ -11,6 +11,7 @@ from datetime import date
 
 import django_filters
 from django import forms
+from django.core import validators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,30 @@ class StrictBooleanFormField(GivenMeansFilled, forms.Field):
 INTEGER_RANGE = range(-(2**63), 2**63)
 
 
+class TextFormField(forms.CharField):
+    """Any text; Django's CharField would refuse a NUL character with a 400."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, validators.ProhibitNullCharactersValidator)
+        ]
+
+
+class TextFilter(django_filters.CharFilter):
+    """A text filter; text with a NUL character is valid to ask for and matches nothing,
+    since the database stores no such text."""
+
+    field_class = TextFormField
+
+    def filter(self, qs, value):
+        if value and "\x00" in value:
+            return qs.none()
+        return super().filter(qs, value)
+
+
 class StrictIntegerFilter(django_filters.NumberFilter):
     field_class = StrictIntegerFormField
 
@@ -101,6 +126,8 @@ class StrictFilterSet(django_filters.FilterSet):
 
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.CharField: {"filter_class": TextFilter},
+        models.TextField: {"filter_class": TextFilter},
         **{field: {"filter_class": StrictIntegerFilter} for field in INTEGER_FIELDS},
         models.DateField: {"filter_class": StrictDateFilter},
         models.BooleanField: {"filter_class": StrictBooleanFilter},

@@ -1,14 +1,13 @@
 """Query parameters of the monitoring endpoints."""
 
-import django_filters
 
-from gmr_thuis.api.filters import StrictDateFilter, StrictFilterSet
+from gmr_thuis.api.filters import StrictDateFilter, StrictFilterSet, TextFilter
 from monitoring.models import AllocationReport, LocalAgreement
 
 
 class LocalAgreementFilter(StrictFilterSet):
-    municipality = django_filters.CharFilter(field_name="municipality__cbs_code")
-    target_group = django_filters.CharFilter(field_name="target_group__code")
+    municipality = TextFilter(field_name="municipality__cbs_code")
+    target_group = TextFilter(field_name="target_group__code")
 
     class Meta:
         model = LocalAgreement
@@ -16,8 +15,8 @@ class LocalAgreementFilter(StrictFilterSet):
 
 
 class AllocationReportFilter(StrictFilterSet):
-    municipality = django_filters.CharFilter(field_name="municipality__cbs_code")
-    target_group = django_filters.CharFilter(field_name="target_group__code")
+    municipality = TextFilter(field_name="municipality__cbs_code")
+    target_group = TextFilter(field_name="target_group__code")
     date_from = StrictDateFilter(field_name="date", lookup_expr="gte")
     date_to = StrictDateFilter(field_name="date", lookup_expr="lte")
 

@@ -1,13 +1,12 @@
 """Query parameters of the reference-data endpoints."""
 
-import django_filters
 
-from gmr_thuis.api.filters import StrictFilterSet
+from gmr_thuis.api.filters import StrictFilterSet, TextFilter
 from municipalities.models import Municipality, TargetGroup
 
 
 class MunicipalityFilter(StrictFilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains")
+    name = TextFilter(lookup_expr="icontains")
 
     class Meta:
         model = Municipality
