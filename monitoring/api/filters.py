@@ -1,6 +1,5 @@
 """Query parameters of the monitoring endpoints."""
 
-
 from gmr_thuis.api.filters import StrictDateFilter, StrictFilterSet, TextFilter
 from monitoring.models import AllocationReport, LocalAgreement
 

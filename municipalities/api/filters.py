@@ -1,6 +1,5 @@
 """Query parameters of the reference-data endpoints."""
 
-
 from gmr_thuis.api.filters import StrictFilterSet, TextFilter
 from municipalities.models import Municipality, TargetGroup
 
