@@ -37,6 +37,7 @@ COMMON_ERRORS = {
     "400": "Invalid query parameter, or one given more than once.",
     "401": "No key, or an unknown, expired or revoked key.",
     "404": "Not found, or not visible with this key; or a page beyond the last.",
+    "406": "The Accept header asks for something other than application/json.",
     "429": "Too many requests with this key, or too many wrong keys from this address.",
     "503": "The database or cache is unreachable; try again after Retry-After seconds.",
 }

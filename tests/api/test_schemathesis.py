@@ -14,7 +14,7 @@ from gmr_thuis.tokens import api_token_issue
 from gmr_thuis.wsgi import application
 
 # Generated requests per operation in the fuzzing phase; with the coverage phase and the
-# unsupported methods this is about 1,650 requests for the 16 operations (80 s on 2 cores).
+# unsupported methods this is about 1,650 requests for the 15 operations (80 s on 2 cores).
 MAX_EXAMPLES = 60
 MIN_CASES = 1000
 SENT = []
