@@ -3,7 +3,8 @@
 Redis is killed under the API's rate limiter: the API keeps answering (fails open) and logs
 a warning, and counts again once Redis is back. PostgreSQL is stopped under a gunicorn
 serving the app with DEBUG off: the API answers a JSON 503 with Retry-After and the pages a
-Dutch 503 page without a stack trace. The shared servers are never touched.
+Dutch 503 page without a stack trace, and recovers by itself when PostgreSQL is back. The
+shared servers are never touched.
 """
 
 import os
@@ -140,6 +141,10 @@ class PrivatePostgres:
 
     def start(self):
         self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.resume()
+        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "gmr")
+
+    def resume(self):
         self.run(
             "pg_ctl",
             "-D",
@@ -151,7 +156,6 @@ class PrivatePostgres:
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off",
             "start",
         )
-        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "gmr")
 
     def stop(self):
         if (self.data / "postmaster.pid").exists():
@@ -251,3 +255,8 @@ def test_postgres_down_is_a_json_503_on_the_api_and_a_dutch_page_elsewhere(
     assert "Retry-After" in page.headers
     assert "niet bereikbaar" in page.text
     assert "Traceback" not in page.text and "OperationalError" not in page.text
+
+    # Back up: the same worker reconnects on the next request, nothing to restart.
+    private_postgres.resume()
+    again = requests.get(gunicorn_on + MUNICIPALITIES, headers=wrong_key, timeout=10)
+    assert again.status_code == 401
