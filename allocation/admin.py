@@ -4,32 +4,39 @@ from django.contrib import admin
 
 from allocation import models
 from gmr_thuis.admin_scoping import (
-    RegionScopedAdmin,
     RegionScopedAdminMixin,
     RegionScopedReadOnlyAdmin,
 )
+
+
+class ReadOnlyAdmin(RegionScopedReadOnlyAdmin):
+    """Methodologies, scenarios, runs and approvals change only through the services (the
+    scenario editor, the run job, the approval), which check, lock and keep the history."""
 
 
 class RuleInline(RegionScopedAdminMixin, admin.TabularInline):
     model = models.MethodologyGroupRule
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(models.Methodology)
-class MethodologyAdmin(RegionScopedAdmin):
-    """Shared by every region: edited by the platform administrator, read by region staff."""
-
+class MethodologyAdmin(ReadOnlyAdmin):
     list_display = ["name", "slug", "cap_share", "rounding_method", "tie_break"]
     inlines = [RuleInline]
 
 
 @admin.register(models.Scenario)
-class ScenarioAdmin(RegionScopedAdmin):
+class ScenarioAdmin(ReadOnlyAdmin):
     list_display = ["name", "slug", "first_year", "last_year", "data_year", "methodology"]
-
-
-class ReadOnlyAdmin(RegionScopedReadOnlyAdmin):
-    """Runs, results and approvals change only through the services (and the job)."""
 
 
 @admin.register(models.AllocationRun)

@@ -32,17 +32,18 @@ from allocation.inputs import (  # noqa: F401  (the adapter, read through select
     scenario_inputs,
     settings_cap_share,
 )
+from allocation.labels import input_label, labelled_differences  # noqa: F401  (read by views)
 from allocation.models import (
     AllocationResult,
     AllocationRun,
     Approval,
-    MethodologyGroupRule,
+    RunStatus,
     Scenario,
     SensitivityBand,
     SensitivitySweep,
     key_indicator_choices,
 )
-from gmr_thuis.permissions import VIEW
+from gmr_thuis.permissions import VIEW, get_object_for
 from municipalities.models import (
     Indicator,
     Municipality,
@@ -354,6 +355,27 @@ def current_approvals(*, user):
     return Approval.objects.restrict(user, VIEW).filter(is_current=True).select_related("run")
 
 
+def runs_awaiting_approval(*, user, limit: int = 10):
+    """Finished runs that are newer than their period's current approval (or have none), newest
+    first: what the project leader may still approve."""
+    current = {
+        (approval.first_year, approval.last_year, approval.region_id): approval
+        for approval in current_approvals(user=user)
+    }
+    runs = (
+        AllocationRun.objects.restrict(user, VIEW)
+        .filter(status=RunStatus.SUCCEEDED, approvals__isnull=True)
+        .select_related("scenario")
+        .order_by("-created_at")
+    )
+    waiting = []
+    for run in runs[: limit * 3]:
+        approval = current.get((run.first_year, run.last_year, run.scenario.region_id))
+        if approval is None or approval.approved_at < run.created_at:
+            waiting.append(run)
+    return waiting[:limit]
+
+
 def approval_history(*, user, scenario: Scenario | None = None):
     approvals = Approval.objects.restrict(user, VIEW).select_related("run__scenario", "approved_by")
     return approvals.filter(run__scenario=scenario) if scenario is not None else approvals
@@ -421,25 +443,73 @@ def sweep_list(*, user, scenario: Scenario):
     return SensitivitySweep.objects.restrict(user, VIEW).filter(scenario=scenario)
 
 
+BAND_COLUMNS = ["minimum", "p10", "median", "p90", "maximum"]
+
+
+def _band_frame(bands, keys: dict) -> pd.DataFrame:
+    """Sensitivity bands as a frame: the given lookups renamed, then the five band columns."""
+    rows = bands.values(*keys, *BAND_COLUMNS)
+    return pd.DataFrame.from_records(list(rows), columns=[*keys, *BAND_COLUMNS]).rename(
+        columns=keys
+    )
+
+
 def sensitivity_bands(*, user, sweep: SensitivitySweep) -> pd.DataFrame:
     """The bands of a sweep: per municipality × group × year min, p10, median, p90, max."""
-    group_name = f"target_group__{TargetGroup.name_field()}"
-    rows = (
-        SensitivityBand.objects.restrict(user, VIEW)
-        .filter(sweep=sweep)
-        .values(
-            "year",
-            "municipality__name",
-            group_name,
-            "minimum",
-            "p10",
-            "median",
-            "p90",
-            "maximum",
-        )
+    return _band_frame(
+        SensitivityBand.objects.restrict(user, VIEW).filter(sweep=sweep),
+        {
+            "year": "year",
+            "municipality__name": "municipality",
+            f"target_group__{TargetGroup.name_field()}": "target_group",
+        },
     )
-    return pd.DataFrame.from_records(list(rows)).rename(
-        columns={"municipality__name": "municipality", group_name: "target_group"}
+
+
+def latest_sweep_bands(*, user, scenario_id: int, year: int) -> pd.DataFrame | None:
+    """The bands of the scenario's latest finished sweep in one year, keyed by municipality id
+    and group code; None when the scenario has no finished sweep."""
+    sweep = (
+        SensitivitySweep.objects.restrict(user, VIEW)
+        .filter(scenario_id=scenario_id, status=RunStatus.SUCCEEDED)
+        .first()
+    )
+    if sweep is None:
+        return None
+    return _band_frame(
+        SensitivityBand.objects.restrict(user, VIEW).filter(sweep=sweep, year=year),
+        {"municipality_id": "municipality_id", "target_group__code": "target_group"},
+    )
+
+
+def shown_run(*, user, run_id: int | None = None) -> AllocationRun | None:
+    """The run a dashboard shows: the one asked for, else the current approved, else the latest
+    finished one."""
+    runs = (
+        AllocationRun.objects.restrict(user, VIEW)
+        .filter(status=RunStatus.SUCCEEDED)
+        .select_related("scenario__methodology", "scenario__region")
+    )
+    if run_id is not None:
+        return get_object_for(user, runs, pk=run_id)
+    approval = (
+        Approval.objects.restrict(user, VIEW)
+        .filter(is_current=True, run__status=RunStatus.SUCCEEDED)
+        .select_related("run__scenario__methodology", "run__scenario__region")
+        .order_by("-first_year", "-approved_at")
+        .first()
+    )
+    return approval.run if approval else runs.first()
+
+
+def run_result(*, user, run: AllocationRun, slug: str, group: str, year: int) -> AllocationResult:
+    """One result cell of the run the user may see, else 404."""
+    return get_object_for(
+        user,
+        AllocationResult.objects.filter(run=run).select_related("municipality", "target_group"),
+        municipality__slug=slug,
+        target_group__code=group,
+        year=year,
     )
 
 
@@ -464,87 +534,6 @@ def fair_share_preview(*, user, scenario: Scenario, settings: dict, year: int) -
         sort_order=frame["target_group"].map(lambda code: groups[code][1]),
     )
     return frame
-
-
-def _methodology_label(parts: list, *, groups: dict, indicators: dict) -> str | None:
-    """The label of a `methodology.…` input path (see `input_label`), None when unknown."""
-    match parts:
-        case ["methodology", "cap_share"]:
-            return _("Plafond: maximaal aandeel van de mutaties")
-        case ["methodology", "rounding_method"]:
-            return _("Afrondingsmethode")
-        case ["methodology", "tie_break"]:
-            return _("Gelijke stand")
-        case ["methodology", "seed"]:
-            return _("Seed")
-        case ["methodology", "rules", code, "key", indicator]:
-            return _("%(group)s: gewicht %(indicator)s") % {
-                "group": groups.get(code, code),
-                "indicator": str(indicators.get(indicator, indicator)).lower(),
-            }
-        case ["methodology", "rules", code, ("local" | "correct_for_carried" | "capped") as part]:
-            # The switch's own name, as the admin shows it.
-            label = MethodologyGroupRule._meta.get_field(part).verbose_name
-            return f"{groups.get(code, code)}: {label}"
-        case ["methodology", "rules", code]:
-            return _("%(group)s: regel") % {"group": groups.get(code, code)}
-    return None
-
-
-def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
-    """A Dutch description of one input path of `scenario_inputs`, for people, not machines.
-
-    `groups`: target-group code -> name; `municipalities`: CBS code -> name.
-    """
-    indicators = dict(key_indicator_choices())
-    parts = path.split(".")
-    group = groups.get(parts[-1], parts[-1])
-    match parts:
-        case ["period"]:
-            return _("Periode")
-        case ["data_year"]:
-            return _("Peiljaar cijfers")
-        case ["methodology", *_rest]:
-            return _methodology_label(parts, groups=groups, indicators=indicators) or path
-        case ["indicators", cbs_code, indicator]:
-            return (
-                f"{municipalities.get(cbs_code, cbs_code)}: "
-                + str(indicators.get(indicator, indicator)).lower()
-            )
-        case ["tasks", year, _code]:
-            return _("Regionale opgave %(year)s: %(group)s") % {"year": year, "group": group}
-        case ["carried", cbs_code, _code]:
-            return _("%(municipality)s: al gedragen, %(group)s") % {
-                "municipality": municipalities.get(cbs_code, cbs_code),
-                "group": group,
-            }
-        case ["sources", "indicators", cbs_code, indicator]:
-            return _("%(municipality)s: %(indicator)s (bron en schatting)") % {
-                "municipality": municipalities.get(cbs_code, cbs_code),
-                "indicator": str(indicators.get(indicator, indicator)).lower(),
-            }
-        case ["sources", "tasks", year, _code]:
-            return _("Regionale opgave %(year)s: %(group)s (bron en schatting)") % {
-                "year": year,
-                "group": group,
-            }
-        case ["carry_over", year, cbs_code, _code]:
-            return _("Overloop naar %(year)s: %(municipality)s, %(group)s") % {
-                "year": year,
-                "municipality": municipalities.get(cbs_code, cbs_code),
-                "group": group,
-            }
-    return path
-
-
-def labelled_differences(differences: list) -> list[tuple[str, str, object, object]]:
-    """`input_differences` as (label, path, before, after), labelled by `input_label`."""
-    groups = dict(TargetGroup.objects.values_list("code", TargetGroup.name_field()))
-    municipalities = dict(Municipality.objects.values_list("cbs_code", "name"))
-    return [
-        (input_label(path, groups=groups, municipalities=municipalities), path, before, after)
-        for path, before, after in differences
-    ]
 
 
 def run_live_changes(*, user, run: AllocationRun, carry_over: bool = True) -> list:

@@ -1,67 +1,25 @@
-"""Plotly figures of the dashboards, each a pure function of plain frames, with its text alternative."""
-
-from dataclasses import dataclass, field
+"""The dashboards' figures, each a pure function of plain frames, built on the one chart layer."""
 
 import pandas as pd
 import plotly.graph_objects as go
-from django.utils.formats import number_format
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from gmr_thuis.charts import (
+    BLUE,
+    GREEN,
+    GREY,
+    LIGHT_BLUE,
+    LIGHT_GREEN,
+    ORANGE,
+    VERMILION,
+    Chart,
+    fmt,
+    layout,
+    percent,
+    series_style,
+)
 from municipalities import maps
 from municipalities.geo import municipality_features, region_features
-
-# Colour-blind safe (Okabe-Ito), each at least 3:1 against white as WCAG asks of graphics.
-BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = (
-    "#0072B2",
-    "#B35C00",
-    "#00785A",
-    "#C2410C",
-    "#8E4585",
-    "#4D5B66",
-)
-JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-SUPPLY_SCALE = [[0.0, "#B2182B"], [0.5, "#F4E9C5"], [1.0, "#1B7837"]]
-
-
-@dataclass
-class Chart:
-    """A figure with what a screen reader gets instead: a caption and the same data as a table."""
-
-    id: str
-    title: str
-    figure: go.Figure
-    caption: str
-    columns: list[str] = field(default_factory=list)
-    rows: list[list] = field(default_factory=list)
-
-    def json_script(self):
-        """The figure as inline JSON that charts.js draws; escaped like Django's json_script."""
-        data = self.figure.to_json().translate(JSON_ESCAPES)
-        return format_html(
-            '<script type="application/json" id="{}-data">{}</script>', self.id, mark_safe(data)
-        )
-
-
-def fmt(value, decimals=0):
-    """A number in the active language's notation, for tables and hover texts."""
-    if value is None or pd.isna(value):
-        return "–"
-    return number_format(round(float(value), decimals), decimal_pos=decimals, force_grouping=True)
-
-
-def _layout(figure, *, title, height=420, **extra):
-    figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 14}},
-        template="plotly_white",
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        font={"family": "system-ui, sans-serif", "color": "#1f2a33"},
-        legend={"orientation": "h", "y": -0.2},
-        **extra,
-    )
-    return figure
 
 
 def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
@@ -89,7 +47,7 @@ def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
             texttemplate="%{z}",
         )
     )
-    _layout(
+    layout(
         figure,
         title=title,
         height=max(420, 28 * len(table.index) + 160),
@@ -122,7 +80,7 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
         name=_("Mutaties sociale huur"),
         x=summary["municipality"],
         y=summary["turnover"],
-        marker_color="#9ECAE9",
+        marker_color=LIGHT_BLUE,
         marker_line={"color": BLUE, "width": 1},
     )
     figure.add_scatter(
@@ -132,7 +90,7 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
         mode="markers",
         marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": VERMILION}},
     )
-    _layout(
+    layout(
         figure,
         title=title,
         barmode="group",
@@ -166,7 +124,7 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
                 fmt(row.capped_quota),
                 fmt(row.turnover),
                 fmt(row.urgent_cap),
-                f"{fmt(row.urgent_share * 100, 1)}%",
+                percent(row.urgent_share),
             ]
             for row in summary.itertuples()
         ],
@@ -177,22 +135,22 @@ def task_vs_supply(tasks: pd.DataFrame, summary: pd.DataFrame) -> Chart:
     """The regional task by group against the region's supply: the case for 'taart vergroten'."""
     title = _("Regionale opgave tegenover het aanbod")
     figure = go.Figure()
-    palette = [BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY]
     for index, row in enumerate(tasks.itertuples()):
+        style = series_style(index)
         figure.add_bar(
             name=row.target_group_name,
             x=[_("Opgave")],
             y=[row.amount],
-            marker_color=palette[index % len(palette)],
+            marker={"color": style["color"], "pattern": {"shape": style["pattern"]}},
             legendgroup="task",
         )
     supply_parts = [
-        (_("Plafond van de mutaties"), summary["urgent_cap"].sum(), "#9ECAE9"),
-        (_("Ruimte nieuwbouw"), summary["new_construction"].sum(), "#A1D99B"),
+        (_("Plafond van de mutaties"), summary["urgent_cap"].sum(), LIGHT_BLUE),
+        (_("Ruimte nieuwbouw"), summary["new_construction"].sum(), LIGHT_GREEN),
     ]
     for label, amount, colour in supply_parts:
         figure.add_bar(name=label, x=[_("Aanbod")], y=[amount], marker_color=colour)
-    _layout(
+    layout(
         figure,
         title=title,
         barmode="stack",
@@ -264,7 +222,7 @@ def sensitivity_bands(bands: pd.DataFrame) -> Chart:
         mode="markers",
         marker={"symbol": "diamond", "size": 10, "color": ORANGE},
     )
-    _layout(
+    layout(
         figure,
         title=title,
         yaxis={"title": {"text": _("fair share")}},
@@ -317,7 +275,7 @@ def progress_to_2030(progress: pd.DataFrame) -> Chart:
             mode="lines+markers",
             line={"color": colour, "dash": dash, "width": 3},
         )
-    _layout(
+    layout(
         figure,
         title=title,
         xaxis={"dtick": 1, "title": {"text": _("jaar")}},
@@ -374,7 +332,7 @@ def quota_waterfall(cell) -> Chart:
             totals={"marker": {"color": GREEN}},
         )
     )
-    _layout(figure, title=title, height=380, showlegend=False)
+    layout(figure, title=title, height=380, showlegend=False)
     return Chart(
         id="waterfall",
         title=title,
@@ -406,10 +364,10 @@ def municipality_vs_region(cells: pd.DataFrame, *, municipality_id) -> Chart:
         name=_("gemiddelde gemeente in de regio"),
         x=per_group.index,
         y=per_group["average"],
-        marker_color="#9ECAE9",
+        marker_color=LIGHT_BLUE,
         marker_line={"color": BLUE, "width": 1},
     )
-    _layout(
+    layout(
         figure,
         title=title,
         barmode="group",
@@ -486,7 +444,7 @@ def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Cha
         ),
         columns=[_("Gemeente"), _("Fair share"), _("Aanbod"), _("Dekking")],
         rows=[
-            [row.municipality, fmt(row.quota_total), fmt(row.supply), f"{fmt(row.coverage * 100)}%"]
+            [row.municipality, fmt(row.quota_total), fmt(row.supply), percent(row.coverage, 0)]
             for row in summary.itertuples()
         ],
     )

@@ -1,25 +1,17 @@
 """Reads of the dashboards: frames built from a run's results in a fixed number of queries."""
 
 import pandas as pd
-from django.http import Http404
 
-from allocation.models import (
-    AllocationResult,
-    AllocationRun,
-    Approval,
-    RunStatus,
-    SensitivityBand,
-    SensitivitySweep,
-)
 from allocation.selectors import (
     SUPPLY_COLUMNS,
     cell_inputs_with_live,
     cell_task,
+    latest_sweep_bands,
     run_counts_under_cap,
+    run_result,
     run_results,
     run_supply,
 )
-from gmr_thuis.permissions import get_object_for
 from municipalities.models import (
     Municipality,
     TargetGroup,
@@ -32,32 +24,10 @@ def _name_field():
 
 def visible_municipalities(*, user):
     """The municipalities the user may read; none at all means the dashboards are not theirs."""
-    municipalities = Municipality.objects.restrict(user)
-    if not municipalities.exists():
-        raise Http404
-    return municipalities
+    return Municipality.objects.restrict(user)
 
 
-def dashboard_run(*, user, run_id=None) -> AllocationRun | None:
-    """The run a dashboard shows: the one asked for, else the current approved, else the latest."""
-    runs = (
-        AllocationRun.objects.restrict(user)
-        .filter(status=RunStatus.SUCCEEDED)
-        .select_related("scenario__methodology", "scenario__region")
-    )
-    if run_id is not None:
-        return get_object_for(user, runs, pk=run_id)
-    approval = (
-        Approval.objects.restrict(user)
-        .filter(is_current=True, run__status=RunStatus.SUCCEEDED)
-        .select_related("run__scenario__methodology", "run__scenario__region")
-        .order_by("-first_year", "-approved_at")
-        .first()
-    )
-    return approval.run if approval else runs.first()
-
-
-def result_cells(*, user, run: AllocationRun, year: int | None = None) -> pd.DataFrame:
+def result_cells(*, user, run, year: int | None = None) -> pd.DataFrame:
     """The run's visible results (`run_results`), each marked whether it counts under the cap."""
     frame = run_results(user=user, run=run, year=year)
     capped = run_counts_under_cap(run)
@@ -68,7 +38,7 @@ def result_cells(*, user, run: AllocationRun, year: int | None = None) -> pd.Dat
     )
 
 
-def municipality_supply(*, user, run: AllocationRun) -> pd.DataFrame:
+def municipality_supply(*, user, run) -> pd.DataFrame:
     """Per visible municipality of the run's region its place on the map and the supply the run
     used: the figures of its snapshot and the room it stored (`allocation.selectors.run_supply`)."""
     places = pd.DataFrame.from_records(
@@ -106,7 +76,7 @@ def municipality_summary(cells: pd.DataFrame, supply: pd.DataFrame) -> pd.DataFr
     return summary
 
 
-def regional_tasks(*, user, run: AllocationRun, year: int) -> pd.DataFrame:
+def regional_tasks(*, user, run, year: int) -> pd.DataFrame:
     """The region's task per group of the run in the year, with source and estimate mark, as
     the run's snapshot holds them."""
     name_field = _name_field()
@@ -132,42 +102,14 @@ def headline(cells: pd.DataFrame, summary: pd.DataFrame, tasks: pd.DataFrame) ->
     }
 
 
-def latest_bands(*, user, run: AllocationRun, cells: pd.DataFrame, year: int, group: str | None):
+def latest_bands(*, user, run, cells: pd.DataFrame, year: int, group: str | None):
     """The latest finished sweep's bands of one group next to the run's own fair share.
 
     Returns (group code shown, the group codes with bands, frame) or (None, [], None).
     """
-    sweep = (
-        SensitivitySweep.objects.restrict(user)
-        .filter(scenario_id=run.scenario_id, status=RunStatus.SUCCEEDED)
-        .first()
-    )
-    if sweep is None:
+    rows = latest_sweep_bands(user=user, scenario_id=run.scenario_id, year=year)
+    if rows is None:
         return None, [], None
-    rows = pd.DataFrame.from_records(
-        list(
-            SensitivityBand.objects.restrict(user)
-            .filter(sweep=sweep, year=year)
-            .values(
-                "municipality_id",
-                "target_group__code",
-                "minimum",
-                "p10",
-                "median",
-                "p90",
-                "maximum",
-            )
-        ),
-        columns=[
-            "municipality_id",
-            "target_group__code",
-            "minimum",
-            "p10",
-            "median",
-            "p90",
-            "maximum",
-        ],
-    ).rename(columns={"target_group__code": "target_group"})
     available = [
         code
         for code in cells["target_group"].drop_duplicates()
@@ -193,16 +135,10 @@ def progress_towards_2030(*, user, year: int) -> pd.DataFrame | None:
     return cumulative
 
 
-def cell_explanation(*, user, run: AllocationRun, slug: str, group: str, year: int):
+def cell_explanation(*, user, run, slug: str, group: str, year: int):
     """One result cell and the numbers that went into it, read from the run's snapshot, each
     marked with today's value where that differs."""
-    result = get_object_for(
-        user,
-        AllocationResult.objects.filter(run=run).select_related("municipality", "target_group"),
-        municipality__slug=slug,
-        target_group__code=group,
-        year=year,
-    )
+    result = run_result(user=user, run=run, slug=slug, group=group, year=year)
     cell = cell_inputs_with_live(
         user=user, run=run, municipality=result.municipality, group=group, year=year
     )

@@ -53,12 +53,13 @@ def _frames(user, run, year):
 
 def _picture(request):
     """The run, year, cells and per-municipality summary every region-wide page starts from."""
-    selectors.visible_municipalities(user=request.user)
-    run = selectors.dashboard_run(user=request.user, run_id=_int_param(request, "run"))
+    if not selectors.visible_municipalities(user=request.user).exists():
+        raise Http404
+    run = allocation_selectors.shown_run(user=request.user, run_id=_int_param(request, "run"))
     if run is None:
         return None
     years = list(range(run.first_year, run.last_year + 1))
-    year = _int_param(request, "year")
+    year = _int_param(request, "jaar")
     year = year if year in years else years[0]
     cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
     return {
@@ -68,7 +69,7 @@ def _picture(request):
         "cells": cells,
         "summary": summary,
         "url_for": _explain_url_for(run, year),
-        "query": f"run={run.pk}&year={year}",
+        "query": f"run={run.pk}&jaar={year}",
     }
 
 
@@ -77,7 +78,7 @@ def region(request):
     picture = _picture(request)
     if picture is None or picture["cells"].empty:
         return render(request, "dashboards/region.html", {"picture": picture})
-    band = request.GET.get("band")
+    band = request.GET.get("bandgroep")
     band = band if band and band.replace("-", "").isalnum() and len(band) <= 60 else None
     parts = _cached(
         request,
@@ -121,7 +122,7 @@ def _region_parts(user, picture, band):
 
 @login_required
 def explain(request, run_id, slug, group, year):
-    run = selectors.dashboard_run(user=request.user, run_id=run_id)
+    run = allocation_selectors.shown_run(user=request.user, run_id=run_id)
     result, cell_inputs = _cached(
         request,
         run,
@@ -158,7 +159,7 @@ def explain(request, run_id, slug, group, year):
             "task": cell_inputs.task,
             "changed": cell_inputs.changed,
             "can_start": is_project_leader(request.user),
-            "query": f"run={run.pk}&year={year}",
+            "query": f"run={run.pk}&jaar={year}",
         },
     )
 

@@ -11,6 +11,10 @@ action goes through gmr_thuis.permissions.
   administrator (superuser) only.
 - Whatever a form did, the saved object (and every inline object) must still lie inside what the
   user may change, or the whole save is rolled back (the admin saves in one transaction).
+- Every save and delete, inline rows and bulk actions included, leaves an `ObjectChange` with
+  before and after, all changes of one admin request under one request id. Records that have a
+  service of their own (methodologies, scenarios, runs) are read-only here, so the admin cannot
+  go around the service's rules.
 """
 
 from django.contrib import admin
@@ -18,6 +22,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from gmr_thuis.history import change_request, record_change, snapshot
+from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import (
     CHANGE,
     VIEW,
@@ -95,14 +101,71 @@ class RegionScopedAdminMixin:
             return filters
         return [_related_only(self.model, item) for item in filters]
 
+    # One request id for everything one admin page or action changes.
+    def changeform_view(self, request, *args, **kwargs):
+        with change_request():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with change_request():
+            return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with change_request():
+            return super().delete_view(request, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
+        before = _stored(obj) if change else None
         super().save_model(request, obj, form, change)
         ensure_inside(request.user, obj)
+        _record(request.user, obj, before)
+
+    def delete_model(self, request, obj):
+        _record_deletion(request.user, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _record_deletion(request.user, obj)
+        super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
+        befores = {
+            inline.instance.pk: _stored(inline.instance)
+            for inline in formset.forms
+            if inline.instance.pk is not None and inline.has_changed()
+        }
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                _record_deletion(request.user, deleted.instance)
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects + [changed for changed, _fields in formset.changed_objects]:
             ensure_inside(request.user, obj)
+            _record(request.user, obj, befores.get(obj.pk))
+
+
+def _stored(obj):
+    """The values `obj` has in the database now, before the form's are saved."""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return snapshot(stored) if stored is not None else None
+
+
+def _record(user, obj, before):
+    action = ObjectChange.Action.UPDATE if before is not None else ObjectChange.Action.CREATE
+    if before is not None and before == snapshot(obj):
+        return  # saved unchanged: nothing to tell
+    record_change(user=user, obj=obj, action=action, before=before, comment="beheer")
+
+
+def _record_deletion(user, obj):
+    record_change(
+        user=user,
+        obj=obj,
+        action=ObjectChange.Action.DELETE,
+        before=snapshot(obj),
+        after=None,
+        comment="beheer",
+    )
 
 
 def _related_only(model, item):

@@ -57,15 +57,17 @@ class Membership(models.Model):
                 name="membership_organisation_matches_role",
                 condition=(
                     models.Q(
-                        role__in=["project_leader", "steering_group"],
+                        role__in=[Role.PROJECT_LEADER, Role.STEERING_GROUP],
                         municipality__isnull=True,
                         corporation__isnull=True,
                     )
                     | models.Q(
-                        role="civil_servant", municipality__isnull=False, corporation__isnull=True
+                        role=Role.CIVIL_SERVANT,
+                        municipality__isnull=False,
+                        corporation__isnull=True,
                     )
                     | models.Q(
-                        role="corporation", municipality__isnull=True, corporation__isnull=False
+                        role=Role.CORPORATION, municipality__isnull=True, corporation__isnull=False
                     )
                 ),
             ),

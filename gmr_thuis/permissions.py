@@ -14,10 +14,17 @@ Every member sees their own region's records only.
 | corporation     | reference data; records of municipalities | own corporation's records      | no      |
 |                 | where it owns stock                      |                                |         |
 | anyone else     | nothing                                  | nothing                        | no      |
+
+Besides viewing and changing records, a few tasks belong to a role rather than to a record
+(`ABILITIES`): importing realisation, reporting allocations, speaking for a municipality at the
+negotiation table. `can(user, action, obj)` answers both kinds; no role is named outside this
+module.
 """
 
 from django.db import models
 from django.http import Http404
+
+from gmr_thuis.models import Role
 
 VIEW = "view"
 CHANGE = "change"
@@ -120,11 +127,40 @@ def _corporation_rule(queryset, model, member, action):
 
 # The table of the module docstring, one rule per role.
 _ROLE_RULES = {
-    "project_leader": _project_leader_rule,
-    "steering_group": _steering_group_rule,
-    "civil_servant": _civil_servant_rule,
-    "corporation": _corporation_rule,
+    Role.PROJECT_LEADER: _project_leader_rule,
+    Role.STEERING_GROUP: _steering_group_rule,
+    Role.CIVIL_SERVANT: _civil_servant_rule,
+    Role.CORPORATION: _corporation_rule,
 }
+
+IMPORT_REALISATION = "import_realisation"
+REPORT_ALLOCATIONS = "report_allocations"
+SPEAK_FOR = "speak_for"
+HANDLE_INBOX = "handle_inbox"
+
+# Tasks of a role, each a rule of (membership, object or None).
+ABILITIES = {
+    # Submitted agreements, objections and runs wait for the region's decision.
+    HANDLE_INBOX: lambda member, _obj: member.role == Role.PROJECT_LEADER,
+    # The region and the municipalities count their own placements; corporations report theirs
+    # through the API, one allocation at a time.
+    IMPORT_REALISATION: lambda member, _obj: (
+        member.role in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT)
+    ),
+    # A report is the corporation's own statement: only its staff file one, never on its behalf.
+    REPORT_ALLOCATIONS: lambda member, corporation: (
+        member.role == Role.CORPORATION
+        and (corporation is None or member.corporation_id == corporation.pk)
+    ),
+    # At the negotiation table a municipality is represented by its own civil servants only.
+    SPEAK_FOR: lambda member, municipality: (
+        member.role == Role.CIVIL_SERVANT
+        and member.municipality_id == municipality.pk
+        and member.region_id == municipality.region_id
+    ),
+}
+# Who may watch a negotiation without a seat at the table.
+OBSERVING_ROLES = (Role.STEERING_GROUP, Role.CORPORATION)
 
 
 def corporation_municipality_ids(member):
@@ -135,24 +171,57 @@ def corporation_municipality_ids(member):
     )
 
 
-def can(user, action, obj):
-    """Whether `user` may perform `action` on the saved object `obj`."""
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
-
-
-def can_write_municipality(user, municipality_id):
-    """Whether `user` may create or change records of this municipality."""
-    member = membership_of(user)
-    if member is None:
+def can(user, action, obj=None):
+    """Whether `user` may perform `action`: a task of `ABILITIES` (on `obj`, if it takes one),
+    else view, change or approve the saved object `obj`."""
+    ability = ABILITIES.get(action)
+    if ability is not None:
+        member = membership_of(user)
+        return member is not None and bool(ability(member, obj))
+    if obj is None:
         return False
-    if member.role == "project_leader":
-        return True
-    return member.role == "civil_servant" and member.municipality_id == municipality_id
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def is_project_leader(user):
     member = membership_of(user)
-    return member is not None and member.role == "project_leader"
+    return member is not None and member.role == Role.PROJECT_LEADER
+
+
+def represented_municipality(user):
+    """The municipality a civil servant works for; None for every other role."""
+    member = membership_of(user)
+    return member.municipality if member is not None and member.role == Role.CIVIL_SERVANT else None
+
+
+def represented_corporation(user):
+    """The corporation a corporation's staff member works for; None for every other role."""
+    member = membership_of(user)
+    return member.corporation if member is not None and member.role == Role.CORPORATION else None
+
+
+def members_who_can(action, obj, *, region_id):
+    """The active users of a region who have the task `action` of `ABILITIES` on `obj`: whom
+    to tell when something waits for them."""
+    from gmr_thuis.models import Membership
+
+    rule = ABILITIES[action]
+    memberships = Membership.objects.filter(region_id=region_id, user__is_active=True)
+    return [member.user for member in memberships.select_related("user") if rule(member, obj)]
+
+
+def possible_observers(user):
+    """The users of `user`'s region who may watch a negotiation: steering group and
+    corporations."""
+    from django.contrib.auth import get_user_model
+
+    member = membership_of(user)
+    users = get_user_model()._default_manager.all()
+    if member is None:
+        return users.none()
+    return users.filter(
+        membership__region_id=member.region_id, membership__role__in=OBSERVING_ROLES
+    )
 
 
 def can_administer(user):

@@ -21,6 +21,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # The embedded default is a developer's machine: DEBUG on. Production sets DEBUG=0, and then
 # SECRET_KEY (or SECRET_KEY_FILE) is required.
 DEBUG = env.bool("DEBUG", default=True)
+# Django's technical 404 page (it lists every URL) only when asked for; otherwise the product's.
+GMR_DEBUG_404 = env.bool("GMR_DEBUG_404", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and env.str("SECRET_KEY_FILE", default=""):
     SECRET_KEY = Path(env.str("SECRET_KEY_FILE")).read_text().strip()
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gmr_thuis.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, so a missing trailing slash is still redirected.
+    "gmr_thuis.errorpages.ProductNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -130,7 +134,23 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"
+
+# Mail: printed to the console by default; SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GMR Thuis <noreply@gmr-thuis.nl>")
+# The address of the site in mails (links back to the page of the record).
+GMR_BASE_URL = env.str("GMR_BASE_URL", default="http://127.0.0.1:8000")
 LOGOUT_REDIRECT_URL = "login"
 
 # Dutch first, English available.

@@ -13,6 +13,7 @@ handler500 = "gmr_thuis.error_pages.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

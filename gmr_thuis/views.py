@@ -1,12 +1,26 @@
-"""Project-level views: the home page and the health endpoints."""
+"""Project-level views: the landing after login, the home page and the health endpoints."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from gmr_thuis import health
+from gmr_thuis.permissions import HANDLE_INBOX, can, membership_of, represented_municipality
 from municipalities import selectors
+
+
+@login_required
+def start(request):
+    """After login each role lands on its own page: a civil servant on "Mijn gemeente", the
+    project leader on the inbox, the steering group and corporations on the dashboard."""
+    if represented_municipality(request.user) is not None:
+        return redirect("monitoring:my_municipality")
+    if can(request.user, HANDLE_INBOX):
+        return redirect("monitoring:inbox")
+    if membership_of(request.user) is not None:
+        return redirect("dashboards:region")
+    return redirect("home")
 
 
 @login_required

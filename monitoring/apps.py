@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Afspraken en monitoring")
+    # A third element names a function of the user: None hides the entry, a number is its count.
     nav_items = [
+        (
+            _("Mijn gemeente"),
+            "monitoring:my_municipality",
+            "monitoring.worklists.my_municipality_count",
+        ),
+        (_("Inbox"), "monitoring:inbox", "monitoring.worklists.inbox_count"),
         (_("Voortgang fair share"), "monitoring:dashboard"),
         (_("Bezwaren"), "monitoring:objections"),
     ]

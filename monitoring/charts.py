@@ -1,85 +1,126 @@
-"""Plotly figures of the dashboard, built in Python and rendered by the vendored plotly.js."""
+"""The monitoring dashboard's figures, built on the one chart layer (`gmr_thuis.charts`)."""
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from gmr_thuis.charts import BLUE, GREY, INK, LIGHT_BLUE, ORANGE, Chart, fmt, layout, percent
 from monitoring.selectors import Dashboard
 
-COLOURS = {"fair_share": "#0b5d46", "agreed": "#7aa095", "realised": "#c45f00"}
-CONFIG = {"displaylogo": False, "responsive": True}
+SERIES = (
+    ("fair_share", BLUE),
+    ("agreed", LIGHT_BLUE),
+    ("realised", ORANGE),
+)
 
 
-def _html(figure, title):
-    figure.update_layout(
-        title=title,
-        margin={"l": 50, "r": 20, "t": 50, "b": 90},
-        height=420,
-        legend={"orientation": "h", "y": -0.25},
-        font={"family": "system-ui, sans-serif"},
-    )
-    return figure.to_html(include_plotlyjs=False, full_html=False, config=CONFIG)
+def _series_labels():
+    return {
+        "fair_share": _("Fair share"),
+        "agreed": _("Afgesproken"),
+        "realised": _("Gerealiseerd"),
+    }
 
 
-def fair_share_by_municipality(data: Dashboard):
+def fair_share_by_municipality(data: Dashboard) -> Chart:
     """Fair share, agreed and realised per municipality, all groups together."""
+    title = _("Fair share, afgesproken en gerealiseerd %(year)s (t/m kwartaal %(quarter)s)") % {
+        "year": data.year,
+        "quarter": data.quarter,
+    }
     totals = data.progress.groupby("municipality", as_index=False)[
-        ["fair_share", "agreed", "realised"]
+        [column for column, _colour in SERIES]
     ].sum()
+    labels = _series_labels()
     figure = go.Figure(
         [
             go.Bar(
-                name=label, x=totals["municipality"], y=totals[column], marker_color=COLOURS[column]
+                name=labels[column],
+                x=totals["municipality"],
+                y=totals[column],
+                marker={"color": colour, "line": {"color": BLUE, "width": 1}},
             )
-            for column, label in [
-                ("fair_share", _("Fair share")),
-                ("agreed", _("Afgesproken")),
-                ("realised", _("Gerealiseerd")),
-            ]
+            for column, colour in SERIES
         ]
     )
-    figure.update_layout(barmode="group", yaxis_title=_("huishoudens"))
-    return _html(
+    layout(
         figure,
-        _("Fair share, afgesproken en gerealiseerd %(year)s (t/m kwartaal %(quarter)s)")
-        % {"year": data.year, "quarter": data.quarter},
+        title=title,
+        barmode="group",
+        yaxis={"title": {"text": _("huishoudens")}},
+        xaxis={"tickangle": -40},
+    )
+    behind = totals.loc[totals["realised"] < totals["fair_share"], "municipality"]
+    return Chart(
+        id="monitoring-progress",
+        title=title,
+        figure=figure,
+        caption=_("Per gemeente de fair share, de goedgekeurde afspraken en wat is gerealiseerd.")
+        + " "
+        + (
+            _("Minder gerealiseerd dan de fair share: %(count)s van %(total)s gemeenten.")
+            % {"count": len(behind), "total": len(totals)}
+        ),
+        columns=[_("Gemeente"), *(labels[column] for column, _colour in SERIES)],
+        rows=[
+            [row["municipality"], *(fmt(row[column]) for column, _colour in SERIES)]
+            for row in totals.to_dict("records")
+        ],
     )
 
 
-def cumulative_progress(data: Dashboard):
+def cumulative_progress(data: Dashboard) -> Chart:
     """The region's cumulative fair share and realisation per year, up to the horizon."""
+    title = _("Cumulatieve voortgang van de regio naar 2030")
     frame = data.cumulative
+    series = [
+        ("cumulative_fair_share", _("Fair share cumulatief"), GREY, "dash"),
+        ("cumulative_realised", _("Gerealiseerd cumulatief"), ORANGE, "solid"),
+    ]
     figure = go.Figure(
         [
             go.Scatter(
-                name=_("Fair share cumulatief"),
+                name=label,
                 x=frame["year"],
-                y=frame["cumulative_fair_share"],
+                y=frame[column],
                 mode="lines+markers",
-                line={"color": COLOURS["fair_share"]},
-            ),
-            go.Scatter(
-                name=_("Gerealiseerd cumulatief"),
-                x=frame["year"],
-                y=frame["cumulative_realised"],
-                mode="lines+markers",
-                line={"color": COLOURS["realised"], "dash": "dash"},
-            ),
+                line={"color": colour, "dash": dash, "width": 3},
+            )
+            for column, label, colour, dash in series
         ]
     )
-    figure.update_layout(xaxis={"dtick": 1}, yaxis_title=_("huishoudens"))
-    return _html(figure, _("Cumulatieve voortgang van de regio naar 2030"))
+    layout(
+        figure,
+        title=title,
+        xaxis={"dtick": 1, "title": {"text": _("jaar")}},
+        yaxis={"title": {"text": _("huishoudens")}},
+    )
+    return Chart(
+        id="monitoring-cumulative",
+        title=title,
+        figure=figure,
+        caption=_("Opgeteld per jaar: de fair share van de regio en de gerealiseerde plaatsingen."),
+        columns=[_("Jaar"), *(label for _column, label, _colour, _dash in series)],
+        rows=[
+            [int(row["year"]), *(fmt(row[column]) for column, *_rest in series)]
+            for row in frame.to_dict("records")
+        ],
+    )
 
 
-def urgent_share_of_turnover(data: Dashboard):
+def urgent_share_of_turnover(data: Dashboard) -> Chart:
     """Each municipality's urgent placements as a share of turnover, against the approved cap."""
+    title = _("Plaatsingen aandachtsgroepen als aandeel van de mutaties")
     frame = data.turnover.dropna(subset=["share"])
     figure = go.Figure(
         go.Bar(
             x=frame["municipality"],
             y=frame["share"] * 100,
-            marker_color=[
-                COLOURS["realised"] if over else COLOURS["agreed"] for over in frame["over_limit"]
-            ],
+            # Over the cap is told by a hatch as well as a colour, never by colour alone.
+            marker={
+                "color": [ORANGE if over else LIGHT_BLUE for over in frame["over_limit"]],
+                "pattern": {"shape": ["/" if over else "" for over in frame["over_limit"]]},
+                "line": {"color": BLUE, "width": 1},
+            },
             name=_("Aandeel van de mutaties"),
         )
     )
@@ -87,7 +128,29 @@ def urgent_share_of_turnover(data: Dashboard):
         y=float(data.cap_share) * 100,
         line_dash="dot",
         annotation_text=_("grens %(cap)s") % {"cap": data.cap_label},
-        line_color="#333",
+        line_color=INK,
     )
-    figure.update_layout(yaxis_title=_("% van de mutaties sociale huur"))
-    return _html(figure, _("Plaatsingen aandachtsgroepen als aandeel van de mutaties"))
+    layout(
+        figure,
+        title=title,
+        yaxis={"title": {"text": _("% van de mutaties sociale huur")}},
+        xaxis={"tickangle": -40},
+    )
+    over = frame.loc[frame["over_limit"], "municipality"].tolist()
+    caption = _("Per gemeente het aandeel van de mutaties dat naar aandachtsgroepen ging.")
+    if over:
+        caption += " " + _("Boven de grens van %(cap)s: %(names)s.") % {
+            "cap": data.cap_label,
+            "names": ", ".join(over),
+        }
+    return Chart(
+        id="monitoring-turnover",
+        title=title,
+        figure=figure,
+        caption=caption,
+        columns=[_("Gemeente"), _("Aandeel van de mutaties"), _("Boven de grens")],
+        rows=[
+            [row["municipality"], percent(row["share"]), _("ja") if row["over_limit"] else _("nee")]
+            for row in frame.to_dict("records")
+        ],
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from gmr_thuis.permissions import can_write_municipality
+from gmr_thuis.permissions import CHANGE
 from municipalities.models import Municipality, TargetGroup
 
 COLUMNS = ["gemeente", "aandachtsgroep", "jaar", "kwartaal", "plaatsingen"]
@@ -86,6 +86,7 @@ def parse_realisation(upload, *, user):
     position = {column: header.index(column) for column in COLUMNS}
     municipalities = {m.cbs_code.upper(): m for m in Municipality.objects.restrict(user)}
     municipalities.update({m.name.lower(): m for m in municipalities.values()})
+    writable = set(Municipality.objects.restrict(user, CHANGE).values_list("pk", flat=True))
     groups = {g.code: g for g in TargetGroup.objects.restrict(user)}
     errors, rows, seen = [], [], {}
     for line, raw in body:
@@ -95,7 +96,7 @@ def parse_realisation(upload, *, user):
         municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
         if municipality is None:
             problems.append(_("onbekende gemeente '%(value)s'") % {"value": name})
-        elif not can_write_municipality(user, municipality.pk):
+        elif municipality.pk not in writable:
             problems.append(
                 _("u mag de gegevens van %(name)s niet wijzigen") % {"name": municipality}
             )

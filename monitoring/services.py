@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmr_thuis.history import record_change, snapshot
-from gmr_thuis.models import ObjectChange, Role
+from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import (
     CHANGE,
-    can_write_municipality,
+    REPORT_ALLOCATIONS,
+    can,
     is_project_leader,
     membership_of,
 )
@@ -26,6 +27,7 @@ from monitoring.models import (
     ObjectionWindow,
     Realisation,
 )
+from monitoring.notifications import notify
 from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
 
 
@@ -45,7 +47,7 @@ class StaleEdit(Exception):
 
 
 def _require_writer(user, municipality):
-    if not can_write_municipality(user, municipality.pk):
+    if not can(user, CHANGE, municipality):
         raise PermissionDenied(
             _("U mag de gegevens van %(name)s niet wijzigen.") % {"name": municipality}
         )
@@ -143,6 +145,11 @@ def local_agreement_save(
 
 
 # Which status each step may start from, and who may take it.
+_AGREEMENT_EVENTS = {
+    "submit": "agreement_submitted",
+    "approve": "agreement_approved",
+    "return": "agreement_returned",
+}
 _AGREEMENT_STEPS = {
     "submit": (LocalAgreement.EDITABLE_STATUSES, AgreementStatus.SUBMITTED, False),
     "approve": ((AgreementStatus.SUBMITTED,), AgreementStatus.APPROVED, True),
@@ -196,6 +203,7 @@ def local_agreement_transition(
             before=before,
             comment=comment,
         )
+        notify(_AGREEMENT_EVENTS[step], row)
         return row
 
 
@@ -336,6 +344,7 @@ def objection_lodge(
         objection.full_clean()
         objection.save()
         record_change(user=user, obj=objection, action=ObjectChange.Action.CREATE)
+        notify("objection_lodged", objection)
         return objection
 
 
@@ -358,6 +367,7 @@ def objection_decide(*, user, objection: Objection, accepted: bool, reason: str)
         record_change(
             user=user, obj=row, action=ObjectChange.Action.TRANSITION, before=before, comment=reason
         )
+        notify("objection_decided", row)
         return row
 
 
@@ -377,10 +387,7 @@ def allocation_report_create(
     Only the corporation itself reports what it let: the report is its own statement, so the
     project leader does not file one on its behalf (the API refuses the same, with a 403).
     """
-    member = membership_of(user)
-    if member is None or not (
-        member.role == Role.CORPORATION and member.corporation_id == corporation.pk
-    ):
+    if not can(user, REPORT_ALLOCATIONS, corporation):
         raise PermissionDenied(
             _("U mag geen toewijzingen melden namens %(name)s.") % {"name": corporation}
         )

@@ -20,6 +20,8 @@ register_converter(TableFormat, "table")
 app_name = "monitoring"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("mijn-gemeente/", views.my_municipality, name="my_municipality"),
+    path("inbox/", views.inbox, name="inbox"),
     path("export.<table:fmt>", views.dashboard_export, name="dashboard_export"),
     path("rapportage/", views.quarterly_report, name="quarterly_report"),
     path("gemeente/<slug:slug>/<int:year>/", views.municipality_year, name="municipality_year"),

@@ -8,20 +8,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gmr_thuis import pagecache
 from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
-from gmr_thuis.history import history_of
-from gmr_thuis.models import Role
+from gmr_thuis.history import readable_history
 from gmr_thuis.permissions import (
     CHANGE,
-    can_write_municipality,
+    IMPORT_REALISATION,
+    can,
     get_object_for,
     is_project_leader,
     membership_of,
+    represented_municipality,
 )
-from monitoring import charts, selectors, services
+from monitoring import charts, selectors, services, worklists
 from monitoring.forms import (
     AgreementStepForm,
     HousingPlanForm,
@@ -112,7 +114,7 @@ def _edit_record(request, *, form_class, record, save, template, context):
     other person's values; the form then carries their version, so saving again is deliberate.
     """
     municipality = context["municipality"]
-    may_write = can_write_municipality(request.user, municipality.pk)
+    may_write = can(request.user, CHANGE, municipality)
     stale = None
     if request.method == "POST":
         # A user who may not change this municipality learns nothing more than a 404.
@@ -155,7 +157,7 @@ def _edit_record(request, *, form_class, record, save, template, context):
             "form": form if may_write else None,
             "stale": stale,
             "stale_values": stale_values,
-            "history": history_of(record) if record else [],
+            "history": readable_history(record) if record else [],
         },
         status=409 if stale else 200,
     )
@@ -202,20 +204,21 @@ def _dashboard_context(user, year, quarter):
     }
 
 
+# The export's headers are the dashboard table's own words, so a spreadsheet reads like the page.
 EXPORT_COLUMNS = [
-    ("municipality", "gemeente"),
-    ("cbs_code", "cbs_code"),
-    ("group_code", "aandachtsgroep"),
-    ("fair_share", "fair_share"),
-    ("carry_over", "overloop_vorige_jaren"),
-    ("target", "opgave_dit_jaar"),
-    ("agreed", "afgesproken_goedgekeurd"),
-    ("agreement_status", "status_afspraak"),
-    ("reported", "gemeld_door_gemeente"),
-    ("by_corporations", "gemeld_door_corporaties"),
-    ("realised", "gerealiseerd"),
-    ("expected", "verwacht_tot_nu"),
-    ("status_label", "voortgang"),
+    ("municipality", gettext_lazy("Gemeente")),
+    ("cbs_code", gettext_lazy("CBS-code")),
+    ("group_code", gettext_lazy("Code aandachtsgroep")),
+    ("fair_share", gettext_lazy("Fair share")),
+    ("carry_over", gettext_lazy("Overloop vorige jaren")),
+    ("target", gettext_lazy("Opgave dit jaar")),
+    ("agreed", gettext_lazy("Afgesproken (goedgekeurd)")),
+    ("agreement_status", gettext_lazy("Status afspraak")),
+    ("reported", gettext_lazy("Gemeld door de gemeente")),
+    ("by_corporations", gettext_lazy("Gemeld door corporaties")),
+    ("realised", gettext_lazy("Gerealiseerd")),
+    ("expected", gettext_lazy("Verwacht tot nu")),
+    ("status_label", gettext_lazy("Voortgang")),
 ]
 
 
@@ -232,7 +235,7 @@ def dashboard_export(request, fmt):
     ]
     return _download(
         fmt,
-        [header for _column, header in EXPORT_COLUMNS],
+        [str(header) for _column, header in EXPORT_COLUMNS],
         rows,
         name=f"voortgang-fair-share-{year}-k{quarter}",
         sheet_title=f"{year} K{quarter}",
@@ -278,7 +281,7 @@ def municipality_year(request, slug, year):
             ),
             "plans": [(kind, label, plans.get(kind)) for kind, label in HousingPlanKind.choices],
             "objections": selectors.objections(user=request.user, municipality=municipality),
-            "may_write": can_write_municipality(request.user, municipality.pk),
+            "may_write": can(request.user, CHANGE, municipality),
         },
     )
 
@@ -447,8 +450,7 @@ def housing_plan(request, slug, year, kind):
 
 def may_import_realisation(user):
     """The realisation import is for the project leader and civil servants; others see no link."""
-    member = membership_of(user)
-    return member is not None and member.role in (Role.PROJECT_LEADER, Role.CIVIL_SERVANT)
+    return can(user, IMPORT_REALISATION)
 
 
 @login_required
@@ -511,7 +513,7 @@ def objections(request):
             "objections": selectors.objections(user=request.user),
             "windows": ObjectionWindow.objects.restrict(request.user).filter(region=member.region),
             "window_form": window_form,
-            "own_municipality": member.municipality if member.role == Role.CIVIL_SERVANT else None,
+            "own_municipality": represented_municipality(request.user),
         },
         status=400 if window_form is not None and window_form.errors else 200,
     )
@@ -563,5 +565,31 @@ def objection(request, pk):
     return render(
         request,
         "monitoring/objection.html",
-        {"objection": record, "form": form, "history": history_of(record)},
+        {"objection": record, "form": form, "history": readable_history(record)},
     )
+
+
+@login_required
+def my_municipality(request):
+    """A civil servant's first page: this year's fair share, agreements to fill or fix,
+    quarters to report, objections and their deadlines."""
+    today = timezone.localdate()
+    year = _int(request.GET.get("jaar"), today.year)
+    work = worklists.municipality_work(user=request.user, year=year, today=today)
+    if work is None:
+        raise Http404
+    return render(request, "monitoring/my_municipality.html", {"work": work, "today": today})
+
+
+@login_required
+def inbox(request):
+    """The project leader's inbox: what waits for the region's decision."""
+    today = timezone.localdate()
+    box = worklists.inbox(user=request.user, today=today)
+    if box is None:
+        raise Http404
+    return render(request, "monitoring/inbox.html", {"inbox": box, "inbox_year": today.year})
+
+
+def _int(value, default):
+    return int(value) if value and value.isdigit() and len(value) == 4 else default

@@ -430,6 +430,8 @@ def demo_users_load(*, password: str = DEMO_PASSWORD) -> list:
                 username=username
             )
             user.set_password(password)
+            # example.org is reserved for examples (RFC 2606): demo mail goes nowhere real.
+            user.email = f"{username}@example.org"
             # The project leader maintains the reference data in the admin.
             user.is_staff = role == Role.PROJECT_LEADER
             user.is_active = True

@@ -1,11 +1,10 @@
 """The project leader's form to open a session."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import AllocationRun, RunStatus
-from gmr_thuis.permissions import VIEW, restrict
+from gmr_thuis.permissions import VIEW, possible_observers, restrict
 from municipalities.models import Municipality
 from negotiation.models import Level
 
@@ -33,8 +32,4 @@ class SessionForm(forms.Form):
             AllocationRun.objects.filter(status=RunStatus.SUCCEEDED), user, VIEW
         ).select_related("scenario")
         self.fields["municipalities"].queryset = restrict(Municipality.objects.all(), user, VIEW)
-        region_id = user.membership.region_id
-        self.fields["observers"].queryset = get_user_model().objects.filter(
-            membership__region_id=region_id,
-            membership__role__in=["steering_group", "corporation"],
-        )
+        self.fields["observers"].queryset = possible_observers(user)

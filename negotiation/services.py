@@ -17,7 +17,7 @@ from allocation.engine import room_under_cap
 from allocation.selectors import run_cap_share
 from gmr_thuis.history import record_change
 from gmr_thuis.models import ObjectChange
-from gmr_thuis.permissions import APPROVE, VIEW, can, can_write_municipality, restrict
+from gmr_thuis.permissions import APPROVE, SPEAK_FOR, VIEW, can, restrict
 from negotiation import rules
 from negotiation.models import (
     ROUND_ORDER,
@@ -54,19 +54,18 @@ def is_facilitator(user, session):
 
 def acts_for(user, session, municipality_id):
     """Whether `user` may act for this municipality's delegation in this session."""
-    delegation = session.delegations.filter(municipality_id=municipality_id).first()
+    delegation = (
+        session.delegations.filter(municipality_id=municipality_id)
+        .select_related("municipality")
+        .first()
+    )
     if delegation is None or not can(user, VIEW, session):
         return False
     if session.is_practice and delegation.player_id is not None:
         return delegation.player_id == user.pk
     if session.is_practice and delegation.player_id is None:
         return is_facilitator(user, session)
-    member = getattr(user, "membership", None)
-    return (
-        member is not None
-        and member.role == "civil_servant"
-        and can_write_municipality(user, municipality_id)
-    )
+    return can(user, SPEAK_FOR, delegation.municipality)
 
 
 def delegations_of(user, session):

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dashboards.figures import Chart, fmt
+from gmr_thuis.charts import Chart, fmt
 from gmr_thuis.permissions import is_project_leader, membership_of
 from municipalities import geo, maps
 from negotiation import selectors, services

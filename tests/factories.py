@@ -68,6 +68,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", "geheim-wachtwoord-123")
 
     @factory.post_generation

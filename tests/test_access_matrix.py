@@ -10,6 +10,10 @@ says how to build a concrete URL from the module's data, and classifies it:
   change what it shows (an outsider, the steering group: 403/404 and nothing changes).
 - REGION: only the project leader may (approve, decide, start a run, set a deadline).
 - API: /api/v1/, token only: no token, or a session cookie instead of a token, is 401.
+- PERSONAL: a role's own first page ("Mijn gemeente", the inbox): each role is given its own,
+  with only its own organisation's work; others get 404.
+- LANDING: where login sends a user: each role to its own first page, a user without
+  organisation to the home page that says so.
 - DELEGATION: a member reads the negotiation board; only the delegation of the municipality
   (its civil servants) makes a move for it; everyone else (the project leader as facilitator
   too) is refused and nothing changes.
@@ -56,7 +60,7 @@ from negotiation.models import Bottleneck, RoundKind
 from negotiation.models import Session as NegotiationSession
 from tests import factories
 
-PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION = (
+PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING = (
     "public",
     "read_empty",
     "read",
@@ -64,6 +68,8 @@ PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION = (
     "region",
     "api",
     "delegation",
+    "personal",
+    "landing",
 )
 YEAR = 2026
 LOGIN = "/login/"
@@ -265,6 +271,7 @@ def _url(path):
 ROUTES = {
     # Project-level
     "home": Route(READ_EMPTY, _url("/")),
+    "start": Route(LANDING, _url("/start/")),
     "healthz": Route(PUBLIC, _url("/healthz")),
     "readyz": Route(PUBLIC, _url("/readyz")),
     "login": Route(PUBLIC, _url("/login/")),
@@ -352,6 +359,8 @@ ROUTES = {
     "allocation:sweep_detail": Route(READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/"),
     # Monitoring
     "monitoring:dashboard": Route(READ, _url(f"/monitoring/?jaar={YEAR}&kwartaal=2")),
+    "monitoring:my_municipality": Route(PERSONAL, _url(f"/monitoring/mijn-gemeente/?jaar={YEAR}")),
+    "monitoring:inbox": Route(PERSONAL, _url("/monitoring/inbox/")),
     "monitoring:dashboard_export": Route(READ, _url(f"/monitoring/export.csv?jaar={YEAR}")),
     "monitoring:quarterly_report": Route(READ, _url(f"/monitoring/rapportage/?jaar={YEAR}")),
     "monitoring:municipality_year": Route(
@@ -501,7 +510,7 @@ def _names(kind=None, **flags):
     ]
 
 
-HTML = (READ, WRITE, REGION, DELEGATION)
+HTML = (READ, WRITE, REGION, DELEGATION, PERSONAL)
 
 
 # ---- the table covers the project ---------------------------------------------------------------
@@ -581,7 +590,7 @@ def _act(world, client, name, method):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", _names((READ_EMPTY, *HTML)))
+@pytest.mark.parametrize("name", _names((READ_EMPTY, LANDING, *HTML)))
 def test_anonymous_visitor_is_sent_to_login(world, as_user, name):
     url = ROUTES[name].url(world)
     response, changed = _act(world, as_user("anonymous"), name, _primary_method(name))
@@ -905,3 +914,54 @@ def test_no_page_shows_a_link_its_reader_may_not_follow(world, as_user, role):
                 dead.append(f"{url} -> {href} ({status})")
 
     assert dead == []
+
+
+# ---- each role's own first page -------------------------------------------------------------
+
+LANDING = {
+    "project_leader": "/monitoring/inbox/",
+    "steering_member": "/dashboard/",
+    "owner": "/monitoring/mijn-gemeente/",
+    "colleague": "/monitoring/mijn-gemeente/",
+    "outsider": "/monitoring/mijn-gemeente/",
+    "corporation_outsider": "/dashboard/",
+    "stranger": "/",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(LANDING))
+def test_each_role_lands_on_its_own_page(world, as_user, role):
+    response = as_user(role).get("/start/")
+
+    assert response.status_code == 302
+    assert response["Location"] == LANDING[role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("owner", 200), ("colleague", 200), ("outsider", 200), ("project_leader", 404),
+     ("steering_member", 404), ("corporation_outsider", 404)],
+)  # fmt: skip
+def test_my_municipality_is_a_civil_servants_own(world, as_user, role, status):
+    response = as_user(role).get(ROUTES["monitoring:my_municipality"].url(world))
+
+    assert response.status_code == status
+    if status == 200:
+        own = world.users[role].membership.municipality
+        assert response.context["work"].municipality == own
+        other = "Nijmegen" if own.name == "Westervoort" else "Westervoort"
+        assert f"Mijn gemeente: {other}" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("project_leader", 200), ("owner", 404), ("colleague", 404), ("outsider", 404),
+     ("steering_member", 404), ("corporation_outsider", 404)],
+)  # fmt: skip
+def test_the_inbox_is_the_project_leaders(world, as_user, role, status):
+    response = as_user(role).get("/monitoring/inbox/")
+
+    assert response.status_code == status

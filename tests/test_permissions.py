@@ -9,7 +9,6 @@ from gmr_thuis.permissions import (
     CHANGE,
     VIEW,
     can,
-    can_write_municipality,
     get_object_for,
 )
 from municipalities.models import CorporationStock, Municipality, MunicipalityFigure, TargetGroup
@@ -151,7 +150,7 @@ def test_inactive_user_loses_every_right(users, westervoort_figure):
     ],
 )
 def test_who_may_write_westervoorts_records(users, westervoort, role, may_write):
-    assert can_write_municipality(users[role], westervoort.pk) is may_write
+    assert can(users[role], CHANGE, westervoort) is may_write
 
 
 @pytest.fixture
@@ -168,3 +167,64 @@ def test_members_see_nothing_of_another_region(request, role, other_region_munic
     assert not Municipality.objects.restrict(user).filter(pk=other_region_municipality.pk).exists()
     assert not can(user, VIEW, figure)
     assert not can(user, CHANGE, figure)
+
+
+@pytest.mark.parametrize(
+    ("role", "may_import", "may_report", "speaks_for_westervoort"),
+    [
+        ("project_leader", True, False, False),
+        ("owner", True, False, True),
+        ("outsider", True, False, False),
+        ("steering_member", False, False, False),
+        ("corporation_with_stock", False, True, False),
+        ("stranger", False, False, False),
+        ("anonymous", False, False, False),
+    ],
+)
+def test_tasks_of_a_role_follow_the_one_table(
+    users, westervoort, role, may_import, may_report, speaks_for_westervoort
+):
+    from gmr_thuis.permissions import IMPORT_REALISATION, REPORT_ALLOCATIONS, SPEAK_FOR
+
+    user = users[role]
+    assert can(user, IMPORT_REALISATION) is may_import
+    assert can(user, REPORT_ALLOCATIONS) is may_report
+    assert can(user, SPEAK_FOR, westervoort) is speaks_for_westervoort
+
+
+def test_a_corporation_reports_only_for_itself(users):
+    from gmr_thuis.permissions import REPORT_ALLOCATIONS
+
+    corporation_user = users["corporation_with_stock"]
+    own = corporation_user.membership.corporation
+    other = factories.CorporationFactory()
+    assert can(corporation_user, REPORT_ALLOCATIONS, own)
+    assert not can(corporation_user, REPORT_ALLOCATIONS, other)
+
+
+def test_a_civil_servant_speaks_for_no_municipality_of_another_region(
+    users, other_region_municipality
+):
+    from gmr_thuis.permissions import SPEAK_FOR
+
+    assert not can(users["owner"], SPEAK_FOR, other_region_municipality)
+
+
+def test_no_role_is_checked_outside_the_permission_module():
+    """Role checks live in gmr_thuis.permissions only (the model defines and constrains roles)."""
+    import pathlib
+    import re
+
+    check = re.compile(r"\.role\s*(==|!=|in\b)|role__in\s*=")
+    root = pathlib.Path(__file__).resolve().parent.parent
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for path in root.glob("[a-z]*/**/*.py")
+        if not str(path.relative_to(root)).startswith((".venv", "tests", "benchmarks"))
+        and "migrations" not in path.parts
+        and path.relative_to(root).as_posix()
+        not in ("gmr_thuis/permissions.py", "gmr_thuis/models.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if check.search(line)
+    ]
+    assert offenders == []

@@ -6,6 +6,7 @@ from django import template
 from django.apps import apps
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -23,11 +24,23 @@ def main_navigation(context):
         entries.extend(getattr(app_config, "nav_items", ()))
     request = context.get("request")
     current_path = request.path if request else ""
+    user = getattr(request, "user", None)
     items = []
-    for label, url_name in entries:
+    for label, url_name, *personal in entries:
+        count = import_string(personal[0])(user) if personal else 0
+        if count is None:
+            continue  # not this user's page
         url = reverse(url_name)
         is_current = current_path == url or (url != "/" and current_path.startswith(url))
-        items.append({"label": label, "url": url, "current": is_current})
+        items.append(
+            {
+                "label": label,
+                "url": url,
+                "current": is_current,
+                "count": count,
+                "count_label": _("wachtend") if count else "",
+            }
+        )
     return items
 
 

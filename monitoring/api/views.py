@@ -9,8 +9,7 @@ from rest_framework.response import Response
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
 from gmr_thuis.api.frames import CellFrameViewSet
 from gmr_thuis.api.schema import ErrorSerializer
-from gmr_thuis.models import Role
-from gmr_thuis.permissions import membership_of
+from gmr_thuis.permissions import REPORT_ALLOCATIONS, can, represented_corporation
 from monitoring.api.filters import AllocationReportFilter, LocalAgreementFilter
 from monitoring.api.selectors import realisation_summary
 from monitoring.api.serializers import (
@@ -102,8 +101,7 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         ],
     )
     def create(self, request, *args, **kwargs):
-        member = membership_of(request.user)
-        if member is None or member.role != Role.CORPORATION:
+        if not can(request.user, REPORT_ALLOCATIONS):
             raise exceptions.PermissionDenied(_("Alleen woningcorporaties melden toewijzingen."))
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip() or None
         if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
@@ -117,7 +115,7 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         serializer.is_valid(raise_exception=True)
         report, created = allocation_report_create(
             user=request.user,
-            corporation=member.corporation,
+            corporation=represented_corporation(request.user),
             idempotency_key=key,
             **serializer.validated_data,
         )

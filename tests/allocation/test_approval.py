@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from allocation import selectors, services
 from allocation.models import AllocationResult, Approval, ImmutableWhenApproved, RunStatus
 from tests import factories
-from tests.allocation.helpers import finished_run
+from tests.runs import finished_run
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from allocation.models import AllocationResult, RunStatus, Scenario
 from monitoring import services as monitoring_services
 from municipalities.models import RegionalTask
 from tests.allocation.conftest import SOURCE
-from tests.allocation.helpers import finished_run
+from tests.runs import finished_run
 
 
 @pytest.fixture

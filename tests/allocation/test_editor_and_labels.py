@@ -7,7 +7,7 @@ from django.urls import reverse
 from allocation import selectors
 from allocation.forms import ScenarioCreateForm, ScenarioEditForm
 from allocation.models import MethodologyGroupRule
-from tests.allocation.helpers import finished_run
+from tests.runs import finished_run
 
 
 def edit_form(scenario):

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from allocation import selectors
 from gmr_thuis.permissions import SYSTEM
-from tests.allocation.helpers import finished_run
+from tests.runs import finished_run
 
 
 def test_run_results_name_groups_in_the_active_language(scenario, westervoort, groups):

@@ -73,7 +73,7 @@ def test_a_figure_changed_after_the_run_leaves_its_explanation_page_exports_and_
     assert "Nieuwe verdeling starten" in page.content.decode()
 
     for name, params in (
-        ("dashboards:export_xlsx", {"run": run.pk, "year": 2025}),
+        ("dashboards:export_xlsx", {"run": run.pk, "jaar": 2025}),
         ("allocation:run_export_xlsx", None),
     ):
         url = reverse(name, args=[run.pk]) if params is None else reverse(name)
@@ -83,7 +83,7 @@ def test_a_figure_changed_after_the_run_leaves_its_explanation_page_exports_and_
         method = [row for row in workbook["Methodiek"].iter_rows(values_only=True)]
         assert ("Westervoort: aantal inwoners", "15114.0 → 99999.0") in method
 
-    report = client.get(reverse("dashboards:report"), {"run": run.pk, "year": 2025})
+    report = client.get(reverse("dashboards:report"), {"run": run.pk, "jaar": 2025})
     assert 'id="live-changes"' in report.content.decode()
     assert any(
         path == "indicators.GM0293.inhabitants" for _l, path, *_ in report.context["changes"]
@@ -164,8 +164,8 @@ def test_scenario_name_and_notes_that_look_like_formulas_are_neutralised_in_ever
     exports = [
         client.get(reverse("allocation:run_export_csv", args=[run.pk])),
         client.get(reverse("allocation:run_export_xlsx", args=[run.pk])),
-        client.get(reverse("dashboards:export_csv"), {"run": run.pk, "year": 2025}),
-        client.get(reverse("dashboards:export_xlsx"), {"run": run.pk, "year": 2025}),
+        client.get(reverse("dashboards:export_csv"), {"run": run.pk, "jaar": 2025}),
+        client.get(reverse("dashboards:export_xlsx"), {"run": run.pk, "jaar": 2025}),
     ]
     seen = 0
     for response in exports:

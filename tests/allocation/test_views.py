@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from allocation.models import Approval, Scenario
-from tests.allocation.helpers import finished_run
+from tests.runs import finished_run
 
 READERS = ["project_leader", "steering_member", "owner"]
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from gmr_thuis.tokens import api_token_issue, api_token_revoke
 from municipalities.models import CorporationStock
 from tests import factories
+from tests.runs import approved_run
 
 
 @pytest.fixture(autouse=True)
@@ -114,51 +115,8 @@ def approve_targets(region, project_leader):
     Builds a finished run with those results and approves it for the years it covers, as the
     runs' own services would leave it.
     """
-    from allocation.models import AllocationResult, AllocationRun, Approval, Methodology, Scenario
 
     def approve(quotas):
-        years = sorted({year for _m, _g, year in quotas})
-        methodology, _created = Methodology.objects.get_or_create(
-            slug="test", defaults={"name": "Test"}
-        )
-        scenario = Scenario.objects.create(
-            name=f"Scenario {years}",
-            slug=f"scenario-{Scenario.objects.count() + 1}",
-            region=region,
-            methodology=methodology,
-            first_year=years[0],
-            last_year=years[-1],
-            data_year=years[0] - 2,
-        )
-        run = AllocationRun.objects.create(
-            scenario=scenario, status="succeeded", first_year=years[0], last_year=years[-1]
-        )
-        for (municipality, group, year), quota in quotas.items():
-            AllocationResult.objects.create(
-                run=run,
-                municipality=municipality,
-                target_group=group,
-                year=year,
-                quota=quota,
-                key_share=0.5,
-                ideal=quota,
-                after_correction=quota,
-                after_cap=quota,
-                key_contribution=quota,
-                correction_contribution=0,
-                cap_contribution=0,
-                rounding_contribution=0,
-            )
-        Approval.objects.filter(region=region, first_year=years[0], last_year=years[-1]).update(
-            is_current=False
-        )
-        Approval.objects.create(
-            run=run,
-            region=region,
-            first_year=years[0],
-            last_year=years[-1],
-            approved_by=project_leader,
-        )
-        return run
+        return approved_run(region=region, quotas=quotas, approved_by=project_leader)
 
     return approve

@@ -7,7 +7,6 @@ from allocation.inputs import inputs_hash, scenario_inputs
 from allocation.models import (
     AllocationResult,
     AllocationRun,
-    Approval,
     Methodology,
     MethodologyGroupRule,
     RunStatus,
@@ -15,6 +14,7 @@ from allocation.models import (
     SensitivityBand,
     SensitivitySweep,
 )
+from allocation.services import allocation_run_approve
 from municipalities.models import Indicator, MunicipalityFigure, RegionalTask
 from tests import factories
 
@@ -163,14 +163,9 @@ def build_region(region, *, municipalities, corporation=None, with_sweep=True, a
             for result in results
         )
     if approve:
-        Approval.objects.create(
+        allocation_run_approve(
+            user=factories.member(role="project_leader", region=region, username="goedkeurder"),
             run=run,
-            region=region,
-            first_year=YEAR,
-            last_year=YEAR + 1,
-            approved_by=factories.member(
-                role="project_leader", region=region, username="goedkeurder"
-            ),
         )
     return run
 

@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from allocation.models import AllocationResult, AllocationRun, Approval
+from allocation.models import AllocationResult, AllocationRun
+from allocation.services import allocation_run_approve
 from gmr_thuis import pagecache
 from municipalities.models import Indicator, Municipality, MunicipalityFigure
 from tests import factories
@@ -40,11 +41,9 @@ def test_an_approval_of_another_run_shows_at_once(client, run, steering_member, 
         )
         for r in run.results.all()
     )
-    Approval.objects.filter(run=run).update(is_current=False)
-    Approval.objects.create(
-        run=newer, region=region, first_year=YEAR, last_year=YEAR + 1,
-        approved_by=factories.member(role="project_leader", region=region, username="pl2"),
-    )  # fmt: skip
+    allocation_run_approve(
+        user=factories.member(role="project_leader", region=region, username="pl2"), run=newer
+    )
     assert _total(client) == before + run.results.filter(year=YEAR).count()
 
 

@@ -109,7 +109,7 @@ def test_municipality_page_extends_the_profile_with_its_fair_share(client, run, 
 
 def test_xlsx_export_has_table_explanations_and_method_sheets(client, run, steering_member):
     client.force_login(steering_member)
-    response = client.get(reverse("dashboards:export_xlsx"), {"year": YEAR})
+    response = client.get(reverse("dashboards:export_xlsx"), {"jaar": YEAR})
     workbook = load_workbook(BytesIO(response.content))
     assert workbook.sheetnames == ["IJktabel", "Uitleg", "Invoer", "Methodiek"]
     table = workbook["IJktabel"]
@@ -122,7 +122,7 @@ def test_xlsx_export_has_table_explanations_and_method_sheets(client, run, steer
 
 def test_report_explains_every_cell_with_its_fair_share_and_sentence(client, run, steering_member):
     client.force_login(steering_member)
-    response = client.get(reverse("dashboards:report"), {"year": YEAR})
+    response = client.get(reverse("dashboards:report"), {"jaar": YEAR})
     rows = response.context["explanations"]
     assert len(rows) == 4 * 3  # municipalities × groups
     first = rows[0]

@@ -325,3 +325,37 @@ def test_the_project_leader_files_no_allocation_report_in_the_service_as_in_the_
 ):
     with pytest.raises(PermissionDenied):
         report(project_leader, corporation, westervoort, groups["statushouders"])
+
+
+def test_history_reads_in_words_not_field_names_or_ids(
+    owner, colleague, project_leader, westervoort, groups
+):
+    from django.utils import translation
+
+    from gmr_thuis.history import readable_history
+
+    agreement = save_agreement(owner, westervoort, groups["statushouders"], agreed=10)
+    agreement = save_agreement(
+        colleague, westervoort, groups["statushouders"], agreed=1200, version=1
+    )
+    agreement = services.local_agreement_transition(
+        user=colleague, agreement=agreement, step="submit", version=agreement.version
+    )
+    with translation.override("nl"):
+        submitted, update, create = readable_history(agreement)
+    assert ("afgesproken aantal", "10", "1.200") in update.lines
+    assert ("status", "concept", "ingediend") in [
+        (label.lower(), before, after) for label, before, after in submitted.lines
+    ]
+    created = dict((label, after) for label, _before, after in create.lines)
+    assert created["gemeente"] == "Westervoort"  # a name, not the id
+    assert created["aandachtsgroep"] == str(groups["statushouders"])
+    words = " ".join(
+        " ".join(line) for change in (submitted, update, create) for line in change.lines
+    )
+    assert "agreed_number" not in words and "submitted" not in words
+    assert str(westervoort.pk) not in created.values()
+    assert create.time.tzinfo is not None and create.time.utcoffset().total_seconds() in (
+        3600,
+        7200,
+    )

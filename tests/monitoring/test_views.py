@@ -221,8 +221,8 @@ def test_record_page_shows_its_history(client, records, owner):
         reverse("monitoring:agreement", args=["westervoort", 2026, "statushouders"])
     )
     history = response.context["history"]
-    assert [c.action for c in history] == ["transition", "create"]
-    assert "status</strong>: draft → submitted" in response.content.decode()
+    assert [c.action for c in history] == ["status gewijzigd", "aangemaakt"]
+    assert "Status</strong>: concept → ingediend" in response.content.decode()
 
 
 def test_decision_and_reason_are_visible_to_the_municipality(
@@ -244,7 +244,11 @@ def test_decision_and_reason_are_visible_to_the_municipality(
 def test_dashboard_shows_plotly_figures_and_the_status_rule(client, records, owner):
     client.force_login(owner)
     page = client.get(reverse("monitoring:dashboard") + "?jaar=2026&kwartaal=2").content.decode()
-    assert "vendor/plotly.min.js" in page and "Plotly.newPlot" in page
+    assert "vendor/plotly.min.js" in page and "js/charts.js" in page
+    # Drawn from JSON by the shared chart script, with a caption and a table alternative.
+    assert 'data-chart="monitoring-progress-data"' in page
+    assert "Plotly.newPlot" not in page
+    assert "De gegevens van deze grafiek als tabel" in page
     assert "Hoe de voortgang wordt berekend" in page
     assert "cdn.plot.ly" not in page
 
@@ -264,7 +268,7 @@ def test_export_csv_has_the_dashboard_rows(client, records, owner):
         reverse("monitoring:dashboard_export", args=["csv"]) + "?jaar=2026&kwartaal=4"
     )
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("gemeente;cbs_code;aandachtsgroep;fair_share")
+    assert lines[0].startswith("Gemeente;CBS-code;Code aandachtsgroep;Fair share;")
     westervoort = next(
         line for line in lines if line.startswith("Westervoort;GM0293;statushouders")
     )

@@ -154,7 +154,9 @@ def test_login_form_is_dutch_and_signs_in(client, owner):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("start")
+    # A civil servant lands on their own municipality's work.
+    assert client.get(response["Location"])["Location"] == reverse("monitoring:my_municipality")
 
 
 @pytest.mark.django_db

@@ -1,0 +1,92 @@
+"""The one chart layer: a Plotly figure with its caption, table alternative, palette and Dutch
+number notation, drawn in the browser by static/js/charts.js from JSON (no inline script)."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.utils.formats import get_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# Okabe-Ito's colour-blind-safe hues, darkened where needed so each has at least 3:1 contrast
+# against white, as WCAG 1.4.11 asks of graphics.
+BLUE, ORANGE, GREEN, PURPLE, OLIVE, VERMILION, GREY, INK = (
+    "#0072B2",
+    "#B35C00",
+    "#00785A",
+    "#8E4585",
+    "#6B6100",
+    "#C2410C",
+    "#4D5B66",
+    "#1F2A33",
+)
+PALETTE = (BLUE, ORANGE, GREEN, PURPLE, OLIVE, VERMILION, GREY, INK)
+# Eight hues are as many as stay apart for colour-blind readers; beyond them a series repeats a
+# hue with a hatch (bars) or a dash (lines), so 15 target groups remain distinguishable.
+PATTERNS = ("", "/", "x")
+DASHES = ("solid", "dash", "dot")
+LIGHT_BLUE = "#9ECAE9"  # a fill behind a BLUE outline, never a series of its own
+LIGHT_GREEN = "#A1D99B"
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def series_style(index: int) -> dict:
+    """Colour, hatch and dash of the index-th series of a chart with many (up to 24)."""
+    hue, repeat = divmod(index, len(PALETTE))[::-1]
+    return {
+        "color": PALETTE[hue],
+        "pattern": PATTERNS[repeat % len(PATTERNS)],
+        "dash": DASHES[repeat % len(DASHES)],
+    }
+
+
+@dataclass
+class Chart:
+    """A figure with what a screen reader gets instead: a caption and the same data as a table."""
+
+    id: str
+    title: str
+    figure: go.Figure
+    caption: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+
+    def json_script(self):
+        """The figure as JSON data that charts.js draws; escaped like Django's json_script."""
+        data = self.figure.to_json().translate(JSON_ESCAPES)
+        return format_html(
+            '<script type="application/json" id="{}-data">{}</script>', self.id, mark_safe(data)
+        )
+
+
+def fmt(value, decimals=0):
+    """A number in the active language's notation, for tables, captions and hover texts."""
+    if value is None or pd.isna(value):
+        return "–"
+    return number_format(round(float(value), decimals), decimal_pos=decimals, force_grouping=True)
+
+
+def percent(share, decimals=1):
+    """A share (0.25) as the active language writes a percentage (25,0%)."""
+    return f"{fmt(share * 100, decimals)}%"
+
+
+def separators() -> str:
+    """Plotly's decimal and thousands separators in the active language (",." in Dutch)."""
+    return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
+
+
+def layout(figure: go.Figure, *, title: str, height=420, **extra) -> go.Figure:
+    """The house style every chart shares: title, white template, legend below, Dutch numbers."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 14}},
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        font={"family": "system-ui, sans-serif", "color": INK},
+        legend={"orientation": "h", "y": -0.2},
+        separators=separators(),
+        **extra,
+    )
+    return figure
