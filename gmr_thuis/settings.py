@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # PostgreSQL or Redis down during a view: 503 with Retry-After (JSON under /api/).
-    "gmr_thuis.middleware.OutageMiddleware",
+    "gmr_thuis.outages.OutageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a locked-out login into the Dutch "try again at ..." answer (429).
     "axes.middleware.AxesMiddleware",

@@ -7,9 +7,9 @@ from django.urls import include, path
 from gmr_thuis import views
 from municipalities import views as municipality_views
 
-# JSON under /api/, pages elsewhere; an outage is a 503 (gmr_thuis/error_pages.py).
-handler404 = "gmr_thuis.error_pages.page_not_found"
-handler500 = "gmr_thuis.error_pages.server_error"
+# JSON under /api/, pages elsewhere; an outage is a 503 (gmr_thuis/errorpages.py, outages.py).
+handler404 = "gmr_thuis.errorpages.not_found_handler"
+handler500 = "gmr_thuis.errorpages.server_error_handler"
 
 urlpatterns = [
     path("", views.home, name="home"),

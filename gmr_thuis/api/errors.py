@@ -4,7 +4,7 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
@@ -12,6 +12,13 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 NON_FIELD_KEYS = {api_settings.NON_FIELD_ERRORS_KEY, "__all__"}
+
+
+def error_response(status, message, code):
+    """An error answered outside DRF's views (404 of no route, 500, 503), in the same format."""
+    return JsonResponse(
+        {"errors": [{"field": None, "message": message, "code": code}]}, status=status
+    )
 
 
 def throttled_error(wait, message):
