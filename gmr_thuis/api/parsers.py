@@ -1,9 +1,10 @@
-"""The API's JSON parser, with bounds: body size, nesting depth, and only finite numbers.
+"""The API's JSON parser, with bounds: body size, nesting depth, finite numbers, storable text.
 
 A body is read at most one byte past the limit, so a huge (or endless chunked) body costs the
-limit, not the body. Nesting is bounded before anything walks the data recursively (a
-5,000-deep body would otherwise end in a RecursionError), and NaN/Infinity, which Python's
-json accepts but JSON does not, never reach a serializer or the database.
+limit, not the body. A body nested deeper than the bound is a 400 before a serializer walks it
+recursively (a 5,000-deep body used to end in a RecursionError, 500); so is one deep enough to
+exhaust json's own recursion. NaN/Infinity, which Python's json accepts but JSON does not, and
+text no database column can hold (NUL, lone surrogates) never reach a serializer or a query.
 """
 
 import json
