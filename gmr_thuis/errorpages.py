@@ -23,12 +23,8 @@ class ProductNotFoundMiddleware:
         self.get_response = get_response
 
     def _applies(self, request):
-        # The API answers in JSON through its own exception handler.
-        return (
-            settings.DEBUG
-            and not getattr(settings, "GMR_DEBUG_404", False)
-            and not request.path.startswith("/api/")
-        )
+        # Under /api/ the answer is JSON (not_found_handler), with DEBUG on as well.
+        return settings.DEBUG and not getattr(settings, "GMR_DEBUG_404", False)
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -38,12 +34,12 @@ class ProductNotFoundMiddleware:
             and request.resolver_match is None
             and self._applies(request)
         ):
-            return page_not_found(request, Http404())
+            return not_found_handler(request, Http404())
         return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, Http404) and self._applies(request):
-            return page_not_found(request, exception)
+            return not_found_handler(request, exception)
         return None
 
 

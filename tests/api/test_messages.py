@@ -212,3 +212,12 @@ def test_outside_the_api_a_404_is_still_the_dutch_page(client, owner):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert "Niet gevonden" in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_api_url_no_route_matches_is_json_also_with_debug_on(reader, settings, debug):
+    settings.DEBUG = debug
+    settings.GMR_DEBUG_404 = False
+    response = reader.get("/api/v1/bestaat-niet/")
+    assert response.status_code == 404
+    assert messages(response) == ["Niet gevonden."]
