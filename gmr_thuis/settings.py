@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # PostgreSQL or Redis down during a view: 503 with Retry-After (JSON under /api/).
+    "gmr_thuis.outages.OutageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a locked-out login into the Dutch "try again at ..." answer (429).
     "axes.middleware.AxesMiddleware",
@@ -243,7 +245,13 @@ CELERY_BEAT_SCHEDULE = {
 # One cache for all processes when Redis is there (API rate limits hold across gunicorn workers).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A stopped Redis must fail a request fast (the API's rate limit then fails open),
+            # not hold it until gunicorn's timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -263,7 +271,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gmr_thuis.api.schema.ApiAutoSchema",
+    # Bounded JSON only: size (GMR_API_MAX_BODY_BYTES), nesting depth, finite numbers.
+    "DEFAULT_PARSER_CLASSES": ["gmr_thuis.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -271,6 +281,10 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
 }
+# The API's request bounds (gmr_thuis/api/parsers.py): a JSON body up to this size, this deep.
+GMR_API_MAX_BODY_BYTES = env.int("GMR_API_MAX_BODY_BYTES", default=64 * 1024)
+GMR_API_MAX_DEPTH = env.int("GMR_API_MAX_DEPTH", default=32)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "GMR Thuis API",
     "DESCRIPTION": "Fair-share targets, agreements and allocation reports for housing corporations.",

@@ -8,6 +8,10 @@ from gmr_thuis import views
 from gmr_thuis.forms import LoginForm
 from municipalities import views as municipality_views
 
+# JSON under /api/, pages elsewhere; an outage is a 503 (gmr_thuis/errorpages.py, outages.py).
+handler404 = "gmr_thuis.errorpages.not_found_handler"
+handler500 = "gmr_thuis.errorpages.server_error_handler"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),

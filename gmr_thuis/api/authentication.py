@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from gmr_thuis.api.errors import throttled_error
 from gmr_thuis.lockout import API_KEY_USERNAME, lockout_message
 from gmr_thuis.tokens import api_token_for_key, api_token_mark_used
 
@@ -23,7 +24,7 @@ def _count_failure(request):
     user_login_failed.send(sender=__name__, credentials=credentials, request=django_request)
     if not AxesProxyHandler.is_allowed(django_request, credentials):
         cool_off = get_cool_off(django_request)
-        raise exceptions.Throttled(wait=cool_off.total_seconds(), detail=lockout_message(cool_off))
+        raise throttled_error(cool_off.total_seconds(), lockout_message(cool_off))
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

@@ -1,22 +1,91 @@
 """The base viewset of every API endpoint: token, throttle, pagination, and scoping by role."""
 
+import math
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.settings import api_settings
 
 from gmr_thuis.api.authentication import ApiTokenAuthentication
-from gmr_thuis.api.errors import api_exception_handler
+from gmr_thuis.api.errors import api_exception_handler, throttled_error
+from gmr_thuis.api.parsers import BoundedJSONParser
 from gmr_thuis.api.permissions import HasApiToken
 from gmr_thuis.api.throttling import ApiTokenRateThrottle
 from gmr_thuis.permissions import CHANGE, VIEW, restrict
 
 
 class ApiPagination(PageNumberPagination):
+    """Pages of 50 by default; `page_size` between 1 and 500, anything else is refused (400).
+
+    DRF would silently fall back to the default for `page_size=abc` and clamp 10000 to the
+    maximum; a client then pages wrongly without knowing. The schema says the bounds.
+    """
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    invalid_page_message = _("Deze pagina bestaat niet.")
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = int(raw) if raw.isascii() and raw.isdigit() else 0
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: gettext(
+                        "Geef een geheel getal van 1 tot en met %(max)s."
+                    )
+                    % {"max": self.max_page_size}
+                }
+            )
+        return size
+
+    # The schema says `page` is an integer from 1; DRF's undocumented `page=last` is not.
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise exceptions.ValidationError(
+                {self.page_query_param: gettext("Geef een paginanummer vanaf 1.")}
+            )
+        if len(raw) > 18:  # beyond any last page (and beyond what int() reads quickly)
+            raise exceptions.NotFound(self.invalid_page_message)
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"].update({"minimum": 1})
+        return parameters
+
+
+def check_query_parameters(request, known):
+    """Every query parameter of this API has a name, is one the endpoint knows, and takes one
+    value. Anything else is refused rather than ignored: `?yaer=2026` would otherwise answer
+    every year, and the client would take that for the filtered answer."""
+    errors = {}
+    for name, values in request.query_params.lists():
+        if not name.strip():
+            errors["query"] = gettext("Een queryparameter zonder naam is ongeldig.")
+        elif name not in known:
+            errors[name] = gettext("Onbekende parameter; zie het schema onder /api/v1/schema/.")
+        elif len(values) > 1:
+            errors[name] = gettext("Geef deze parameter één keer mee.")
+    if errors:
+        raise exceptions.ValidationError(errors)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -30,6 +99,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [HasApiToken]
     throttle_classes = [ApiTokenRateThrottle]
     pagination_class = ApiPagination
+    parser_classes = [BoundedJSONParser]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
 
     def __init_subclass__(cls, **kwargs):
@@ -40,6 +110,38 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         action = VIEW if self.request.method in SAFE_METHODS else CHANGE
         return restrict(super().get_queryset(), self.request.user, action)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Not for a method the endpoint lacks (405) or OPTIONS: those answer about the method.
+        if self.action not in (None, "metadata"):
+            check_query_parameters(request, self.known_query_parameters())
+
+    def known_query_parameters(self):
+        """The query parameters the schema documents for this action (and DRF's `format`)."""
+        known = {api_settings.URL_FORMAT_OVERRIDE}
+        if self.action != "list":
+            return known
+        if self.pagination_class is not None:
+            paginator = self.paginator
+            known |= {paginator.page_query_param, paginator.page_size_query_param}
+        filterset_class = getattr(self, "filterset_class", None)
+        if DjangoFilterBackend in self.filter_backends and filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        if OrderingFilter in self.filter_backends:
+            known.add(api_settings.ORDERING_PARAM)
+        query_serializer_class = getattr(self, "query_serializer_class", None)
+        if query_serializer_class is not None:
+            known |= set(query_serializer_class().fields)
+        return known
+
+    def throttled(self, request, wait):
+        seconds = max(1, math.ceil(wait or 1))
+        raise throttled_error(
+            seconds,
+            gettext("Te veel verzoeken met deze sleutel; probeer het over %(n)s seconden opnieuw.")
+            % {"n": seconds},
+        )
 
     def get_exception_handler(self):
         return api_exception_handler

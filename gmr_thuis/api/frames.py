@@ -11,33 +11,39 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from gmr_thuis.api.base import ScopedViewSet
+from gmr_thuis.api.fields import FullRegexField, QueryIntegerField
 from municipalities.models import Municipality
 
 # The region's horizon runs to 2030; a wider window catches typos without refusing history.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# A year of that window, written out so the schema's pattern says what is accepted.
+YEAR_PATTERN = r"(20\d\d|2100)"
+PERIOD_PATTERN = rf"^{YEAR_PATTERN}-{YEAR_PATTERN}$"
 
 
 class CellQuerySerializer(serializers.Serializer):
     """The query parameters every cell endpoint understands."""
 
-    municipality = serializers.RegexField(
+    municipality = FullRegexField(
         r"^GM\d{4}$", required=False, help_text=_("CBS-code van de gemeente, bijvoorbeeld GM0293.")
     )
-    target_group = serializers.SlugField(required=False, help_text=_("Code van de aandachtsgroep."))
-    year = serializers.IntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    period = serializers.RegexField(
-        r"^\d{4}-\d{4}$",
+    target_group = FullRegexField(
+        r"^[-a-zA-Z0-9_]+$", required=False, help_text=_("Code van de aandachtsgroep.")
+    )
+    year = QueryIntegerField(required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    period = FullRegexField(
+        PERIOD_PATTERN,
         required=False,
-        help_text=_("Eerste en laatste jaar, bijvoorbeeld 2026-2030."),
+        help_text=_(
+            "Eerste en laatste jaar, bijvoorbeeld 2026-2030; een periode die eindigt voor ze "
+            "begint bevat geen jaren."
+        ),
     )
 
     def validate_period(self, value):
+        # The pattern bounds both years; a reversed period is valid and empty, like a year
+        # outside the period, so every value the schema allows is answered.
         first, last = (int(part) for part in value.split("-"))
-        if not FIRST_YEAR <= first <= last <= LAST_YEAR:
-            raise serializers.ValidationError(
-                _("Geef een periode als 'eerste-laatste' jaar tussen %(first)s en %(last)s.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR}
-            )
         return range(first, last + 1)
 
     def years(self):
@@ -112,7 +118,8 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
         return [column, *tie_breakers], [not ordering.startswith("-"), *[True] * len(tie_breakers)]
 
     def list(self, request, *args, **kwargs):
-        query = self.query_serializer_class(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value ("?year=") as omitted.
+        query = self.query_serializer_class(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         municipalities = self.get_queryset()
         if "municipality" in query.validated_data:

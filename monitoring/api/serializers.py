@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from gmr_thuis.api.fields import StrictModelSerializer
 from gmr_thuis.permissions import restrict
 from gmr_thuis.years import validate_date
 from monitoring.models import AllocationReport, LocalAgreement
@@ -54,7 +55,7 @@ class UserScopedSlugField(serializers.SlugRelatedField):
         return restrict(super().get_queryset(), self.context["request"].user)
 
 
-class AllocationReportSerializer(serializers.ModelSerializer):
+class AllocationReportSerializer(StrictModelSerializer):
     municipality = UserScopedSlugField(
         slug_field="cbs_code",
         queryset=Municipality.objects.all(),

@@ -2,12 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
 from gmr_thuis.api.frames import CellFrameViewSet
+from gmr_thuis.api.schema import ErrorSerializer
 from gmr_thuis.permissions import REPORT_ALLOCATIONS, can, published, represented_corporation
 from monitoring.api.filters import AllocationReportFilter, LocalAgreementFilter
 from monitoring.api.selectors import realisation_summary
@@ -77,7 +78,14 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 "key returns the first report (200) instead of reporting twice.",
             )
         ],
-        responses={201: AllocationReportSerializer, 200: AllocationReportSerializer},
+        responses={
+            201: AllocationReportSerializer,
+            200: AllocationReportSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="This Idempotency-Key was used for a different report.",
+            ),
+        },
         examples=[
             OpenApiExample(
                 "Twee toewijzingen in Westervoort",

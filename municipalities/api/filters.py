@@ -1,19 +1,18 @@
 """Query parameters of the reference-data endpoints."""
 
-import django_filters
-
+from gmr_thuis.api.filters import StrictFilterSet, TextFilter
 from municipalities.models import Municipality, TargetGroup
 
 
-class MunicipalityFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains")
+class MunicipalityFilter(StrictFilterSet):
+    name = TextFilter(lookup_expr="icontains")
 
     class Meta:
         model = Municipality
         fields = ["cbs_code", "name"]
 
 
-class TargetGroupFilter(django_filters.FilterSet):
+class TargetGroupFilter(StrictFilterSet):
     class Meta:
         model = TargetGroup
         fields = ["legally_urgent"]

@@ -48,3 +48,46 @@ def test_a_viewset_cannot_replace_the_scoped_queryset():
         class Unscoped(ScopedViewSet):
             def get_queryset(self):
                 return []
+
+
+def api_schema_document():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_every_operation_documents_its_errors_in_the_one_error_format():
+    document = api_schema_document()
+    assert document["components"]["schemas"]["Error"]["properties"]["errors"]["type"] == "array"
+    operations = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) == 15
+    for path, method, operation in operations:
+        expected = {"400", "401", "404", "406", "429", "503"}
+        if method == "post":
+            expected |= {"403", "413", "415"}
+        responses = operation["responses"]
+        assert expected <= set(responses), (method, path)
+        for code in expected:
+            body = responses[code]["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/Error"}, (method, path, code)
+        for code in {"429", "503"}:
+            assert responses[code]["headers"]["Retry-After"]["required"] is True
+
+
+def test_the_report_endpoint_documents_its_idempotency_conflict():
+    responses = api_schema_document()["paths"]["/api/v1/allocations/"]["post"]["responses"]
+    assert {"200", "201", "409"} <= set(responses)
+
+
+def test_the_schema_states_the_paging_and_period_bounds():
+    parameters = {
+        p["name"]: p["schema"]
+        for p in api_schema_document()["paths"]["/api/v1/targets/"]["get"]["parameters"]
+    }
+    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    assert parameters["page"]["minimum"] == 1
+    assert parameters["period"]["pattern"] == r"^(20\d\d|2100)-(20\d\d|2100)$"
