@@ -91,6 +91,28 @@ def test_redis_stopped_and_started_during_a_run(
     assert AllocationResult.objects.filter(run__scenario=scenario).count() == 2 * CELLS
 
 
+def test_a_run_whose_message_a_redis_restart_lost_is_sent_again_by_the_sweeper(
+    celery_process,
+    redis_server,
+    project_leader,
+    scenario,  # noqa: F811
+):
+    import redis
+
+    queue = redis.Redis(port=redis_server.port)
+    run = services.allocation_run_start(user=project_leader, scenario=scenario)
+    assert queue.llen("celery") == 1  # no worker yet: the job waits in Redis
+    redis_server.stop()
+    redis_server.start()
+    assert queue.llen("celery") == 0  # Redis kept nothing: the run is queued with no message
+
+    timing = {"GMR_RUN_REDISPATCH_SECONDS": 2, "GMR_RUN_SWEEP_SECONDS": 1}
+    celery_process("beat", name="beat", **timing)
+    celery_process("worker", **timing)
+    run = assert_finished_once(run)
+    assert run.status == RunStatus.SUCCEEDED and run.attempts == 1
+
+
 def test_postgres_restarted_during_a_run(
     celery_process,
     postgres_server,
