@@ -398,9 +398,11 @@ def _claim(run_id: int, task_id: str) -> AllocationRun | None:
             run.notice = RunNotice.WORKER_LOST
         elif run.notice == RunNotice.REQUEUED:
             run.notice = ""
+        # A retry of the same task (a database hiccup) is the same attempt; a new worker is not.
+        if run.status == RunStatus.QUEUED or run.task_id != task_id:
+            run.attempts += 1
         run.status, run.progress, run.error = RunStatus.RUNNING, 0, ""
         run.task_id = task_id
-        run.attempts += 1
         run.started_at = run.heartbeat_at = timezone.now()
         run.save()
     return run

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import translation
 
 from allocation import selectors, services
 from allocation.models import AllocationResult, RunStatus, SensitivityBand, SensitivitySweep
@@ -170,7 +171,8 @@ def test_a_run_that_lost_its_worker_too_often_fails(scenario, settings):
         attempts=settings.GMR_RUN_MAX_ATTEMPTS,
     )
     AllocationRun.objects.filter(pk=run.pk).update(started_at="2020-01-01T00:00Z")
-    assert services.allocation_runs_sweep()["failed"] == 1
+    with translation.override("nl"):  # as a worker writes it, whatever an earlier test left
+        assert services.allocation_runs_sweep()["failed"] == 1
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert f"{settings.GMR_RUN_MAX_ATTEMPTS} keer" in run.error
@@ -201,7 +203,8 @@ def test_a_run_stuck_in_the_queue_is_sent_again_and_fails_after_the_give_up_time
 
     settings.GMR_RUN_QUEUE_GIVE_UP_SECONDS = 1
     settings.GMR_RUN_REDISPATCH_SECONDS = 0
-    assert services.allocation_runs_sweep()["failed"] == 1
+    with translation.override("nl"):
+        assert services.allocation_runs_sweep()["failed"] == 1
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "werker" in run.error
 
@@ -480,7 +483,7 @@ def test_a_delivery_for_a_run_another_live_worker_computes_returns_at_once(scena
     assert not returned.results.exists()
     # Its retry (the same task) takes it again, so a database hiccup does not strand the run.
     again = services.allocation_run_execute(run_id=run.pk, task_id="the-live-worker")
-    assert again.status == RunStatus.SUCCEEDED and again.attempts == 2
+    assert again.status == RunStatus.SUCCEEDED and again.attempts == 1
 
 
 @pytest.mark.parametrize("retries", range(10))

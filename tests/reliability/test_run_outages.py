@@ -74,7 +74,7 @@ def test_redis_stopped_and_started_during_a_run(
     redis_server.stop()
     # The run's page still answers from the database, and shows the run going on.
     page = client.get(reverse("allocation:run_detail", args=[run.pk]))
-    assert page.status_code == 200 and "bezig" in page.content.decode()
+    assert page.status_code == 200 and "<strong>bezig</strong>" in page.content.decode()
     # A run started now cannot reach the queue: the user is told, the run ends failed.
     response = client.post(start_url, follow=True)
     assert response.status_code == 200
@@ -130,10 +130,11 @@ def test_postgres_restarted_during_a_run(
     connection.close()
 
     run = assert_finished_once(run)
-    assert run.status == RunStatus.SUCCEEDED
-    assert run.attempts >= 2  # the worker took the run again after its database came back
+    # The same task retried after its database came back, after a real wait, never "in 0s";
+    # the retry is the same attempt, not a lost worker.
+    assert run.status == RunStatus.SUCCEEDED and run.attempts == 1
     retries = [float(s) for s in re.findall(r"Retry in ([\d.]+)s", worker.log_path.read_text())]
-    assert retries and all(seconds >= 1 for seconds in retries)  # backed off, never "in 0s"
+    assert retries and all(seconds >= 1 for seconds in retries)
     client.force_login(project_leader)
     page = client.get(reverse("allocation:run_progress", args=[run.pk])).content.decode()
     assert "klaar" in page and "100%" in page
