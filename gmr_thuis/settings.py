@@ -209,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "allocation.tasks.sweep_runs",
         "schedule": GMR_RUN_SWEEP_SECONDS,
         # Sweeps that piled up while no worker listened are dropped: the next one does it all.
-        "options": {"expires": GMR_RUN_SWEEP_SECONDS},
+        "options": {"expires": max(GMR_RUN_SWEEP_SECONDS, 10.0)},
     },
 }
 
