@@ -179,6 +179,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A run whose broker connection drops keeps computing and writes its results: the database, not
+# the broker, says whether it finished, so a redelivery afterwards changes nothing.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 # A worker that dies mid-task hands it back after this many seconds (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
