@@ -188,8 +188,8 @@ def celery_broker(url):
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
 
     def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Drop the app's references only: the pools are kombu's, shared per URL, and closing
+        # them would break every later user of the same broker ("Acquire on closed pool").
         app._pool = None
         if "amqp" in app.__dict__:
             app.amqp._producer_pool = None
