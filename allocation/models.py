@@ -1,12 +1,14 @@
 """Models of fair-share methodologies, scenarios, runs and results."""
 
 import math
+from datetime import timedelta
 from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocation.engine import DEFAULT_CAP_SHARE, exact_cap_share
@@ -222,6 +224,11 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("mislukt")
 
 
+class RunNotice(models.TextChoices):
+    WORKER_LOST = "worker_lost", _("Werker verloren, wordt opnieuw geprobeerd.")
+    REQUEUED = "requeued", _("Nog in de wachtrij; opnieuw aangeboden aan de werkers.")
+
+
 class AllocationRun(models.Model):
     """One computation of a scenario as a job: its status, its inputs' hash and its results."""
 
@@ -252,6 +259,15 @@ class AllocationRun(models.Model):
     input_hash = models.CharField(_("hash van de invoer"), max_length=64, blank=True)
     engine_version = models.CharField(_("versie rekenkern"), max_length=40, blank=True)
     error = models.TextField(_("foutmelding"), blank=True)
+    # The job's bookkeeping: which Celery task is responsible for the run now (set when it is
+    # sent and when a worker takes it), when it was sent, how often a worker took it, and the
+    # worker's last sign of life. A run whose heartbeat stops is given to another worker.
+    task_id = models.CharField(_("taak"), max_length=64, blank=True)
+    dispatched_at = models.DateTimeField(_("aangeboden"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    # What the user should know about an unfinished run (e.g. it was handed to another worker).
+    notice = models.CharField(_("mededeling"), max_length=20, choices=RunNotice.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -280,6 +296,15 @@ class AllocationRun(models.Model):
     @property
     def is_finished(self):
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    @property
+    def worker_seems_lost(self):
+        """Running, but its worker gave no sign of life for longer than a beat could take."""
+        if self.status != RunStatus.RUNNING:
+            return False
+        last_sign = self.heartbeat_at or self.started_at
+        lost_after = timedelta(seconds=settings.GMR_RUN_LOST_AFTER_SECONDS)
+        return last_sign is None or last_sign < timezone.now() - lost_after
 
 
 class Approval(models.Model):

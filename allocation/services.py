@@ -1,7 +1,9 @@
 """Writes of the fair-share allocation: scenarios, runs as jobs, approval and sensitivity sweeps."""
 
 import itertools
+import logging
 import math
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -9,6 +11,7 @@ import pandas as pd
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +27,7 @@ from allocation.models import (
     Approval,
     Methodology,
     MethodologyGroupRule,
+    RunNotice,
     RunStatus,
     Scenario,
     SensitivityBand,
@@ -33,6 +37,8 @@ from gmr_thuis.history import record_change
 from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import APPROVE, can, is_project_leader
 from municipalities.models import Municipality, Region, TargetGroup
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SCENARIO_SLUG = "gmr-2025-2030"
 
@@ -214,14 +220,13 @@ def ensure_default_scenario() -> Scenario | None:
 
 
 def allocation_run_start(*, user, scenario: Scenario) -> AllocationRun:
-    """Queue a run of the scenario; the job starts once this transaction has committed.
+    """Queue a run of the scenario; the job is sent once this transaction has committed.
 
-    `user` None is the command line, which acts with the database's own rights.
+    `user` None is the command line, which acts with the database's own rights. With the broker
+    unreachable the run ends failed at once with a message saying so (see `_dispatch_run`).
     """
     if user is not None:
         _require_project_leader(user, _("Alleen de projectleider start een verdeling."))
-    from allocation.tasks import run_allocation
-
     with transaction.atomic():
         run = AllocationRun.objects.create(
             scenario=scenario,
@@ -231,20 +236,119 @@ def allocation_run_start(*, user, scenario: Scenario) -> AllocationRun:
         )
         if user is not None:
             record_change(user=user, obj=run, action=ObjectChange.Action.CREATE)
-        transaction.on_commit(lambda: run_allocation.delay(run.pk))
+        transaction.on_commit(lambda: _dispatch_run(run.pk, fail_when_unsent=True))
     return run
 
 
-def _set_progress(run_id: int, progress: int) -> None:
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    from kombu.exceptions import OperationalError as BrokerOperationalError
+    from redis.exceptions import RedisError
+
+    return (BrokerOperationalError, RedisError, OSError)
+
+
+def _dispatch_run(run_id: int, *, fail_when_unsent: bool) -> bool:
+    """Send the run's job to the workers; the run records which task is responsible for it.
+
+    The task id is stored before the message leaves, so the worker that receives it finds it.
+    When the broker cannot be reached a new run fails with that reason (the user started it
+    just now and can start it again); a run the sweeper re-sends stays queued for the next sweep.
+    """
+    from celery import uuid
+
+    from allocation.tasks import run_allocation
+
+    task_id = uuid()
+    AllocationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        task_id=task_id, dispatched_at=timezone.now()
+    )
+    try:
+        run_allocation.apply_async(args=[run_id], task_id=task_id)
+    except _broker_errors() as exc:
+        logger.warning("Allocation run %s not sent, broker unreachable: %s", run_id, exc)
+        if fail_when_unsent:
+            allocation_run_fail(run_id=run_id, error=broker_down_message())
+        return False
+    return True
+
+
+def broker_down_message() -> str:
+    return _(
+        "De wachtrij voor berekeningen is nu niet bereikbaar, dus de verdeling is niet gestart. "
+        "Probeer het over een paar minuten opnieuw."
+    )
+
+
+def _set_progress(run_id: int, task_id: str, progress: int) -> None:
     # Its own small write, committed at once, so the progress bar moves while the job computes.
-    AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=progress)
+    # It doubles as a heartbeat; a worker the run was taken from moves nothing any more.
+    AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, task_id=task_id).update(
+        progress=progress, heartbeat_at=timezone.now()
+    )
 
 
-def allocation_run_fail(*, run_id: int, error: str) -> None:
-    """Mark an unfinished run failed; its results, if any were half-written, never committed."""
-    AllocationRun.objects.filter(
+def allocation_run_beat(*, run_id: int, task_id: str) -> bool:
+    """The worker's sign of life for a run it computes; False once the run is no longer its own."""
+    return bool(
+        AllocationRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, task_id=task_id).update(
+            heartbeat_at=timezone.now()
+        )
+    )
+
+
+class _Heartbeat:
+    """Beats for a run from a thread of its own while the job computes, however long a step.
+
+    The thread has its own database connection; a database outage skips beats (the connection
+    is dropped and made again), it never stops the computation.
+    """
+
+    def __init__(self, run_id: int, task_id: str, every: float | None):
+        self.run_id, self.task_id, self.every = run_id, task_id, every
+        self._stop = threading.Event()
+        self._thread = None
+
+    def _beat(self):
+        from django.db import DatabaseError, connection
+
+        try:
+            while not self._stop.wait(self.every):
+                try:
+                    allocation_run_beat(run_id=self.run_id, task_id=self.task_id)
+                except DatabaseError as exc:
+                    logger.warning("Heartbeat of run %s skipped: %s", self.run_id, exc)
+                    connection.close()
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        if self.every:
+            self._thread = threading.Thread(
+                target=self._beat, name=f"run-{self.run_id}-heartbeat", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def allocation_run_fail(*, run_id: int, error: str, task_id: str | None = None) -> None:
+    """Mark an unfinished run failed; its results, if any were half-written, never committed.
+
+    With `task_id`, only while that task is the one responsible for the run: a stray delivery
+    that fails leaves a run another worker computes alone.
+    """
+    unfinished = AllocationRun.objects.filter(
         pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-    ).update(status=RunStatus.FAILED, error=error[:5000], finished_at=timezone.now())
+    )
+    if task_id is not None:
+        unfinished = unfinished.filter(task_id=task_id)
+    unfinished.update(
+        status=RunStatus.FAILED, error=error[:5000], finished_at=timezone.now(), notice=""
+    )
 
 
 def _ids_by_code() -> tuple[dict, dict]:
@@ -277,40 +381,70 @@ def _result_rows(run: AllocationRun, year: int, frame: pd.DataFrame, ids: tuple)
     ]
 
 
-def allocation_run_execute(
-    *, run_id: int, after_step: Callable[[], None] | None = None
-) -> AllocationRun:
-    """Compute a queued run and store all its results in one transaction.
+def _claim(run_id: int, task_id: str) -> AllocationRun | None:
+    """Take the run for this task, or None when it is finished or another live worker has it.
 
-    Idempotent: a run that already finished is returned untouched, and a second delivery of
-    the same task that loses the race finds the run succeeded and writes nothing.
-    `after_step` runs after each year (the worker's hook for tests of a dying worker).
+    A queued run is anyone's; a running one stays with its task (a retry of that task takes it
+    again) unless its heartbeat stopped, and then the first delivery that comes takes it over.
     """
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().select_related("scenario").get(pk=run_id)
-        if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
-            return run
+        taken_over = run.status == RunStatus.RUNNING and run.worker_seems_lost
+        if not (
+            run.status == RunStatus.QUEUED
+            or (run.status == RunStatus.RUNNING and (run.task_id == task_id or taken_over))
+        ):
+            return None
+        if taken_over:
+            run.notice = RunNotice.WORKER_LOST
+        elif run.notice == RunNotice.REQUEUED:
+            run.notice = ""
+        # A retry of the same task (a database hiccup) is the same attempt; a new worker is not.
+        if run.status == RunStatus.QUEUED or run.task_id != task_id:
+            run.attempts += 1
         run.status, run.progress, run.error = RunStatus.RUNNING, 0, ""
-        run.started_at = timezone.now()
+        run.task_id = task_id
+        run.started_at = run.heartbeat_at = timezone.now()
         run.save()
+    return run
+
+
+def allocation_run_execute(
+    *,
+    run_id: int,
+    task_id: str = "",
+    after_step: Callable[[], None] | None = None,
+    heartbeat_every: float | None = None,
+) -> AllocationRun:
+    """Compute a queued run and store all its results in one transaction.
+
+    Idempotent: a run that already finished is returned untouched, a delivery that finds another
+    live worker on it returns at once, and one that loses the race to finish writes nothing.
+    `after_step` runs after each year (the worker's hook for tests of a dying worker);
+    `heartbeat_every` (seconds) beats from a thread meanwhile (a worker; not eager jobs).
+    """
+    run = _claim(run_id, task_id)
+    if run is None:
+        return AllocationRun.objects.get(pk=run_id)
     try:
-        inputs = adapter.scenario_inputs(scenario=run.scenario)
-        years = list(range(run.first_year, run.last_year + 1))
-        frames = {}
-        for done, year in enumerate(years, start=1):
-            frames[year] = adapter.engine_inputs(inputs, year).fair_share()
-            _set_progress(run_id, int(90 * done / len(years)))
-            if after_step is not None:
-                after_step()
+        with _Heartbeat(run_id, task_id, heartbeat_every):
+            inputs = adapter.scenario_inputs(scenario=run.scenario)
+            years = list(range(run.first_year, run.last_year + 1))
+            frames = {}
+            for done, year in enumerate(years, start=1):
+                frames[year] = adapter.engine_inputs(inputs, year).fair_share()
+                _set_progress(run_id, task_id, int(90 * done / len(years)))
+                if after_step is not None:
+                    after_step()
     except ValueError as exc:  # the engine's and the inputs' refusals: a permanent failure
-        allocation_run_fail(run_id=run_id, error=str(exc))
+        allocation_run_fail(run_id=run_id, error=str(exc), task_id=task_id)
         run.refresh_from_db()
         return run
     ids = _ids_by_code()
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run_id)
-        if run.status != RunStatus.RUNNING:
-            return run  # another delivery finished (or the run was declared lost) meanwhile
+        if run.status != RunStatus.RUNNING or run.task_id != task_id:
+            return run  # another delivery finished, or took the run over, meanwhile
         AllocationResult.objects.filter(run=run).delete()
         AllocationResult.objects.bulk_create(
             [row for year, frame in frames.items() for row in _result_rows(run, year, frame, ids)]
@@ -318,27 +452,81 @@ def allocation_run_execute(
         run.inputs = inputs
         run.input_hash = adapter.inputs_hash(inputs)
         run.engine_version = ENGINE_VERSION
-        run.status, run.progress = RunStatus.SUCCEEDED, 100
+        run.status, run.progress, run.notice = RunStatus.SUCCEEDED, 100, ""
         run.finished_at = timezone.now()
         run.save()
     return run
 
 
-def allocation_runs_fail_lost(*, lost_after: timedelta | None = None) -> int:
-    """Fail runs still 'running' long after any worker could be on them (the worker died).
+def _requeue_lost(run: AllocationRun) -> str | None:
+    # Only if nothing moved since it was read: a worker that beat just now keeps its run.
+    unchanged = AllocationRun.objects.filter(
+        pk=run.pk, status=RunStatus.RUNNING, task_id=run.task_id, heartbeat_at=run.heartbeat_at
+    )
+    if run.attempts >= django_settings.GMR_RUN_MAX_ATTEMPTS:
+        failed = unchanged.update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            notice="",
+            error=_(
+                "De verwerking stopte %(count)s keer voordat de verdeling klaar was; "
+                "start de verdeling opnieuw of vraag de beheerder de werkers na te kijken."
+            )
+            % {"count": run.attempts},
+        )
+        return "failed" if failed else None
+    requeued = unchanged.update(status=RunStatus.QUEUED, notice=RunNotice.WORKER_LOST, progress=0)
+    return "requeued" if requeued else None
 
-    No task runs longer than Celery's hard time limit, so by default that is the cut-off.
+
+def allocation_runs_sweep() -> dict[str, int]:
+    """Periodic: hand runs whose worker died to another one, and re-send runs lost from the queue.
+
+    A running run without a heartbeat for GMR_RUN_LOST_AFTER_SECONDS goes back to the queue
+    with a new message (or fails after GMR_RUN_MAX_ATTEMPTS workers were lost on it): the
+    broker's own redelivery would wait the whole visibility timeout. A queued run whose
+    message went GMR_RUN_REDISPATCH_SECONDS without a worker is sent again (a Redis restart
+    may have lost it); after GMR_RUN_QUEUE_GIVE_UP_SECONDS in the queue it fails. Extra
+    messages are harmless: a delivery for a run that is finished or has a live worker returns.
     """
-    if lost_after is None:
-        lost_after = timedelta(seconds=django_settings.CELERY_TASK_TIME_LIMIT)
-    lost = AllocationRun.objects.filter(
-        status=RunStatus.RUNNING, started_at__lte=timezone.now() - lost_after
+    now = timezone.now()
+    config = django_settings
+    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    lost = (
+        AllocationRun.objects.filter(status=RunStatus.RUNNING)
+        .annotate(last_sign=Coalesce("heartbeat_at", "started_at", "created_at"))
+        .filter(last_sign__lt=now - timedelta(seconds=config.GMR_RUN_LOST_AFTER_SECONDS))
     )
-    return lost.update(
-        status=RunStatus.FAILED,
-        error=_("De verwerking is afgebroken (de worker stopte); start de verdeling opnieuw."),
-        finished_at=timezone.now(),
+    to_send = []
+    for run in lost:
+        outcome = _requeue_lost(run)
+        if outcome:
+            counts[outcome] += 1
+        if outcome == "requeued":
+            to_send.append(run.pk)
+    waiting = (
+        AllocationRun.objects.filter(status=RunStatus.QUEUED)
+        .annotate(sent=Coalesce("dispatched_at", "created_at"))
+        .filter(sent__lt=now - timedelta(seconds=config.GMR_RUN_REDISPATCH_SECONDS))
+        .exclude(pk__in=to_send)
     )
+    give_up_before = now - timedelta(seconds=config.GMR_RUN_QUEUE_GIVE_UP_SECONDS)
+    for run in waiting:
+        still_queued = AllocationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED)
+        if run.created_at < give_up_before:
+            counts["failed"] += still_queued.update(
+                status=RunStatus.FAILED,
+                finished_at=timezone.now(),
+                notice="",
+                error=_("Geen werker nam de verdeling op; start de verdeling opnieuw."),
+            )
+            continue
+        still_queued.filter(notice="").update(notice=RunNotice.REQUEUED)
+        to_send.append(run.pk)
+        counts["resent"] += 1
+    for run_id in to_send:
+        _dispatch_run(run_id, fail_when_unsent=False)
+    return counts
 
 
 def allocation_run_approve(*, user, run: AllocationRun) -> Approval:

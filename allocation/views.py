@@ -171,6 +171,9 @@ def run_start(request, slug):
     _leader_only(request)
     scenario = _scenario(request, slug)
     run = services.allocation_run_start(user=request.user, scenario=scenario)
+    run.refresh_from_db()
+    if run.status == RunStatus.FAILED:  # e.g. the broker was down: the run page says why too
+        messages.error(request, run.error)
     return redirect("allocation:run_detail", pk=run.pk)
 
 

@@ -229,16 +229,40 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A run whose broker connection drops keeps computing and writes its results: the database, not
+# the broker, says whether it finished, so a redelivery afterwards changes nothing.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 # A worker that dies mid-task hands it back after this many seconds (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 }
+# Publishing with the broker down gives up after about a second, so "start run" can say so.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 4
+# A running allocation beats every GMR_RUN_HEARTBEAT_SECONDS; after GMR_RUN_LOST_AFTER_SECONDS
+# without a beat its page says the worker was lost, and the sweeper (every GMR_RUN_SWEEP_SECONDS)
+# hands it to another worker, up to GMR_RUN_MAX_ATTEMPTS times. A run still queued after
+# GMR_RUN_REDISPATCH_SECONDS is offered to the broker again (its message may have been lost
+# with a Redis restart), and fails after GMR_RUN_QUEUE_GIVE_UP_SECONDS in the queue.
+GMR_RUN_HEARTBEAT_SECONDS = env.float("GMR_RUN_HEARTBEAT_SECONDS", default=5.0)
+GMR_RUN_LOST_AFTER_SECONDS = env.float("GMR_RUN_LOST_AFTER_SECONDS", default=30.0)
+GMR_RUN_SWEEP_SECONDS = env.float("GMR_RUN_SWEEP_SECONDS", default=15.0)
+GMR_RUN_MAX_ATTEMPTS = env.int("GMR_RUN_MAX_ATTEMPTS", default=3)
+GMR_RUN_REDISPATCH_SECONDS = env.float("GMR_RUN_REDISPATCH_SECONDS", default=120.0)
+GMR_RUN_QUEUE_GIVE_UP_SECONDS = env.float("GMR_RUN_QUEUE_GIVE_UP_SECONDS", default=3600.0)
 CELERY_BEAT_SCHEDULE = {
-    # Runs whose worker vanished end as failed instead of hanging in "running".
-    "fail-lost-allocation-runs": {
-        "task": "allocation.tasks.fail_lost_runs",
-        "schedule": 300.0,
+    # Runs whose worker vanished go to another worker; runs lost from the queue are re-sent.
+    "sweep-allocation-runs": {
+        "task": "allocation.tasks.sweep_runs",
+        "schedule": GMR_RUN_SWEEP_SECONDS,
+        # Sweeps that piled up while no worker listened are dropped: the next one does it all.
+        "options": {"expires": max(GMR_RUN_SWEEP_SECONDS, 10.0)},
     },
 }
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import translation
 
 from allocation import selectors, services
 from allocation.models import AllocationResult, RunStatus, SensitivityBand, SensitivitySweep
@@ -108,18 +109,104 @@ def test_a_transient_database_error_is_retried_until_the_run_succeeds(scenario, 
     assert run.status == RunStatus.SUCCEEDED
 
 
-def test_a_run_left_running_by_a_dead_worker_is_failed_by_the_reaper(scenario):
-    from datetime import timedelta
+def test_a_run_whose_heartbeat_stopped_is_requeued_by_the_sweeper(scenario, monkeypatch):
+    from allocation import tasks
+    from allocation.models import AllocationRun, RunNotice
 
+    sent = []
+    monkeypatch.setattr(
+        tasks.run_allocation, "apply_async", lambda args, task_id: sent.append((args, task_id))
+    )
+    run = AllocationRun.objects.create(
+        scenario=scenario,
+        status=RunStatus.RUNNING,
+        first_year=2025,
+        last_year=2026,
+        task_id="dead-worker",
+        attempts=1,
+    )
+    AllocationRun.objects.filter(pk=run.pk).update(
+        started_at="2020-01-01T00:00Z", heartbeat_at="2020-01-01T00:00Z"
+    )
+    run.refresh_from_db()
+    assert run.worker_seems_lost
+
+    assert services.allocation_runs_sweep() == {"requeued": 1, "failed": 0, "resent": 0}
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED and run.notice == RunNotice.WORKER_LOST
+    assert sent == [([run.pk], run.task_id)] and run.task_id != "dead-worker"
+    # The next sweep finds it freshly sent and leaves it alone.
+    assert services.allocation_runs_sweep() == {"requeued": 0, "failed": 0, "resent": 0}
+
+
+def test_a_running_run_with_a_fresh_heartbeat_is_left_alone(scenario, monkeypatch):
+    from django.utils import timezone
+
+    from allocation import tasks
+    from allocation.models import AllocationRun
+
+    monkeypatch.setattr(tasks.run_allocation, "apply_async", lambda **kwargs: 1 / 0)
+    run = AllocationRun.objects.create(
+        scenario=scenario,
+        status=RunStatus.RUNNING,
+        first_year=2025,
+        last_year=2026,
+        started_at="2020-01-01T00:00Z",
+        heartbeat_at=timezone.now(),
+    )
+    assert not run.worker_seems_lost
+    assert services.allocation_runs_sweep()["requeued"] == 0
+    run.refresh_from_db()
+    assert run.status == RunStatus.RUNNING
+
+
+def test_a_run_that_lost_its_worker_too_often_fails(scenario, settings):
     from allocation.models import AllocationRun
 
     run = AllocationRun.objects.create(
-        scenario=scenario, status=RunStatus.RUNNING, first_year=2025, last_year=2026
+        scenario=scenario,
+        status=RunStatus.RUNNING,
+        first_year=2025,
+        last_year=2026,
+        attempts=settings.GMR_RUN_MAX_ATTEMPTS,
     )
     AllocationRun.objects.filter(pk=run.pk).update(started_at="2020-01-01T00:00Z")
-    assert services.allocation_runs_fail_lost(lost_after=timedelta(hours=1)) == 1
+    with translation.override("nl"):  # as a worker writes it, whatever an earlier test left
+        assert services.allocation_runs_sweep()["failed"] == 1
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "worker" in run.error
+    assert run.status == RunStatus.FAILED
+    assert f"{settings.GMR_RUN_MAX_ATTEMPTS} keer" in run.error
+
+
+def test_a_run_stuck_in_the_queue_is_sent_again_and_fails_after_the_give_up_time(
+    scenario, monkeypatch, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from allocation import tasks
+    from allocation.models import AllocationRun, RunNotice
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.run_allocation, "apply_async", lambda args, task_id: sent.append(args)
+    )
+    run = AllocationRun.objects.create(scenario=scenario, first_year=2025, last_year=2026)
+    long_ago = timezone.now() - timedelta(seconds=settings.GMR_RUN_REDISPATCH_SECONDS + 5)
+    AllocationRun.objects.filter(pk=run.pk).update(created_at=long_ago, dispatched_at=long_ago)
+
+    assert services.allocation_runs_sweep()["resent"] == 1
+    run.refresh_from_db()
+    assert sent == [[run.pk]] and run.status == RunStatus.QUEUED
+    assert run.notice == RunNotice.REQUEUED and run.dispatched_at > long_ago
+
+    settings.GMR_RUN_QUEUE_GIVE_UP_SECONDS = 1
+    settings.GMR_RUN_REDISPATCH_SECONDS = 0
+    with translation.override("nl"):
+        assert services.allocation_runs_sweep()["failed"] == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "werker" in run.error
 
 
 @pytest.mark.django_db(transaction=True)
@@ -147,7 +234,7 @@ def test_the_allocate_command_reports_the_status_again_when_a_worker_finished_it
     from allocation.management.commands import allocate
 
     # A broker queues the job; the "worker" runs it while the command waits.
-    monkeypatch.setattr(tasks.run_allocation, "delay", lambda run_id: None)
+    monkeypatch.setattr(tasks.run_allocation, "apply_async", lambda *args, **kwargs: None)
     monkeypatch.setattr(
         allocate.time,
         "sleep",
@@ -329,3 +416,82 @@ def test_a_sweep_whose_task_crashes_ends_failed_and_finished(scenario, monkeypat
     sweep.refresh_from_db()
     assert sweep.status == RunStatus.FAILED and sweep.error == "RuntimeError: worker bug"
     assert sweep.finished_at is not None
+
+
+# Transactional: the job is sent on commit, as in a request, before the view reads the run back.
+@pytest.mark.django_db(transaction=True)
+def test_starting_a_run_with_the_broker_down_says_so_and_fails_the_run(
+    client, project_leader, scenario, monkeypatch
+):
+    from kombu.exceptions import OperationalError as BrokerOperationalError
+
+    from allocation import tasks
+
+    def broker_down(*args, **kwargs):
+        raise BrokerOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_allocation, "apply_async", broker_down)
+    client.force_login(project_leader)
+    response = client.post(reverse("allocation:run_start", args=[scenario.slug]), follow=True)
+    run = scenario.runs.get()
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("allocation:run_detail", args=[run.pk]), 302)]
+    assert run.status == RunStatus.FAILED and "wachtrij" in run.error
+    # Once as the message after the redirect, once on the run's own status.
+    assert response.content.decode().count("niet bereikbaar, dus de verdeling is niet gestart") == 2
+
+
+def test_the_run_page_says_the_worker_was_lost_once_its_heartbeat_is_old(
+    client, owner, scenario, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from allocation.models import AllocationRun
+
+    run = AllocationRun.objects.create(
+        scenario=scenario, status=RunStatus.RUNNING, first_year=2025, last_year=2026
+    )
+    client.force_login(owner)
+    url = reverse("allocation:run_progress", args=[run.pk])
+    for age, lost in [(settings.GMR_RUN_LOST_AFTER_SECONDS - 5, False), (61, True)]:
+        AllocationRun.objects.filter(pk=run.pk).update(
+            started_at=timezone.now() - timedelta(minutes=5),
+            heartbeat_at=timezone.now() - timedelta(seconds=age),
+        )
+        text = client.get(url).content.decode()
+        assert ("Werker verloren, wordt opnieuw geprobeerd." in text) is lost
+
+
+def test_a_delivery_for_a_run_another_live_worker_computes_returns_at_once(scenario):
+    from django.utils import timezone
+
+    from allocation.models import AllocationRun
+
+    run = AllocationRun.objects.create(
+        scenario=scenario,
+        status=RunStatus.RUNNING,
+        first_year=2025,
+        last_year=2026,
+        task_id="the-live-worker",
+        heartbeat_at=timezone.now(),
+        attempts=1,
+    )
+    returned = services.allocation_run_execute(run_id=run.pk, task_id="a-stray-duplicate")
+    assert returned.status == RunStatus.RUNNING and returned.attempts == 1
+    assert not returned.results.exists()
+    # Its retry (the same task) takes it again, so a database hiccup does not strand the run.
+    again = services.allocation_run_execute(run_id=run.pk, task_id="the-live-worker")
+    assert again.status == RunStatus.SUCCEEDED and again.attempts == 1
+
+
+@pytest.mark.parametrize("retries", range(10))
+def test_database_retries_back_off_exponentially_never_at_once_and_bounded(retries):
+    from allocation.tasks import RETRY_MAX_SECONDS, retry_countdown
+
+    ceiling = min(RETRY_MAX_SECONDS, 2.0 * 2**retries)
+    waits = [retry_countdown(retries) for _ in range(200)]
+    assert all(ceiling / 2 <= wait <= ceiling for wait in waits)
+    assert min(waits) >= 1
+    assert len(set(waits)) > 1  # jittered

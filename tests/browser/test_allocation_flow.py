@@ -121,7 +121,7 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
         "Sociale huurwoningen", exact=True
     ).fill("0")
     save_editor(page)
-    monkeypatch.setattr(tasks.run_allocation, "delay", lambda run_id: None)
+    monkeypatch.setattr(tasks.run_allocation, "apply_async", lambda *args, **kwargs: None)
     page.get_by_role("button", name="Verdeling berekenen").click()
     page.wait_for_url(RUN_PAGE)
     second = AllocationRun.objects.exclude(pk=first.pk).get()
