@@ -8,10 +8,13 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from gmr_thuis.permissions import CHANGE
-from municipalities.models import Municipality, TargetGroup
+from municipalities.models import Municipality, Neighbourhood, TargetGroup
 
 COLUMNS = ["gemeente", "aandachtsgroep", "jaar", "kwartaal", "plaatsingen"]
-EXAMPLE_ROW = ["GM0293", "uitstroom-bw", 2026, 1, 3]
+# Optional: the CBS code (or name) of the wijk or buurt where the placements landed.
+NEIGHBOURHOOD_COLUMN = "wijk"
+TEMPLATE_COLUMNS = [*COLUMNS, NEIGHBOURHOOD_COLUMN]
+EXAMPLE_ROW = ["GM0293", "uitstroom-bw", 2026, 1, 3, "WK029300"]
 
 
 class ImportRejected(Exception):
@@ -30,6 +33,7 @@ class RealisationRow:
     year: int
     quarter: int
     placements: int
+    neighbourhood: Neighbourhood | None = None
 
 
 def _read_table(upload):
@@ -75,6 +79,42 @@ def _whole_number(value, low=None, high=None):
     return number
 
 
+def _municipality_of(value, municipalities, writable, problems):
+    """The row's municipality by CBS code or name, if the user may write it."""
+    name = str(value or "").strip()
+    municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
+    if municipality is None:
+        problems.append(_("onbekende gemeente '%(value)s'") % {"value": name})
+    elif municipality.pk not in writable:
+        problems.append(_("u mag de gegevens van %(name)s niet wijzigen") % {"name": municipality})
+    return municipality
+
+
+def _neighbourhoods(user):
+    """Code (upper case) or name (lower case) with municipality -> the neighbourhood."""
+    found = {}
+    for n in Neighbourhood.objects.restrict(user):
+        found[(n.municipality_id, n.code.upper())] = n
+        found.setdefault((n.municipality_id, n.name.lower()), n)
+    return found
+
+
+def _neighbourhood_of(value, municipality, neighbourhoods, problems):
+    """The row's neighbourhood (None when the cell is empty), or a problem named."""
+    text = str(value if value is not None else "").strip()
+    if not text or municipality is None:
+        return None
+    found = neighbourhoods.get((municipality.pk, text.upper())) or neighbourhoods.get(
+        (municipality.pk, text.lower())
+    )
+    if found is None:
+        problems.append(
+            _("wijk '%(value)s' ligt niet in %(municipality)s")
+            % {"value": text, "municipality": municipality}
+        )
+    return found
+
+
 def parse_realisation(upload, *, user):
     """All rows of the file, or ImportRejected listing every error (with its row number)."""
     header, body = _read_table(upload)
@@ -84,6 +124,9 @@ def parse_realisation(upload, *, user):
             [_("Rij 1: de kolom(men) %(columns)s ontbreken.") % {"columns": ", ".join(missing)}]
         )
     position = {column: header.index(column) for column in COLUMNS}
+    if NEIGHBOURHOOD_COLUMN in header:
+        position[NEIGHBOURHOOD_COLUMN] = header.index(NEIGHBOURHOOD_COLUMN)
+    neighbourhoods = _neighbourhoods(user)
     municipalities = {m.cbs_code.upper(): m for m in Municipality.objects.restrict(user)}
     municipalities.update({m.name.lower(): m for m in municipalities.values()})
     writable = set(Municipality.objects.restrict(user, CHANGE).values_list("pk", flat=True))
@@ -92,14 +135,7 @@ def parse_realisation(upload, *, user):
     for line, raw in body:
         cell = {c: (raw[i] if i < len(raw) else None) for c, i in position.items()}
         problems = []
-        name = str(cell["gemeente"] or "").strip()
-        municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
-        if municipality is None:
-            problems.append(_("onbekende gemeente '%(value)s'") % {"value": name})
-        elif municipality.pk not in writable:
-            problems.append(
-                _("u mag de gegevens van %(name)s niet wijzigen") % {"name": municipality}
-            )
+        municipality = _municipality_of(cell["gemeente"], municipalities, writable, problems)
         code = str(cell["aandachtsgroep"] or "").strip()
         group = groups.get(code)
         if group is None:
@@ -118,8 +154,11 @@ def parse_realisation(upload, *, user):
                 _("plaatsingen '%(value)s' moet een geheel getal van 0 of meer zijn")
                 % {"value": cell["plaatsingen"]}
             )
+        neighbourhood = _neighbourhood_of(
+            cell.get(NEIGHBOURHOOD_COLUMN), municipality, neighbourhoods, problems
+        )
         if not problems:
-            key = (municipality.pk, group.pk, year, quarter)
+            key = (municipality.pk, group.pk, year, quarter, neighbourhood)
             if key in seen:
                 problems.append(_("dubbel met rij %(line)s") % {"line": seen[key]})
             seen[key] = line
@@ -128,7 +167,9 @@ def parse_realisation(upload, *, user):
                 _("Rij %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
             )
         else:
-            rows.append(RealisationRow(line, municipality, group, year, quarter, placements))
+            rows.append(
+                RealisationRow(line, municipality, group, year, quarter, placements, neighbourhood)
+            )
     if errors:
         raise ImportRejected(errors)
     if not rows:

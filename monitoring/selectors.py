@@ -78,9 +78,13 @@ def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
         reported = reported.filter(municipality_id__in=municipality_ids)
         reports = reports.filter(municipality_id__in=municipality_ids)
     key = [*CELL, "year", "quarter"]
-    municipal = pd.DataFrame(
-        list(reported.values(*key, "placements")), columns=[*key, "placements"]
-    ).rename(columns={"placements": "reported"})
+    # A quarter's records (one without a neighbourhood, one per neighbourhood) add up.
+    municipal = (
+        pd.DataFrame(list(reported.values(*key, "placements")), columns=[*key, "placements"])
+        .groupby(key, as_index=False)["placements"]
+        .sum()
+        .rename(columns={"placements": "reported"})
+    )
     corporate = pd.DataFrame(
         [
             {
@@ -361,11 +365,14 @@ def agreement_rows(*, user, municipality, year):
 
 
 def realisation_rows(*, user, municipality, year):
-    """Per target group: the four quarters, each with the municipality's record and what the
+    """Per target group: the four quarters, each with the municipality's record (the one
+    without a neighbourhood; per-neighbourhood records come from the import) and what the
     corporations reported."""
     records = {
         (r.target_group_id, r.quarter): r
-        for r in Realisation.objects.restrict(user).filter(municipality=municipality, year=year)
+        for r in Realisation.objects.restrict(user).filter(
+            municipality=municipality, year=year, neighbourhood__isnull=True
+        )
     }
     reported = realised_frame(user=user, municipality_ids=[municipality.pk])
     reported = reported[reported["year"] == year].set_index(["target_group_id", "quarter"])

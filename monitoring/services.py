@@ -27,7 +27,13 @@ from monitoring.models import (
     ObjectionWindow,
     Realisation,
 )
-from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+from municipalities.models import (
+    CorporationStock,
+    HousingCorporation,
+    Municipality,
+    Neighbourhood,
+    TargetGroup,
+)
 
 
 class StaleEdit(Exception):
@@ -210,8 +216,10 @@ def realisation_save(
     placements: int,
     notes: str = "",
     version: int | None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> Realisation:
-    """Record or correct the placements of one group in one quarter."""
+    """Record or correct the placements of one group in one quarter (in one neighbourhood,
+    or without one)."""
     return _save_versioned(
         Realisation,
         user=user,
@@ -220,6 +228,7 @@ def realisation_save(
             "target_group": target_group,
             "year": year,
             "quarter": quarter,
+            "neighbourhood": neighbourhood,
         },
         version=version,
         values={"placements": placements, "notes": notes},
@@ -235,15 +244,16 @@ def realisation_import(*, user, rows) -> int:
     with transaction.atomic():
         # What is there now, read once: the import keeps its notes and saves over its version.
         existing = {
-            (r.municipality_id, r.target_group_id, r.year, r.quarter): r
+            (r.municipality_id, r.target_group_id, r.year, r.quarter, r.neighbourhood_id): r
             for r in Realisation.objects.filter(
                 municipality__in={row.municipality for row in rows},
                 year__in={row.year for row in rows},
             )
         }
         for row in rows:
+            neighbourhood_id = row.neighbourhood.pk if row.neighbourhood else None
             current = existing.get(
-                (row.municipality.pk, row.target_group.pk, row.year, row.quarter)
+                (row.municipality.pk, row.target_group.pk, row.year, row.quarter, neighbourhood_id)
             )
             realisation_save(
                 user=user,
@@ -252,6 +262,7 @@ def realisation_import(*, user, rows) -> int:
                 year=row.year,
                 quarter=row.quarter,
                 placements=row.placements,
+                neighbourhood=row.neighbourhood,
                 notes=current.notes if current else "",
                 version=current.version if current else None,
             )
@@ -372,6 +383,7 @@ def allocation_report_create(
     count: int,
     reference: str = "",
     idempotency_key: str | None = None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> tuple[AllocationReport, bool]:
     """A corporation reports allocations; the same idempotency key returns the first report.
 
@@ -405,6 +417,7 @@ def allocation_report_create(
                 target_group=target_group,
                 date=date,
                 count=count,
+                neighbourhood=neighbourhood,
                 reference=reference,
                 idempotency_key=idempotency_key or None,
                 created_by=user,

@@ -35,8 +35,8 @@ from monitoring.forms import (
     RealisationUploadForm,
 )
 from monitoring.importers import (
-    COLUMNS,
     EXAMPLE_ROW,
+    TEMPLATE_COLUMNS,
     ImportRejected,
     parse_realisation,
 )
@@ -479,7 +479,7 @@ def realisation_import(request):
     return render(
         request,
         "monitoring/realisation_import.html",
-        {"form": form, "errors": errors, "columns": COLUMNS},
+        {"form": form, "errors": errors, "columns": TEMPLATE_COLUMNS},
         status=400 if errors else 200,
     )
 
@@ -488,7 +488,7 @@ def realisation_import(request):
 def realisation_template(request, fmt):
     _require_member(request.user)
     return _download(
-        fmt, COLUMNS, [EXAMPLE_ROW], name="sjabloon-realisatie", sheet_title="realisatie"
+        fmt, TEMPLATE_COLUMNS, [EXAMPLE_ROW], name="sjabloon-realisatie", sheet_title="realisatie"
     )
 
 

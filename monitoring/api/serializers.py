@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from gmr_thuis.permissions import restrict
 from monitoring.models import AllocationReport, LocalAgreement
-from municipalities.models import Municipality, TargetGroup
+from municipalities.models import Municipality, Neighbourhood, TargetGroup
 
 
 class LocalAgreementSerializer(serializers.ModelSerializer):
@@ -60,6 +60,16 @@ class AllocationReportSerializer(serializers.ModelSerializer):
         help_text=_("CBS-code van een gemeente waar de corporatie bezit heeft."),
     )
     target_group = UserScopedSlugField(slug_field="code", queryset=TargetGroup.objects.all())
+    neighbourhood = UserScopedSlugField(
+        slug_field="code",
+        queryset=Neighbourhood.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Optioneel: CBS-code van de wijk of buurt van de woning (WK020201, BU02020101); "
+            "moet in de gemeente liggen."
+        ),
+    )
     quarter = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -70,6 +80,7 @@ class AllocationReportSerializer(serializers.ModelSerializer):
             "target_group",
             "date",
             "count",
+            "neighbourhood",
             "reference",
             "quarter",
             "created_at",

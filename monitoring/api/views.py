@@ -55,7 +55,7 @@ class IdempotencyConflict(exceptions.APIException):
     default_code = "idempotency_conflict"
 
 
-REPORTED_FIELDS = ["municipality", "target_group", "date", "count", "reference"]
+REPORTED_FIELDS = ["municipality", "target_group", "date", "count", "neighbourhood", "reference"]
 
 
 class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -87,6 +87,7 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                     "target_group": "uitstroom-bw",
                     "date": "2026-02-10",
                     "count": 2,
+                    "neighbourhood": "WK029300",
                     "reference": "TW-2026-0042",
                 },
             )
@@ -111,7 +112,7 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             idempotency_key=key,
             **serializer.validated_data,
         )
-        reported = {"reference": "", **serializer.validated_data}
+        reported = {"reference": "", "neighbourhood": None, **serializer.validated_data}
         if not created and any(getattr(report, f) != reported[f] for f in REPORTED_FIELDS):
             raise IdempotencyConflict()
         return Response(
