@@ -46,6 +46,7 @@ from municipalities.models import (
     Municipality,
     MunicipalityFigure,
     Neighbourhood,
+    NeighbourhoodBoundaries,
     NeighbourhoodFigure,
     NeighbourhoodIndicator,
     TargetGroup,
@@ -438,11 +439,13 @@ def concentration_thresholds(region) -> concentration_check.Thresholds:
     )
 
 
-def _neighbourhood_frame(user, year, municipality_ids):
+def _neighbourhood_frame(user, year, region):
     """One row per neighbourhood with each figure's latest value up to `year`."""
-    neighbourhoods = Neighbourhood.objects.restrict(user, VIEW).select_related("municipality")
-    if municipality_ids is not None:
-        neighbourhoods = neighbourhoods.filter(municipality_id__in=municipality_ids)
+    neighbourhoods = (
+        Neighbourhood.objects.restrict(user, VIEW)
+        .filter(municipality__region=region)
+        .select_related("municipality")
+    )
     frame = pd.DataFrame(
         [
             {
@@ -483,15 +486,13 @@ def _neighbourhood_frame(user, year, municipality_ids):
     return frame
 
 
-def _neighbourhood_placements(user, municipality_ids):
+def _neighbourhood_placements(user, region):
     """Placements with a neighbourhood, per neighbourhood and year: the municipality's records
     where it reported any with a neighbourhood in that cell, else the corporations'."""
     key = [*CELL, "year", "quarter"]
-    reported = Realisation.objects.restrict(user, VIEW).filter(neighbourhood__isnull=False)
-    reports = AllocationReport.objects.restrict(user, VIEW).filter(neighbourhood__isnull=False)
-    if municipality_ids is not None:
-        reported = reported.filter(municipality_id__in=municipality_ids)
-        reports = reports.filter(municipality_id__in=municipality_ids)
+    in_region = {"neighbourhood__isnull": False, "municipality__region": region}
+    reported = Realisation.objects.restrict(user, VIEW).filter(**in_region)
+    reports = AllocationReport.objects.restrict(user, VIEW).filter(**in_region)
     columns = [*key, "neighbourhood_id", "placements"]
     municipal = pd.DataFrame(list(reported.values(*columns)), columns=columns)
     corporate = pd.DataFrame(
@@ -535,16 +536,14 @@ def _reason_text(reasons, thresholds, liveability):
 
 
 def neighbourhood_concentration(*, user, region, year: int, municipality_ids=None) -> pd.DataFrame:
-    """The concentration check of `concentration_check.concentration` for the neighbourhoods
-    `user` may see, with names, the window and each flag's reason in words."""
+    """The concentration check of `concentration_check.concentration` for the region's
+    neighbourhoods `user` may see (then narrowed to `municipality_ids`: the region's rate stays
+    the whole region's), with names, the window and each flag's reason in words."""
     thresholds = concentration_thresholds(region)
-    neighbourhoods = _neighbourhood_frame(user, year, municipality_ids)
-    placements = _neighbourhood_placements(user, municipality_ids)
+    neighbourhoods = _neighbourhood_frame(user, year, region)
+    placements = _neighbourhood_placements(user, region)
     result = concentration_check.concentration(
-        neighbourhoods,
-        placements,
-        year=year,
-        thresholds=thresholds,
+        neighbourhoods, placements, year=year, thresholds=thresholds
     )
     names = neighbourhoods.set_index("neighbourhood")
     for column in (
@@ -560,6 +559,31 @@ def neighbourhood_concentration(*, user, region, year: int, municipality_ids=Non
         _reason_text(r, thresholds, lbm)
         for r, lbm in zip(result["reasons"], result["liveability_class"], strict=True)
     ]
+    if municipality_ids is not None:
+        result = result[result["municipality"].isin(municipality_ids)].reset_index(drop=True)
     window = concentration_check.window(year, thresholds.years)
     result.attrs.update(first_year=window.start, last_year=window.stop - 1, thresholds=thresholds)
     return result
+
+
+def neighbourhood_features(*, user, region) -> list:
+    """The region's imported district boundaries (GeoJSON features), or [] without a file."""
+    boundaries = NeighbourhoodBoundaries.objects.restrict(user, VIEW).filter(region=region).first()
+    return boundaries.features if boundaries else []
+
+
+def flagged_neighbourhoods(*, user, region, year: int) -> list[dict]:
+    """The flagged neighbourhoods of the region (all municipalities the user sees), worst first."""
+    result = neighbourhood_concentration(user=user, region=region, year=year)
+    flagged = result[result["flagged"]]
+    columns = [
+        "code",
+        "name",
+        "municipality_name",
+        "municipality_slug",
+        "placements",
+        "rate_per_1000",
+        "municipality_rate",
+        "reason_text",
+    ]
+    return flagged[columns].to_dict("records")

@@ -183,6 +183,9 @@ def dashboard(request):
 def _dashboard_context(user, year, quarter):
     data = selectors.dashboard(user=user, year=year, quarter=quarter)
     return {
+        "flagged_neighbourhoods": selectors.flagged_neighbourhoods(
+            user=user, region=membership_of(user).region, year=year
+        ),
         **_progress_tables(data),
         "cumulative": _records(data.cumulative),
         "charts": [
@@ -282,6 +285,48 @@ def municipality_year(request, slug, year):
             "plans": [(kind, label, plans.get(kind)) for kind, label in HousingPlanKind.choices],
             "objections": selectors.objections(user=request.user, municipality=municipality),
             "may_write": can(request.user, CHANGE, municipality),
+        },
+    )
+
+
+@login_required
+def neighbourhoods(request, slug):
+    """The concentration of placements per neighbourhood of one municipality: a sorted table,
+    and a map where the region imported district boundaries."""
+    municipality = _municipality(request, slug)
+    year, _quarter = _period(request)
+    result = selectors.neighbourhood_concentration(
+        user=request.user,
+        region=municipality.region,
+        year=year,
+        municipality_ids=[municipality.pk],
+    )
+    rows = _records(result)
+    features = selectors.neighbourhood_features(user=request.user, region=municipality.region)
+    chart = (
+        charts.neighbourhood_map(
+            municipality,
+            rows,
+            features,
+            first_year=result.attrs["first_year"],
+            last_year=result.attrs["last_year"],
+        )
+        if features and rows
+        else None
+    )
+    return render(
+        request,
+        "monitoring/neighbourhoods.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "rows": rows,
+            "chart": chart,
+            "first_year": result.attrs["first_year"],
+            "last_year": result.attrs["last_year"],
+            "thresholds": {
+                name: float(value) for name, value in vars(result.attrs["thresholds"]).items()
+            },
         },
     )
 

@@ -357,6 +357,9 @@ ROUTES = {
     "monitoring:municipality_year": Route(
         READ, _url(f"/monitoring/gemeente/westervoort/{YEAR}/"), westervoort=True
     ),
+    "monitoring:neighbourhoods": Route(
+        READ, _url(f"/monitoring/gemeente/westervoort/wijken/?jaar={YEAR}"), westervoort=True
+    ),
     "monitoring:agreement": Route(
         WRITE,
         _url(f"/monitoring/gemeente/westervoort/{YEAR}/afspraak/statushouders/"),
