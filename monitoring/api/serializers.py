@@ -87,3 +87,43 @@ class AllocationReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at"]
         extra_kwargs = {"count": {"min_value": 1}}
+
+
+class ConcentrationQuerySerializer(serializers.Serializer):
+    municipality = serializers.RegexField(
+        r"^GM\d{4}$", required=False, help_text=_("CBS-code van de gemeente, bijvoorbeeld GM0202.")
+    )
+    year = serializers.IntegerField(
+        required=False,
+        min_value=2020,
+        max_value=2040,
+        help_text=_("Laatste jaar van de periode (standaard dit jaar)."),
+    )
+    flagged = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=_("Alleen opvallende wijken.")
+    )
+
+
+class NeighbourhoodConcentrationSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("CBS-code van de wijk of buurt."))
+    name = serializers.CharField()
+    municipality = serializers.CharField(source="municipality_code")
+    first_year = serializers.IntegerField()
+    last_year = serializers.IntegerField()
+    placements = serializers.IntegerField(help_text=_("Plaatsingen met deze wijk in de periode."))
+    dwellings = serializers.IntegerField()
+    social_rent_dwellings = serializers.IntegerField()
+    rate_per_1000 = serializers.FloatField(allow_null=True)
+    rate_per_100_social = serializers.FloatField(allow_null=True)
+    municipality_rate = serializers.FloatField(allow_null=True)
+    region_rate = serializers.FloatField(allow_null=True)
+    liveability_class = serializers.IntegerField(allow_null=True)
+    focus_area = serializers.BooleanField()
+    flagged = serializers.BooleanField()
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=["concentration", "focus_area", "weak_liveability"])
+    )
+    reason_text = serializers.CharField()
+    is_estimate = serializers.BooleanField(
+        help_text=_("Een of meer cijfers van de wijk zijn geschat.")
+    )
