@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from gmr_thuis.charts import BLUE, GREY, INK, LIGHT_BLUE, ORANGE, Chart, fmt, layout, percent
 from monitoring.selectors import Dashboard
+from municipalities.maps import SEQUENTIAL_SCALE, choropleth
 
 SERIES = (
     ("fair_share", BLUE),
@@ -181,12 +182,11 @@ def neighbourhood_table(rows) -> tuple[list, list]:
     return columns, body
 
 
-def neighbourhood_map(municipality, rows, features, *, first_year, last_year) -> Chart:
-    """The concentration per neighbourhood on its imported boundaries."""
-    from municipalities.maps import SEQUENTIAL_SCALE, choropleth
-
+def neighbourhood_map(municipality, rows, boundaries, *, first_year, last_year) -> Chart:
+    """The concentration per neighbourhood on the region's imported boundaries: only this
+    municipality's shapes go to the browser."""
     by_code = {row["code"]: row for row in rows}
-    shown = [feature for feature in features if feature["id"] in by_code]
+    shown = [feature for feature in boundaries.features if feature["id"] in by_code]
     hover = {
         code: f"{row['name']}: {fmt(row['rate_per_1000'], 1)} "
         + _("per 1.000 woningen")
@@ -200,6 +200,7 @@ def neighbourhood_map(municipality, rows, features, *, first_year, last_year) ->
         colorbar_title=_("per 1.000 woningen"),
         colorscale=SEQUENTIAL_SCALE,
         height=480,
+        attribution=_("Wijkgrenzen: %(source)s") % {"source": boundaries.source},
     )
     columns, body = neighbourhood_table(rows)
     return Chart(

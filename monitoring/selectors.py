@@ -566,10 +566,9 @@ def neighbourhood_concentration(*, user, region, year: int, municipality_ids=Non
     return result
 
 
-def neighbourhood_features(*, user, region) -> list:
-    """The region's imported district boundaries (GeoJSON features), or [] without a file."""
-    boundaries = NeighbourhoodBoundaries.objects.restrict(user, VIEW).filter(region=region).first()
-    return boundaries.features if boundaries else []
+def neighbourhood_boundaries(*, user, region) -> NeighbourhoodBoundaries | None:
+    """The region's imported district boundaries (GeoJSON features and their source)."""
+    return NeighbourhoodBoundaries.objects.restrict(user, VIEW).filter(region=region).first()
 
 
 def flagged_neighbourhoods(*, user, region, year: int) -> list[dict]:

@@ -302,18 +302,19 @@ def neighbourhoods(request, slug):
         municipality_ids=[municipality.pk],
     )
     rows = _records(result)
-    features = selectors.neighbourhood_features(user=request.user, region=municipality.region)
+    boundaries = selectors.neighbourhood_boundaries(user=request.user, region=municipality.region)
     chart = (
         charts.neighbourhood_map(
             municipality,
             rows,
-            features,
+            boundaries,
             first_year=result.attrs["first_year"],
             last_year=result.attrs["last_year"],
         )
-        if features and rows
+        if boundaries and rows
         else None
     )
+    thresholds = result.attrs["thresholds"]
     return render(
         request,
         "monitoring/neighbourhoods.html",
@@ -325,7 +326,9 @@ def neighbourhoods(request, slug):
             "first_year": result.attrs["first_year"],
             "last_year": result.attrs["last_year"],
             "thresholds": {
-                name: float(value) for name, value in vars(result.attrs["thresholds"]).items()
+                "municipality_multiple": float(thresholds.municipality_multiple),
+                "attention_multiple": float(thresholds.attention_multiple),
+                "weak_liveability_class": thresholds.weak_liveability_class,
             },
         },
     )

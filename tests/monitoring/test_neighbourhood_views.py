@@ -89,6 +89,7 @@ def test_with_boundaries_the_page_draws_a_map_with_its_table(client, owner, regi
     shapes = [t for t in chart.figure.data if t.fill == "toself"]
     assert len(shapes) == 2
     assert chart.rows[0][0] == "Zuid (WK029301)"
+    assert chart.figure.layout.annotations[0].text == "Wijkgrenzen: test"
     content = response.content.decode()
     assert 'id="neighbourhood-map-data"' in content
     assert "<script>" not in content  # data only; charts.js draws it (strict CSP)
