@@ -145,7 +145,7 @@ class _Batch:
             raise ValidationError(in_row_order(self.errors))
 
     def write(self, *, user, comment):
-        created = updated = 0
+        """Save the neighbourhoods, then their figures, each change recorded; one transaction."""
         with transaction.atomic():
             new, changed = _figures_write(
                 list(self.neighbourhoods.values()), user=user, comment=comment
