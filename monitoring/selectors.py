@@ -586,3 +586,24 @@ def flagged_neighbourhoods(*, user, region, year: int) -> list[dict]:
         "reason_text",
     ]
     return flagged[columns].to_dict("records")
+
+
+def with_neighbourhood_flags(offers: pd.DataFrame, *, user, region, year: int) -> pd.DataFrame:
+    """The mediation matcher's offer columns `neighbourhood_flagged` and
+    `neighbourhood_flag_reason` (mediation.matching), filled from the concentration check: an
+    offer in a flagged wijk, or in a buurt of one, is disfavoured with the flag's reason."""
+    reasons = {
+        row["code"]: row["reason_text"]
+        for row in flagged_neighbourhoods(user=user, region=region, year=year)
+    }
+
+    def reason_of(code):
+        code = code if isinstance(code, str) else ""
+        # A buurt (BU02020101) lies in the wijk of its first eight characters (WK020201).
+        return reasons.get(code) or reasons.get(f"WK{code[2:8]}" if code.startswith("BU") else "")
+
+    found = [reason_of(code) for code in offers.get("neighbourhood", [None] * len(offers))]
+    return offers.assign(
+        neighbourhood_flagged=[bool(reason) for reason in found],
+        neighbourhood_flag_reason=[reason or "" for reason in found],
+    )

@@ -113,3 +113,44 @@ def test_a_member_of_another_region_sees_no_neighbourhoods(region, districts):
     other = factories.RegionFactory(name="Andere regio", slug="andere")
     outsider = factories.member(role="project_leader", region=other, username="pl-b")
     assert neighbourhood_concentration(user=outsider, region=other, year=2026).empty
+
+
+def test_the_matcher_disfavours_an_offer_in_a_flagged_neighbourhood(
+    project_leader, region, westervoort, groups, districts
+):
+    import pandas as pd
+
+    from mediation.matching import match
+    from monitoring.selectors import with_neighbourhood_flags
+
+    realisation(westervoort, groups["statushouders"], 2026, 1, 8, districts["zuid"])
+    realisation(westervoort, groups["statushouders"], 2026, 1, 1, districts["noord"])
+    offers = pd.DataFrame(
+        {
+            "offer_id": [1, 2],
+            "municipality": ["GM0293", "GM0293"],
+            "rooms": [3, 3],
+            "accessible": [False, False],
+            "rent": [700, 700],
+            "neighbourhood": ["BU02930101", "WK029300"],  # a buurt of Zuid; Noord
+        }
+    )
+    offers = with_neighbourhood_flags(offers, user=project_leader, region=region, year=2026)
+    assert offers["neighbourhood_flagged"].tolist() == [True, False]
+    case = pd.DataFrame(
+        [
+            {
+                "case_id": "WES-1",
+                "municipality": "GM0293",
+                "group": "statushouders",
+                "rooms_min": 2,
+                "accessible_needed": False,
+                "rent_max": 750,
+                "excluded": [],
+                "preferred": [],
+            }
+        ]
+    )
+    assert match(case, offers)["offer_id"].tolist() == [2]
+    alone = match(case, offers.iloc[[0]])
+    assert "boven 1,50× het gemiddelde van de gemeente" in alone["explanation"].iloc[0]
