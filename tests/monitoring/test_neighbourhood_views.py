@@ -107,3 +107,14 @@ def test_dashboard_and_municipality_page_show_the_flag(client, steering_member, 
     expected = ["WK029301"] if timezone.localdate().year - 2026 < 3 else []
     assert [row["code"] for row in profile.context["flagged_neighbourhoods"]] == expected
     assert reverse("monitoring:neighbourhoods", args=["westervoort"]) in profile.content.decode()
+
+
+def test_the_neighbourhood_page_in_english(client, outsider, districts):
+    client.force_login(outsider)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(
+        reverse("monitoring:neighbourhoods", args=["westervoort"]), {"jaar": 2026}
+    )
+    content = response.content.decode()
+    assert "Placements per district in Westervoort" in content
+    assert "above 1.50× the municipality&#x27;s average" in content
