@@ -430,9 +430,17 @@ def realisation(request, slug, year, group_code, quarter):
         raise Http404
     municipality = _municipality(request, slug)
     group = _target_group(group_code)
+    # The form edits the quarter's placements without a neighbourhood; those per
+    # neighbourhood come from the import and the API (docs/neighbourhoods.md).
     record = (
         Realisation.objects.restrict(request.user)
-        .filter(municipality=municipality, target_group=group, year=year, quarter=quarter)
+        .filter(
+            municipality=municipality,
+            target_group=group,
+            year=year,
+            quarter=quarter,
+            neighbourhood__isnull=True,
+        )
         .first()
     )
 

@@ -232,3 +232,19 @@ def test_realisation_model_refuses_a_foreign_neighbourhood(westervoort, groups, 
     )
     with pytest.raises(ValidationError, match="ligt niet in Westervoort"):
         record.full_clean()
+
+
+def test_the_quarter_form_edits_the_record_without_a_neighbourhood(
+    client, owner, westervoort, groups, districts
+):
+    Realisation.objects.create(
+        municipality=westervoort, target_group=groups["statushouders"], year=2026, quarter=1,
+        placements=5, neighbourhood=districts["noord"],
+    )  # fmt: skip
+    client.force_login(owner)
+    url = reverse("monitoring:realisation", args=["westervoort", 2026, "statushouders", 1])
+    assert client.get(url).context["record"] is None
+    assert client.post(url, {"placements": 2, "notes": ""}).status_code == 302
+    assert sorted(
+        Realisation.objects.values_list("neighbourhood__code", "placements"), key=str
+    ) == [("WK029300", 5), (None, 2)]
