@@ -129,7 +129,7 @@ def _flags(frame, thresholds):
         tuple(code for code, flagged in reasons.items() if flagged.iloc[i])
         for i in range(len(frame))
     ]
-    frame["flagged"] = frame["reasons"].map(bool)
+    frame["flagged"] = frame["reasons"].map(bool).astype(bool)
     return frame.sort_values(
         ["flagged", "ratio", "neighbourhood"], ascending=[False, False, True], na_position="last"
     ).reset_index(drop=True)

@@ -158,3 +158,10 @@ def test_module_is_pure():
         "numpy",
         "pandas",
     }
+
+
+def test_a_region_without_neighbourhoods_gives_an_empty_frame_that_filters():
+    result = concentration(neighbourhoods(), placements(), year=2026)
+    assert result.empty
+    assert result["flagged"].dtype == bool
+    assert result[result["flagged"]].columns.tolist() == result.columns.tolist()
