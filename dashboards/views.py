@@ -12,6 +12,7 @@ from dashboards.explain import cell_sentence
 from gmr_thuis import pagecache
 from gmr_thuis.exports import download
 from gmr_thuis.permissions import get_object_for, is_project_leader
+from monitoring import selectors as monitoring_selectors
 from municipalities import selectors as municipality_selectors
 from municipalities.models import Municipality
 from municipalities.views import requested_year
@@ -274,4 +275,7 @@ def _report_parts(user, picture):
         "explanations": exports.explained_cells(cells)[
             ["municipality", "target_group_name", "quota", "sentence"]
         ].to_dict("records"),
+        "flagged_neighbourhoods": monitoring_selectors.flagged_neighbourhoods(
+            user=user, region=picture["run"].scenario.region, year=picture["year"]
+        ),
     }

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from gmr_thuis.charts import BLUE, GREY, INK, LIGHT_BLUE, ORANGE, Chart, fmt, layout, percent
 from monitoring.selectors import Dashboard
+from municipalities.maps import SEQUENTIAL_SCALE, choropleth
 
 SERIES = (
     ("fair_share", BLUE),
@@ -153,4 +154,64 @@ def urgent_share_of_turnover(data: Dashboard) -> Chart:
             [row["municipality"], percent(row["share"]), _("ja") if row["over_limit"] else _("nee")]
             for row in frame.to_dict("records")
         ],
+    )
+
+
+def neighbourhood_table(rows) -> tuple[list, list]:
+    """The concentration table's columns and rows: the map's text alternative and the page's
+    table are the same data."""
+    columns = [
+        _("Wijk"),
+        _("Plaatsingen"),
+        _("Per 1.000 woningen"),
+        _("Per 100 sociale huurwoningen"),
+        _("Gemiddelde gemeente (per 1.000)"),
+        _("Signaal"),
+    ]
+    body = [
+        [
+            f"{row['name']} ({row['code']})",
+            fmt(row["placements"]),
+            fmt(row["rate_per_1000"], 1),
+            fmt(row["rate_per_100_social"], 1),
+            fmt(row["municipality_rate"], 1),
+            row["reason_text"] or "–",
+        ]
+        for row in rows
+    ]
+    return columns, body
+
+
+def neighbourhood_map(municipality, rows, boundaries, *, first_year, last_year) -> Chart:
+    """The concentration per neighbourhood on the region's imported boundaries: only this
+    municipality's shapes go to the browser."""
+    by_code = {row["code"]: row for row in rows}
+    shown = [feature for feature in boundaries.features if feature["id"] in by_code]
+    hover = {
+        code: f"{row['name']}: {fmt(row['rate_per_1000'], 1)} "
+        + _("per 1.000 woningen")
+        + (f" ({row['reason_text']})" if row["reason_text"] else "")
+        for code, row in by_code.items()
+    }
+    figure = choropleth(
+        shown,
+        {code: row["rate_per_1000"] for code, row in by_code.items()},
+        hover=hover,
+        colorbar_title=_("per 1.000 woningen"),
+        colorscale=SEQUENTIAL_SCALE,
+        height=480,
+        attribution=_("Wijkgrenzen: %(source)s") % {"source": boundaries.source},
+    )
+    columns, body = neighbourhood_table(rows)
+    return Chart(
+        id="neighbourhood-map",
+        title=_("Plaatsingen van aandachtsgroepen per wijk in %(name)s, %(first)s–%(last)s")
+        % {"name": municipality.name, "first": first_year, "last": last_year},
+        figure=figure,
+        caption=_(
+            "Hoe donkerder de wijk, hoe meer plaatsingen per 1.000 woningen. Grijs: geen "
+            "woningaantal bekend. De tabel hieronder en op deze pagina bevat dezelfde cijfers."
+        ),
+        columns=columns,
+        rows=body,
     )

@@ -14,13 +14,16 @@ from django.utils.translation import gettext as _
 from gmr_thuis import years
 from gmr_thuis.tabular import Table, cell_text, read_table, shown
 from monitoring.models import year_validators
-from municipalities.models import Municipality, TargetGroup
+from municipalities.models import Municipality, Neighbourhood, TargetGroup
 
 # The years realisation is recorded for: the monitoring period (the model's own validators).
 FIRST_YEAR, LAST_YEAR = (validator.limit_value for validator in year_validators)
 
 COLUMNS = ["gemeente", "aandachtsgroep", "jaar", "kwartaal", "plaatsingen"]
-EXAMPLE_ROW = ["GM0293", "uitstroom-bw", 2026, 1, 3]
+# Optional: the CBS code (or name) of the wijk or buurt where the placements landed.
+NEIGHBOURHOOD_COLUMN = "wijk"
+TEMPLATE_COLUMNS = [*COLUMNS, NEIGHBOURHOOD_COLUMN]
+EXAMPLE_ROW = ["GM0293", "uitstroom-bw", 2026, 1, 3, "WK029300"]
 
 
 class ImportRejected(Exception):
@@ -39,6 +42,7 @@ class RealisationRow:
     year: int
     quarter: int
     placements: int
+    neighbourhood: Neighbourhood | None = None
 
 
 def read_realisation_table(upload) -> Table:
@@ -68,6 +72,41 @@ def _whole_number(value, low=None, high=None):
     return number
 
 
+def _municipality_of(value, municipalities, problems):
+    """The row's municipality by CBS code or name (whether the user may write it is the
+    service's decision)."""
+    name = str(value or "").strip()
+    municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
+    if municipality is None:
+        problems.append(_("onbekende gemeente '%(value)s'") % {"value": shown(name)})
+    return municipality
+
+
+def _neighbourhoods(user):
+    """Code (upper case) or name (lower case) with municipality -> the neighbourhood."""
+    found = {}
+    for n in Neighbourhood.objects.restrict(user):
+        found[(n.municipality_id, n.code.upper())] = n
+        found.setdefault((n.municipality_id, n.name.lower()), n)
+    return found
+
+
+def _neighbourhood_of(value, municipality, neighbourhoods, problems):
+    """The row's neighbourhood (None when the cell is empty), or a problem named."""
+    text = cell_text(value)
+    if not text or municipality is None:
+        return None
+    found = neighbourhoods.get((municipality.pk, text.upper())) or neighbourhoods.get(
+        (municipality.pk, text.lower())
+    )
+    if found is None:
+        problems.append(
+            _("wijk '%(value)s' ligt niet in %(municipality)s")
+            % {"value": shown(text), "municipality": municipality}
+        )
+    return found
+
+
 def parse_realisation(upload, *, user):
     """All rows of the file, or ImportRejected listing every error (with its row number).
 
@@ -86,6 +125,9 @@ def parse_realisation_table(table: Table, *, user):
             [_("Rij 1: de kolom(men) %(columns)s ontbreken.") % {"columns": ", ".join(missing)}]
         )
     position = {column: header.index(column) for column in COLUMNS}
+    if NEIGHBOURHOOD_COLUMN in header:
+        position[NEIGHBOURHOOD_COLUMN] = header.index(NEIGHBOURHOOD_COLUMN)
+    neighbourhoods = _neighbourhoods(user)
     municipalities = {m.cbs_code.upper(): m for m in Municipality.objects.restrict(user)}
     municipalities.update({m.name.lower(): m for m in municipalities.values()})
     groups = {g.code: g for g in TargetGroup.objects.restrict(user)}
@@ -93,10 +135,7 @@ def parse_realisation_table(table: Table, *, user):
     for line, raw in body:
         cell = {c: (raw[i] if i < len(raw) else None) for c, i in position.items()}
         problems = []
-        name = str(cell["gemeente"] or "").strip()
-        municipality = municipalities.get(name.upper()) or municipalities.get(name.lower())
-        if municipality is None:
-            problems.append(_("onbekende gemeente '%(value)s'") % {"value": shown(name)})
+        municipality = _municipality_of(cell["gemeente"], municipalities, problems)
         code = str(cell["aandachtsgroep"] or "").strip()
         group = groups.get(code)
         if group is None:
@@ -124,8 +163,11 @@ def parse_realisation_table(table: Table, *, user):
                 % {"value": shown(cell["plaatsingen"]), "max": MAX_PLACEMENTS}
             )
             placements = None
+        neighbourhood = _neighbourhood_of(
+            cell.get(NEIGHBOURHOOD_COLUMN), municipality, neighbourhoods, problems
+        )
         if not problems:
-            key = (municipality.pk, group.pk, year, quarter)
+            key = (municipality.pk, group.pk, year, quarter, neighbourhood)
             if key in seen:
                 problems.append(_("dubbel met rij %(line)s") % {"line": seen[key]})
             seen[key] = line
@@ -134,7 +176,9 @@ def parse_realisation_table(table: Table, *, user):
                 _("Rij %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
             )
         else:
-            rows.append(RealisationRow(line, municipality, group, year, quarter, placements))
+            rows.append(
+                RealisationRow(line, municipality, group, year, quarter, placements, neighbourhood)
+            )
     if errors:
         raise ImportRejected(errors)
     if not rows:

@@ -1,6 +1,7 @@
 """Models of local agreements, objections, realisation, housing plans and corporation reports."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,32 @@ from gmr_thuis.permissions import ScopedQuerySet
 # The regional agreements run to 2030; the dashboard measures cumulative progress towards it.
 HORIZON_YEAR = 2030
 year_validators = [MinValueValidator(2020), MaxValueValidator(2040)]
+
+
+def neighbourhood_field(related_name):
+    """The optional wijk or buurt where placements landed (for the concentration check)."""
+    return models.ForeignKey(
+        "municipalities.Neighbourhood",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("wijk of buurt"),
+    )
+
+
+def check_neighbourhood(record):
+    """A placement's neighbourhood lies in the placement's municipality."""
+    if record.neighbourhood_id is None or record.municipality_id is None:
+        return
+    neighbourhood = record.neighbourhood
+    if neighbourhood.municipality_id != record.municipality_id:
+        raise ValidationError(
+            {
+                "neighbourhood": _("%(neighbourhood)s ligt niet in %(municipality)s.")
+                % {"neighbourhood": neighbourhood, "municipality": record.municipality}
+            }
+        )
 
 
 class VersionedRecord(models.Model):
@@ -203,6 +230,9 @@ class Realisation(VersionedRecord):
         _("kwartaal"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     placements = models.PositiveIntegerField(_("plaatsingen"))
+    # Empty: placements whose neighbourhood was not reported. A quarter may have one record
+    # without and one per neighbourhood; the municipality's placements are their sum.
+    neighbourhood = neighbourhood_field("realisations")
     notes = models.TextField(_("toelichting"), blank=True)
 
     class Meta:
@@ -212,7 +242,13 @@ class Realisation(VersionedRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "target_group", "year", "quarter"],
+                condition=models.Q(neighbourhood__isnull=True),
                 name="unique_realisation_per_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "target_group", "year", "quarter", "neighbourhood"],
+                condition=models.Q(neighbourhood__isnull=False),
+                name="unique_realisation_per_quarter_neighbourhood",
             ),
             models.CheckConstraint(
                 condition=models.Q(quarter__gte=1, quarter__lte=4), name="quarter_one_to_four"
@@ -220,7 +256,14 @@ class Realisation(VersionedRecord):
         ]
 
     def __str__(self):
-        return f"{self.municipality} {self.year} K{self.quarter} {self.target_group}: {self.placements}"
+        where = f" {self.neighbourhood.name}" if self.neighbourhood_id else ""
+        return (
+            f"{self.municipality}{where} {self.year} K{self.quarter} {self.target_group}: "
+            f"{self.placements}"
+        )
+
+    def clean(self):
+        check_neighbourhood(self)
 
 
 class HousingPlanKind(models.TextChoices):
@@ -285,6 +328,7 @@ class AllocationReport(models.Model):
     )
     date = models.DateField(_("datum toewijzing"))
     count = models.PositiveIntegerField(_("aantal"), validators=[MinValueValidator(1)])
+    neighbourhood = neighbourhood_field("allocation_reports")
     reference = models.CharField(_("kenmerk"), max_length=100, blank=True)
     # NULL, not "": many reports carry no key, and NULLs never collide in the unique constraint.
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
@@ -311,6 +355,9 @@ class AllocationReport(models.Model):
     @property
     def quarter(self):
         return (self.date.month - 1) // 3 + 1
+
+    def clean(self):
+        check_neighbourhood(self)
 
 
 class ImportJobStatus(models.TextChoices):

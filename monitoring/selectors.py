@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from allocation.selectors import DEFAULT_CAP_SHARE, approved_cap_share
 from allocation.selectors import approved_fair_shares as allocation_fair_shares
+from gmr_thuis.charts import fmt
 from gmr_thuis.permissions import SYSTEM, VIEW
 from monitoring.models import (
     HORIZON_YEAR,
@@ -38,7 +39,18 @@ from monitoring.models import (
     Objection,
     Realisation,
 )
-from municipalities.models import Indicator, Municipality, MunicipalityFigure, TargetGroup
+from municipalities import concentration as concentration_check
+from municipalities.models import (
+    ConcentrationSettings,
+    Indicator,
+    Municipality,
+    MunicipalityFigure,
+    Neighbourhood,
+    NeighbourhoodBoundaries,
+    NeighbourhoodFigure,
+    NeighbourhoodIndicator,
+    TargetGroup,
+)
 
 TOLERANCE_SHARE = 0.10
 TOLERANCE_MINIMUM = 1.0
@@ -78,9 +90,13 @@ def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
         reported = reported.filter(municipality_id__in=municipality_ids)
         reports = reports.filter(municipality_id__in=municipality_ids)
     key = [*CELL, "year", "quarter"]
-    municipal = pd.DataFrame(
-        list(reported.values(*key, "placements")), columns=[*key, "placements"]
-    ).rename(columns={"placements": "reported"})
+    # A quarter's records (one without a neighbourhood, one per neighbourhood) add up.
+    municipal = (
+        pd.DataFrame(list(reported.values(*key, "placements")), columns=[*key, "placements"])
+        .groupby(key, as_index=False)["placements"]
+        .sum()
+        .rename(columns={"placements": "reported"})
+    )
     corporate = pd.DataFrame(
         [
             {
@@ -361,11 +377,14 @@ def agreement_rows(*, user, municipality, year):
 
 
 def realisation_rows(*, user, municipality, year):
-    """Per target group: the four quarters, each with the municipality's record and what the
+    """Per target group: the four quarters, each with the municipality's record (the one
+    without a neighbourhood; per-neighbourhood records come from the import) and what the
     corporations reported."""
     records = {
         (r.target_group_id, r.quarter): r
-        for r in Realisation.objects.restrict(user).filter(municipality=municipality, year=year)
+        for r in Realisation.objects.restrict(user).filter(
+            municipality=municipality, year=year, neighbourhood__isnull=True
+        )
     }
     reported = realised_frame(user=user, municipality_ids=[municipality.pk])
     reported = reported[reported["year"] == year].set_index(["target_group_id", "quarter"])
@@ -414,3 +433,196 @@ def import_job_progress(job) -> int:
     from monitoring.services import import_job_progress_key
 
     return max(job.progress, cache.get(import_job_progress_key(job.pk)) or 0)
+
+
+# ---- neighbourhood concentration -------------------------------------------------------------
+
+REASON_LABELS = {
+    concentration_check.CONCENTRATION: _("boven %(multiple)s× het gemiddelde van de gemeente"),
+    concentration_check.FOCUS_AREA: _("focusgebied met bovengemiddeld veel plaatsingen"),
+    concentration_check.WEAK_LIVEABILITY: _(
+        "zwakke leefbaarheid (klasse %(class)s) met bovengemiddeld veel plaatsingen"
+    ),
+}
+
+
+def concentration_thresholds(region) -> concentration_check.Thresholds:
+    """The region's settings, or the documented defaults when it has none."""
+    settings = ConcentrationSettings.objects.filter(region=region).first()
+    settings = settings or ConcentrationSettings(region=region)
+    return concentration_check.Thresholds(
+        municipality_multiple=Fraction(settings.municipality_multiple),
+        attention_multiple=Fraction(settings.attention_multiple),
+        weak_liveability_class=settings.weak_liveability_class,
+        years=settings.years,
+    )
+
+
+def _neighbourhood_frame(user, year, region):
+    """One row per neighbourhood with each figure's latest value up to `year`."""
+    neighbourhoods = (
+        Neighbourhood.objects.restrict(user, VIEW)
+        .filter(municipality__region=region)
+        .select_related("municipality")
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "neighbourhood": n.pk,
+                "code": n.code,
+                "name": n.name,
+                "municipality": n.municipality_id,
+                "municipality_name": n.municipality.name,
+                "municipality_slug": n.municipality.slug,
+            }
+            for n in neighbourhoods
+        ],
+        columns=[
+            "neighbourhood",
+            "code",
+            "name",
+            "municipality",
+            "municipality_name",
+            "municipality_slug",
+        ],
+    )
+    figures = pd.DataFrame(
+        list(
+            NeighbourhoodFigure.objects.filter(
+                neighbourhood_id__in=frame["neighbourhood"].tolist(), year__lte=year
+            ).values("neighbourhood_id", "year", "indicator", "value", "is_estimate")
+        ),
+        columns=["neighbourhood_id", "year", "indicator", "value", "is_estimate"],
+    )
+    latest = figures.sort_values("year").groupby(["neighbourhood_id", "indicator"]).last()
+    values = latest["value"].astype(float).unstack("indicator")
+    estimated = latest["is_estimate"].groupby("neighbourhood_id").any()
+    for indicator in NeighbourhoodIndicator.values:
+        column = values[indicator] if indicator in values else pd.Series(dtype=float)
+        frame[indicator] = frame["neighbourhood"].map(column)
+    frame["focus_area"] = frame["focus_area"].eq(1)
+    frame["is_estimate"] = frame["neighbourhood"].map(estimated).fillna(False).astype(bool)
+    return frame
+
+
+def _neighbourhood_placements(user, region):
+    """Placements with a neighbourhood, per neighbourhood and year: the municipality's records
+    where it reported any with a neighbourhood in that cell, else the corporations'."""
+    key = [*CELL, "year", "quarter"]
+    in_region = {"neighbourhood__isnull": False, "municipality__region": region}
+    reported = Realisation.objects.restrict(user, VIEW).filter(**in_region)
+    reports = AllocationReport.objects.restrict(user, VIEW).filter(**in_region)
+    columns = [*key, "neighbourhood_id", "placements"]
+    municipal = pd.DataFrame(list(reported.values(*columns)), columns=columns)
+    corporate = pd.DataFrame(
+        [
+            (
+                r.municipality_id,
+                r.target_group_id,
+                r.date.year,
+                r.quarter,
+                r.neighbourhood_id,
+                r.count,
+            )
+            for r in reports.only(
+                "municipality_id", "target_group_id", "date", "neighbourhood_id", "count"
+            )
+        ],
+        columns=columns,
+    )
+    if len(municipal) and len(corporate):
+        reported_cells = pd.MultiIndex.from_frame(municipal[key])
+        corporate = corporate[~pd.MultiIndex.from_frame(corporate[key]).isin(reported_cells)]
+    placements = pd.concat([municipal, corporate], ignore_index=True)
+    return (
+        placements.groupby(["neighbourhood_id", "year"], as_index=False)["placements"]
+        .sum()
+        .rename(columns={"neighbourhood_id": "neighbourhood"})
+    )
+
+
+def _reason_text(reasons, thresholds, liveability):
+    parts = []
+    for code in reasons:
+        parts.append(
+            str(REASON_LABELS[code])
+            % {
+                "multiple": fmt(float(thresholds.municipality_multiple), 2),
+                "class": fmt(liveability),
+            }
+        )
+    return "; ".join(parts)
+
+
+def neighbourhood_concentration(*, user, region, year: int, municipality_ids=None) -> pd.DataFrame:
+    """The concentration check of `concentration_check.concentration` for the region's
+    neighbourhoods `user` may see (then narrowed to `municipality_ids`: the region's rate stays
+    the whole region's), with names, the window and each flag's reason in words."""
+    thresholds = concentration_thresholds(region)
+    neighbourhoods = _neighbourhood_frame(user, year, region)
+    placements = _neighbourhood_placements(user, region)
+    result = concentration_check.concentration(
+        neighbourhoods, placements, year=year, thresholds=thresholds
+    )
+    names = neighbourhoods.set_index("neighbourhood")
+    for column in (
+        "code",
+        "name",
+        "municipality_name",
+        "municipality_slug",
+        "inhabitants",
+        "is_estimate",
+    ):
+        result[column] = result["neighbourhood"].map(names[column])
+    result["reason_text"] = [
+        _reason_text(r, thresholds, lbm)
+        for r, lbm in zip(result["reasons"], result["liveability_class"], strict=True)
+    ]
+    if municipality_ids is not None:
+        result = result[result["municipality"].isin(municipality_ids)].reset_index(drop=True)
+    window = concentration_check.window(year, thresholds.years)
+    result.attrs.update(first_year=window.start, last_year=window.stop - 1, thresholds=thresholds)
+    return result
+
+
+def neighbourhood_boundaries(*, user, region) -> NeighbourhoodBoundaries | None:
+    """The region's imported district boundaries (GeoJSON features and their source)."""
+    return NeighbourhoodBoundaries.objects.restrict(user, VIEW).filter(region=region).first()
+
+
+def flagged_neighbourhoods(*, user, region, year: int) -> list[dict]:
+    """The flagged neighbourhoods of the region (all municipalities the user sees), worst first."""
+    result = neighbourhood_concentration(user=user, region=region, year=year)
+    flagged = result[result["flagged"]]
+    columns = [
+        "code",
+        "name",
+        "municipality_name",
+        "municipality_slug",
+        "placements",
+        "rate_per_1000",
+        "municipality_rate",
+        "reason_text",
+    ]
+    return flagged[columns].to_dict("records")
+
+
+def with_neighbourhood_flags(offers: pd.DataFrame, *, user, region, year: int) -> pd.DataFrame:
+    """The mediation matcher's offer columns `neighbourhood_flagged` and
+    `neighbourhood_flag_reason` (mediation.matching), filled from the concentration check: an
+    offer in a flagged wijk, or in a buurt of one, is disfavoured with the flag's reason."""
+    reasons = {
+        row["code"]: row["reason_text"]
+        for row in flagged_neighbourhoods(user=user, region=region, year=year)
+    }
+
+    def reason_of(code):
+        code = code if isinstance(code, str) else ""
+        # A buurt (BU02020101) lies in the wijk of its first eight characters (WK020201).
+        return reasons.get(code) or reasons.get(f"WK{code[2:8]}" if code.startswith("BU") else "")
+
+    found = [reason_of(code) for code in offers.get("neighbourhood", [None] * len(offers))]
+    return offers.assign(
+        neighbourhood_flagged=[bool(reason) for reason in found],
+        neighbourhood_flag_reason=[reason or "" for reason in found],
+    )

@@ -33,7 +33,13 @@ from monitoring.models import (
     Realisation,
 )
 from monitoring.notifications import notify
-from municipalities.models import CorporationStock, HousingCorporation, Municipality, TargetGroup
+from municipalities.models import (
+    CorporationStock,
+    HousingCorporation,
+    Municipality,
+    Neighbourhood,
+    TargetGroup,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -224,8 +230,10 @@ def realisation_save(
     placements: int,
     notes: str = "",
     version: int | None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> Realisation:
-    """Record or correct the placements of one group in one quarter."""
+    """Record or correct the placements of one group in one quarter (in one neighbourhood,
+    or without one)."""
     return _save_versioned(
         Realisation,
         user=user,
@@ -234,6 +242,7 @@ def realisation_save(
             "target_group": target_group,
             "year": year,
             "quarter": quarter,
+            "neighbourhood": neighbourhood,
         },
         version=version,
         values={"placements": placements, "notes": notes},
@@ -252,7 +261,7 @@ def realisation_import(*, user, rows, progress=None) -> int:
     with transaction.atomic():
         # What is there now, read once: the import keeps its notes and saves over its version.
         existing = {
-            (r.municipality_id, r.target_group_id, r.year, r.quarter): r
+            (r.municipality_id, r.target_group_id, r.year, r.quarter, r.neighbourhood_id): r
             for r in Realisation.objects.filter(
                 municipality__in={row.municipality for row in rows},
                 year__in={row.year for row in rows},
@@ -261,8 +270,9 @@ def realisation_import(*, user, rows, progress=None) -> int:
         for done, row in enumerate(rows):
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, len(rows))
+            neighbourhood_id = row.neighbourhood.pk if row.neighbourhood else None
             current = existing.get(
-                (row.municipality.pk, row.target_group.pk, row.year, row.quarter)
+                (row.municipality.pk, row.target_group.pk, row.year, row.quarter, neighbourhood_id)
             )
             realisation_save(
                 user=user,
@@ -271,6 +281,7 @@ def realisation_import(*, user, rows, progress=None) -> int:
                 year=row.year,
                 quarter=row.quarter,
                 placements=row.placements,
+                neighbourhood=row.neighbourhood,
                 notes=current.notes if current else "",
                 version=current.version if current else None,
             )
@@ -514,6 +525,7 @@ def allocation_report_create(
     count: int,
     reference: str = "",
     idempotency_key: str | None = None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> tuple[AllocationReport, bool]:
     """A corporation reports allocations; the same idempotency key returns the first report.
 
@@ -551,6 +563,7 @@ def allocation_report_create(
                 target_group=target_group,
                 date=date,
                 count=count,
+                neighbourhood=neighbourhood,
                 reference=reference,
                 idempotency_key=idempotency_key or None,
                 created_by=user,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("export.<table:fmt>", views.dashboard_export, name="dashboard_export"),
     path("rapportage/", views.quarterly_report, name="quarterly_report"),
     path("gemeente/<slug:slug>/<int:year>/", views.municipality_year, name="municipality_year"),
+    path("gemeente/<slug:slug>/wijken/", views.neighbourhoods, name="neighbourhoods"),
     path(
         "gemeente/<slug:slug>/<int:year>/afspraak/<slug:group_code>/",
         views.agreement,

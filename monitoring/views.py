@@ -38,8 +38,8 @@ from monitoring.forms import (
     RealisationUploadForm,
 )
 from monitoring.importers import (
-    COLUMNS,
     EXAMPLE_ROW,
+    TEMPLATE_COLUMNS,
     ImportRejected,
     parse_realisation_table,
     read_realisation_table,
@@ -196,6 +196,9 @@ def dashboard(request):
 def _dashboard_context(user, year, quarter):
     data = selectors.dashboard(user=user, year=year, quarter=quarter)
     return {
+        "flagged_neighbourhoods": selectors.flagged_neighbourhoods(
+            user=user, region=membership_of(user).region, year=year
+        ),
         **_progress_tables(data),
         "cumulative": _records(data.cumulative),
         "charts": [
@@ -295,6 +298,51 @@ def municipality_year(request, slug, year):
             "plans": [(kind, label, plans.get(kind)) for kind, label in HousingPlanKind.choices],
             "objections": selectors.objections(user=request.user, municipality=municipality),
             "may_write": can(request.user, CHANGE, municipality),
+        },
+    )
+
+
+@login_required
+def neighbourhoods(request, slug):
+    """The concentration of placements per neighbourhood of one municipality: a sorted table,
+    and a map where the region imported district boundaries."""
+    municipality = _municipality(request, slug)
+    year, _quarter = _period(request)
+    result = selectors.neighbourhood_concentration(
+        user=request.user,
+        region=municipality.region,
+        year=year,
+        municipality_ids=[municipality.pk],
+    )
+    rows = _records(result)
+    boundaries = selectors.neighbourhood_boundaries(user=request.user, region=municipality.region)
+    chart = (
+        charts.neighbourhood_map(
+            municipality,
+            rows,
+            boundaries,
+            first_year=result.attrs["first_year"],
+            last_year=result.attrs["last_year"],
+        )
+        if boundaries and rows
+        else None
+    )
+    thresholds = result.attrs["thresholds"]
+    return render(
+        request,
+        "monitoring/neighbourhoods.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "rows": rows,
+            "chart": chart,
+            "first_year": result.attrs["first_year"],
+            "last_year": result.attrs["last_year"],
+            "thresholds": {
+                "municipality_multiple": float(thresholds.municipality_multiple),
+                "attention_multiple": float(thresholds.attention_multiple),
+                "weak_liveability_class": thresholds.weak_liveability_class,
+            },
         },
     )
 
@@ -407,9 +455,17 @@ def realisation(request, slug, year, group_code, quarter):
         raise Http404
     municipality = _municipality(request, slug)
     group = _target_group(group_code)
+    # The form edits the quarter's placements without a neighbourhood; those per
+    # neighbourhood come from the import and the API (docs/neighbourhoods.md).
     record = (
         Realisation.objects.restrict(request.user)
-        .filter(municipality=municipality, target_group=group, year=year, quarter=quarter)
+        .filter(
+            municipality=municipality,
+            target_group=group,
+            year=year,
+            quarter=quarter,
+            neighbourhood__isnull=True,
+        )
         .first()
     )
 
@@ -527,7 +583,7 @@ def realisation_import(request):
         {
             "form": form,
             "errors": errors,
-            "columns": COLUMNS,
+            "columns": TEMPLATE_COLUMNS,
             "max_size": size_text(settings.GMR_IMPORT_MAX_BYTES),
             "max_rows": settings.GMR_IMPORT_MAX_ROWS,
             "job_threshold": settings.GMR_IMPORT_JOB_THRESHOLD,
@@ -545,7 +601,7 @@ def realisation_import_job(request, pk):
     context = {
         "job": job,
         "progress": selectors.import_job_progress(job),
-        "columns": COLUMNS,
+        "columns": TEMPLATE_COLUMNS,
     }
     if request.htmx:
         response = render(request, "monitoring/_import_job_progress.html", context)
@@ -560,7 +616,7 @@ def realisation_import_job(request, pk):
 def realisation_template(request, fmt):
     _require_member(request.user)
     return _download(
-        fmt, COLUMNS, [EXAMPLE_ROW], name="sjabloon-realisatie", sheet_title="realisatie"
+        fmt, TEMPLATE_COLUMNS, [EXAMPLE_ROW], name="sjabloon-realisatie", sheet_title="realisatie"
     )
 
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gmr_thuis.admin_scoping import RegionScopedAdminMixin
-from gmr_thuis.permissions import CHANGE, admin_restrict, is_platform_admin
+from gmr_thuis.permissions import CHANGE, admin_restrict, is_platform_admin, membership_of
 from gmr_thuis.tabular import check_size
 from municipalities import models as m
-from municipalities.forms import FigureImportForm
+from municipalities.forms import FigureImportForm, NeighbourhoodImportForm
+from municipalities.neighbourhood_services import neighbourhood_file_import
 from municipalities.services import municipality_figures_import
 
 # Foreign keys declared without a verbose_name would show their English field name.
@@ -182,3 +183,100 @@ class CorporationStockAdmin(ScopedAdmin):
     list_display = ["corporation", "municipality", "dwellings", "is_estimate"]
     list_filter = ["corporation", "municipality", "is_estimate"]
     list_select_related = ["corporation", "municipality"]
+
+
+class NeighbourhoodFigureInline(ScopedAdminMixin, admin.TabularInline):
+    model = m.NeighbourhoodFigure
+    fields = ["year", "indicator", "value", "source", "is_estimate"]
+    extra = 0
+
+
+@admin.register(m.Neighbourhood)
+class NeighbourhoodAdmin(ScopedAdmin):
+    list_display = ["name", "code", "kind", "municipality"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["name", "code"]
+    list_select_related = ["municipality"]
+    inlines = [NeighbourhoodFigureInline]
+
+    def get_urls(self):
+        upload = path(
+            "import/",
+            self.admin_site.admin_view(self.import_view),
+            name="municipalities_neighbourhood_import",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload CBS Kerncijfers, liveability or boundaries; all or nothing, row by row."""
+        member = membership_of(request.user)
+        member_region = member.region if member is not None else None
+        if not self.may_import(request) or member_region is None:
+            raise PermissionDenied
+        form = NeighbourhoodImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                message = neighbourhood_file_import(
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    content=upload.read(),
+                    filename=upload.name,
+                    region=member_region,
+                    year=form.cleaned_data["year"],
+                    source=form.cleaned_data["source"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, _("Er is niets geïmporteerd."))
+                for text in getattr(error, "messages", None) or [str(error)]:
+                    form.add_error(None, text)
+            else:
+                messages.success(request, message)
+                return redirect(reverse("admin:municipalities_neighbourhood_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Wijkgegevens importeren"),
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/municipalities/municipalityfigure/import.html", context
+        )
+
+    def may_import(self, request):
+        return admin_restrict(m.Municipality.objects.all(), request.user, CHANGE).exists()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(m.NeighbourhoodFigure)
+class NeighbourhoodFigureAdmin(ScopedAdmin):
+    list_display = ["neighbourhood", "year", "indicator", "value", "is_estimate", "source"]
+    list_filter = ["year", "indicator", "is_estimate"]
+    search_fields = ["neighbourhood__name", "neighbourhood__code", "source"]
+    list_select_related = ["neighbourhood"]
+
+
+@admin.register(m.ConcentrationSettings)
+class ConcentrationSettingsAdmin(ScopedAdmin):
+    list_display = [
+        "region",
+        "municipality_multiple",
+        "attention_multiple",
+        "weak_liveability_class",
+        "years",
+    ]
+
+
+@admin.register(m.NeighbourhoodBoundaries)
+class NeighbourhoodBoundariesAdmin(ScopedAdmin):
+    """Read-only: boundaries come in through the import, which validates them."""
+
+    list_display = ["region", "filename", "source", "imported_at"]
+    readonly_fields = ["region", "filename", "source", "imported_at", "imported_by"]
+    exclude = ["features"]
+
+    def has_add_permission(self, request, *args):
+        return False

@@ -1,4 +1,4 @@
-"""Forms of the reference data: uploading a file of municipality figures."""
+"""Forms of the reference data: uploading a file of municipality or neighbourhood figures."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,3 +24,34 @@ class FigureImportForm(forms.Form):
         max_value=LAST_YEAR,
         help_text=_("Alleen nodig als het bestand geen kolom 'year' heeft."),
     )
+
+
+class NeighbourhoodImportForm(forms.Form):
+    KINDS = [
+        ("kerncijfers", _("CBS Kerncijfers wijken en buurten (CSV)")),
+        ("leefbaarheid", _("Leefbaarheid en focusgebieden (CSV)")),
+        ("grenzen", _("Wijkgrenzen (GeoJSON of TopoJSON)")),
+    ]
+    kind = forms.ChoiceField(label=_("Soort bestand"), choices=KINDS)
+    file = forms.FileField(
+        label=_("Bestand"),
+        help_text=_(
+            "Kerncijfers: de CSV van CBS (puntkomma's, '.' voor onbekend). Leefbaarheid: code, "
+            "jaar, klasse (1–9), eventueel focusgebied (ja/nee) en bron. Wijkgrenzen: vlakken met "
+            "hun CBS-code (statcode), gesloten ringen."
+        ),
+    )
+    year = forms.IntegerField(
+        label=_("Jaar"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Verplicht voor de kerncijfers."),
+    )
+    source = forms.CharField(label=_("Bron"), required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "kerncijfers" and not data.get("year"):
+            self.add_error("year", _("Geef het jaar van de kerncijfers op."))
+        return data

@@ -51,6 +51,7 @@ def choropleth(
     bubble_title: str = "",
     links: Mapping[str, str] | None = None,
     height: int = 560,
+    attribution: str = ATTRIBUTION,
 ) -> go.Figure:
     """One filled shape per feature, coloured by `values[code]` (grey where None), and a point at
     each shape's middle that links to `links[code]`: a bubble (area = `bubbles[code]`) or a dot."""
@@ -138,7 +139,7 @@ def choropleth(
         yaxis={"visible": False, "scaleanchor": "x", "scaleratio": ratio, "constrain": "domain"},
         annotations=[
             {
-                "text": ATTRIBUTION,
+                "text": attribution,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,

@@ -1,8 +1,11 @@
 """Reference data: the region, its municipalities, their yearly figures, care clients,
 target groups (the seed's group cards), regional tasks and housing corporations."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -303,3 +306,221 @@ class CorporationStock(SourcedFigure):
 
     def __str__(self):
         return f"{self.corporation} in {self.municipality}: {self.dwellings}"
+
+
+# ---- neighbourhoods (wijken en buurten) ----------------------------------------------------------
+
+neighbourhood_code_validator = RegexValidator(
+    regex=r"^(WK\d{6}|BU\d{8})$",
+    message=_(
+        "Een CBS-wijkcode is 'WK' met zes cijfers (WK020201), een buurtcode 'BU' met acht "
+        "cijfers (BU02020101)."
+    ),
+)
+
+
+class NeighbourhoodKind(models.TextChoices):
+    DISTRICT = "wijk", _("wijk")
+    NEIGHBOURHOOD = "buurt", _("buurt")
+
+
+class Neighbourhood(models.Model):
+    """A CBS district (wijk) or neighbourhood (buurt) of one municipality.
+
+    CBS codes carry the municipality: WK0202xx and BU0202xxxx lie in GM0202.
+    """
+
+    scope_municipality = "municipality"
+
+    code = models.CharField(
+        _("CBS-code"), max_length=10, unique=True, validators=[neighbourhood_code_validator]
+    )
+    kind = models.CharField(_("soort"), max_length=5, choices=NeighbourhoodKind.choices)
+    name = models.CharField(_("naam"), max_length=150)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="neighbourhoods",
+        verbose_name=_("gemeente"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "code"]
+        verbose_name = _("wijk of buurt")
+        verbose_name_plural = _("wijken en buurten")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @staticmethod
+    def municipality_code_of(code):
+        """The CBS municipality code a wijk/buurt code belongs to: WK020201 -> GM0202."""
+        return f"GM{code[2:6]}"
+
+    def clean(self):
+        if not self.code or self.municipality_id is None:
+            return
+        if self.code[:2] != ("WK" if self.kind == NeighbourhoodKind.DISTRICT else "BU"):
+            raise ValidationError(
+                {"kind": _("De code %(code)s past niet bij de soort.") % {"code": self.code}}
+            )
+        if self.municipality_code_of(self.code) != self.municipality.cbs_code:
+            raise ValidationError(
+                {
+                    "code": _("%(code)s hoort niet bij de gemeente %(municipality)s.")
+                    % {"code": self.code, "municipality": self.municipality}
+                }
+            )
+
+
+class NeighbourhoodIndicator(models.TextChoices):
+    INHABITANTS = "inhabitants", _("Aantal inwoners")
+    DWELLINGS = "dwellings", _("Aantal woningen")
+    SOCIAL_RENT = "social_rent_dwellings", _("Sociale huurwoningen")
+    LIVEABILITY = "liveability_class", _("Leefbaarheid (Leefbaarometer-klasse 1–9)")
+    FOCUS_AREA = "focus_area", _("Focusgebied (1 = ja)")
+
+
+# Leefbaarometer 3.0's nine classes, from "zeer onvoldoende" (1) to "uitstekend" (9).
+LIVEABILITY_CLASSES = range(1, 10)
+
+
+class NeighbourhoodFigure(SourcedFigure):
+    """One yearly figure of one neighbourhood."""
+
+    scope_municipality = "neighbourhood__municipality"
+
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("wijk of buurt"),
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    indicator = models.CharField(
+        _("indicator"), max_length=40, choices=NeighbourhoodIndicator.choices
+    )
+    value = models.DecimalField(
+        _("waarde"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["neighbourhood__code", "year", "indicator"]
+        verbose_name = _("cijfer wijk of buurt")
+        verbose_name_plural = _("cijfers wijken en buurten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbourhood", "year", "indicator"],
+                name="unique_neighbourhood_figure_per_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="neighbourhood_figure_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.neighbourhood} {self.year} {self.get_indicator_display()}: {self.value}"
+
+    def clean(self):
+        if self.value is None:
+            return
+        if self.indicator == NeighbourhoodIndicator.LIVEABILITY and (
+            self.value != int(self.value) or int(self.value) not in LIVEABILITY_CLASSES
+        ):
+            raise ValidationError(
+                {"value": _("Een Leefbaarometer-klasse is een geheel getal van 1 tot en met 9.")}
+            )
+        if self.indicator == NeighbourhoodIndicator.FOCUS_AREA and self.value not in (0, 1):
+            raise ValidationError({"value": _("Focusgebied is 1 (ja) of 0 (nee).")})
+
+
+class ConcentrationSettings(models.Model):
+    """The region's thresholds of the neighbourhood concentration check (defaults documented in
+    docs/neighbourhoods.md)."""
+
+    scope_region = "region"
+
+    region = models.OneToOneField(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="concentration_settings",
+        verbose_name=_("regio"),
+    )
+    municipality_multiple = models.DecimalField(
+        _("veelvoud van het gemeentelijk gemiddelde"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text=_("Een wijk boven dit veelvoud van het gemiddelde van haar gemeente valt op."),
+    )
+    attention_multiple = models.DecimalField(
+        _("veelvoud voor focusgebieden en zwakke wijken"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Een focusgebied of een wijk met zwakke leefbaarheid valt op boven dit veelvoud van "
+            "het gemeentelijk gemiddelde (1,00: bovengemiddeld)."
+        ),
+    )
+    weak_liveability_class = models.PositiveSmallIntegerField(
+        _("zwakke leefbaarheid tot en met klasse"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("Leefbaarometer-klasse 4 is 'zwak'; 1–3 zijn onvoldoende."),
+    )
+    years = models.PositiveSmallIntegerField(
+        _("aantal jaren"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Over hoeveel jaren de plaatsingen tellen."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("drempels concentratie in wijken")
+        verbose_name_plural = _("drempels concentratie in wijken")
+
+    def __str__(self):
+        return f"{self.region}: {self.municipality_multiple}×"
+
+
+class NeighbourhoodBoundaries(models.Model):
+    """The region's imported district boundaries (GeoJSON features keyed by CBS code)."""
+
+    scope_region = "region"
+
+    region = models.OneToOneField(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="neighbourhood_boundaries",
+        verbose_name=_("regio"),
+    )
+    filename = models.CharField(_("bestand"), max_length=255)
+    source = models.CharField(_("bron"), max_length=500)
+    features = models.JSONField(_("vlakken"), default=list)
+    imported_at = models.DateTimeField(_("geïmporteerd op"), auto_now=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geïmporteerd door"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wijkgrenzen")
+        verbose_name_plural = _("wijkgrenzen")
+
+    def __str__(self):
+        return f"{self.region}: {self.filename} ({len(self.features)})"

@@ -33,6 +33,8 @@ from municipalities.models import (
     Indicator,
     Municipality,
     MunicipalityFigure,
+    Neighbourhood,
+    NeighbourhoodFigure,
     Region,
     RegionalTask,
     TargetGroup,
@@ -275,6 +277,8 @@ def reference_data_load(*, data_dir: Path = FIXTURES_DIR) -> dict[str, int]:
         _regional_tasks_load(data_dir / "regional_tasks.csv", region, groups)
         _corporation_stock_load(data_dir / "corporation_stock.csv", municipalities)
         _corporation_stock_check(municipalities.values())
+        neighbourhoods = _neighbourhoods_load(data_dir / "neighbourhoods.csv", municipalities)
+        _neighbourhood_figures_load(data_dir / "neighbourhood_figures.csv", neighbourhoods)
     return {
         "municipalities": Municipality.objects.filter(region=region).count(),
         "figures": MunicipalityFigure.objects.filter(municipality__region=region).count(),
@@ -282,6 +286,10 @@ def reference_data_load(*, data_dir: Path = FIXTURES_DIR) -> dict[str, int]:
         "target_groups": TargetGroup.objects.count(),
         "regional_tasks": RegionalTask.objects.filter(region=region).count(),
         "corporation_stock": CorporationStock.objects.filter(municipality__region=region).count(),
+        "neighbourhoods": Neighbourhood.objects.filter(municipality__region=region).count(),
+        "neighbourhood_figures": NeighbourhoodFigure.objects.filter(
+            neighbourhood__municipality__region=region
+        ).count(),
     }
 
 
@@ -396,6 +404,44 @@ def _corporation_stock_load(path, municipalities):
                 {"corporation": corporation, "municipality": municipalities[record["cbs_code"]]},
                 {
                     "dwellings": int(record["dwellings"]),
+                    "source": record["source"],
+                    "is_estimate": _as_bool(record["is_estimate"]),
+                },
+            )
+        except ValidationError as error:
+            raise _in_file(path, row, error) from error
+
+
+def _neighbourhoods_load(path, municipalities):
+    neighbourhoods = {}
+    for row, record in _read_csv(path):
+        try:
+            neighbourhoods[record["code"]] = _upsert(
+                Neighbourhood,
+                {"code": record["code"]},
+                {
+                    "kind": record["kind"],
+                    "name": record["name"],
+                    "municipality": municipalities[record["cbs_code"]],
+                },
+            )
+        except ValidationError as error:
+            raise _in_file(path, row, error) from error
+    return neighbourhoods
+
+
+def _neighbourhood_figures_load(path, neighbourhoods):
+    for row, record in _read_csv(path):
+        try:
+            _upsert(
+                NeighbourhoodFigure,
+                {
+                    "neighbourhood": neighbourhoods[record["code"]],
+                    "year": int(record["year"]),
+                    "indicator": record["indicator"],
+                },
+                {
+                    "value": Decimal(record["value"]),
                     "source": record["source"],
                     "is_estimate": _as_bool(record["is_estimate"]),
                 },

@@ -2,9 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from gmr_thuis.years import year_from_query
+from monitoring import selectors as monitoring_selectors
 from municipalities import selectors
 
 
@@ -18,7 +20,19 @@ def municipality_profile(request, slug):
     profile = selectors.municipality_profile(
         user=request.user, slug=slug, year=requested_year(request)
     )
-    return render(request, "municipalities/profile.html", {"profile": profile})
+    municipality = profile.municipality
+    flagged = monitoring_selectors.neighbourhood_concentration(
+        user=request.user,
+        region=municipality.region,
+        year=timezone.localdate().year,
+        municipality_ids=[municipality.pk],
+    )
+    context = {
+        "profile": profile,
+        "neighbourhoods": len(flagged),
+        "flagged_neighbourhoods": flagged[flagged["flagged"]].to_dict("records"),
+    }
+    return render(request, "municipalities/profile.html", context)
 
 
 @login_required

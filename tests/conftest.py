@@ -41,6 +41,18 @@ def postgres_db(db):
 
 
 @pytest.fixture(autouse=True)
+def dutch_by_default():
+    """Every test starts in the product's language: a request in English through the test
+    client leaves English active in the thread, and the next test would read its labels."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow by design."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -299,6 +299,11 @@ ROUTES = {
     "api-target-group-list": Route(API, _url("/api/v1/target-groups/")),
     "api-target-group-detail": Route(API, _url("/api/v1/target-groups/statushouders/")),
     "api-target-list": Route(API, _url("/api/v1/targets/")),
+    "api-neighbourhood-list": Route(API, _url("/api/v1/neighbourhoods/")),
+    "api-neighbourhood-detail": Route(API, _url("/api/v1/neighbourhoods/WK029300/")),
+    "api-neighbourhood-concentration-list": Route(
+        API, _url("/api/v1/neighbourhood-concentration/")
+    ),
     "api-agreement-list": Route(API, _url("/api/v1/agreements/")),
     "api-agreement-detail": Route(API, lambda w: f"/api/v1/agreements/{w.draft.pk}/"),
     "api-realisation-list": Route(API, _url("/api/v1/realisation/")),
@@ -376,6 +381,9 @@ ROUTES = {
     "monitoring:quarterly_report": Route(READ, _url(f"/monitoring/rapportage/?jaar={YEAR}")),
     "monitoring:municipality_year": Route(
         READ, _url(f"/monitoring/gemeente/westervoort/{YEAR}/"), westervoort=True
+    ),
+    "monitoring:neighbourhoods": Route(
+        READ, _url(f"/monitoring/gemeente/westervoort/wijken/?jaar={YEAR}"), westervoort=True
     ),
     "monitoring:agreement": Route(
         WRITE,

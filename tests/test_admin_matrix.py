@@ -65,6 +65,12 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
         role="corporation", region=region, corporation=corporation, username=f"corp-{suffix}"
     )
     token, _key = api_token_issue(issued_by=None, user=corp_user, name=f"ERP {suffix}")
+    neighbourhood = m.Neighbourhood.objects.create(
+        code=f"WK{municipality.cbs_code[2:]}01",
+        kind="wijk",
+        name="Centrum",
+        municipality=municipality,
+    )
     return {
         m.Region: region,
         m.Municipality: municipality,
@@ -77,6 +83,14 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
         ),
         m.CorporationStock: m.CorporationStock.objects.create(
             corporation=corporation, municipality=municipality, dwellings=100, source="test"
+        ),
+        m.Neighbourhood: neighbourhood,
+        m.NeighbourhoodFigure: m.NeighbourhoodFigure.objects.create(
+            neighbourhood=neighbourhood, year=2024, indicator="dwellings", value=900, source="test"
+        ),
+        m.ConcentrationSettings: m.ConcentrationSettings.objects.create(region=region),
+        m.NeighbourhoodBoundaries: m.NeighbourhoodBoundaries.objects.create(
+            region=region, filename="wijken.geojson", source="test", features=[]
         ),
         Membership: civil.membership,
         ApiToken: token,

@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.core import validators
 from django.db import models
@@ -107,6 +108,14 @@ class StrictDateFilter(django_filters.DateFilter):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanFormField
+
+
+class StrictChoiceFormField(GivenMeansFilled, django_filters.fields.ChoiceField):
+    default_error_messages = {"invalid": _("Kies een van de toegestane waarden.")}
+
+
+class StrictChoiceFilter(django_filters.ChoiceFilter):
+    field_class = StrictChoiceFormField
 
 
 INTEGER_FIELDS = [

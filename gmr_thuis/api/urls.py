@@ -8,14 +8,21 @@ from allocation.api.views import TargetViewSet
 from monitoring.api.views import (
     AllocationReportViewSet,
     LocalAgreementViewSet,
+    NeighbourhoodConcentrationViewSet,
     RealisationSummaryViewSet,
 )
-from municipalities.api.views import MunicipalityViewSet, TargetGroupViewSet
+from municipalities.api.views import MunicipalityViewSet, NeighbourhoodViewSet, TargetGroupViewSet
 from negotiation.api.views import BuildingBlockViewSet, NegotiationSessionViewSet
 
 router = SimpleRouter()
 router.register("municipalities", MunicipalityViewSet, basename="api-municipality")
 router.register("target-groups", TargetGroupViewSet, basename="api-target-group")
+router.register("neighbourhoods", NeighbourhoodViewSet, basename="api-neighbourhood")
+router.register(
+    "neighbourhood-concentration",
+    NeighbourhoodConcentrationViewSet,
+    basename="api-neighbourhood-concentration",
+)
 router.register("targets", TargetViewSet, basename="api-target")
 router.register("agreements", LocalAgreementViewSet, basename="api-agreement")
 router.register("realisation", RealisationSummaryViewSet, basename="api-realisation")

@@ -1,24 +1,35 @@
 """Monitoring endpoints: approved local agreements, realisation summaries, allocation reports."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.response import Response
 
-from gmr_thuis.api.base import ScopedReadOnlyViewSet
+from gmr_thuis.api.base import ScopedReadOnlyViewSet, ScopedViewSet
 from gmr_thuis.api.frames import CellFrameViewSet
 from gmr_thuis.api.schema import ErrorSerializer
-from gmr_thuis.permissions import REPORT_ALLOCATIONS, can, published, represented_corporation
+from gmr_thuis.permissions import (
+    REPORT_ALLOCATIONS,
+    can,
+    membership_of,
+    published,
+    represented_corporation,
+)
 from monitoring.api.filters import AllocationReportFilter, LocalAgreementFilter
 from monitoring.api.selectors import realisation_summary
 from monitoring.api.serializers import (
     AllocationReportSerializer,
+    ConcentrationQuerySerializer,
     LocalAgreementSerializer,
+    NeighbourhoodConcentrationSerializer,
     RealisationSummarySerializer,
 )
 from monitoring.models import AllocationReport, LocalAgreement
+from monitoring.selectors import neighbourhood_concentration
 from monitoring.services import allocation_report_create
+from municipalities.models import Neighbourhood
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX_LENGTH = AllocationReport._meta.get_field("idempotency_key").max_length
@@ -56,7 +67,7 @@ class IdempotencyConflict(exceptions.APIException):
     default_code = "idempotency_conflict"
 
 
-REPORTED_FIELDS = ["municipality", "target_group", "date", "count", "reference"]
+REPORTED_FIELDS = ["municipality", "target_group", "date", "count", "neighbourhood", "reference"]
 
 
 class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -95,6 +106,7 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                     "target_group": "uitstroom-bw",
                     "date": "2026-02-10",
                     "count": 2,
+                    "neighbourhood": "WK029300",
                     "reference": "TW-2026-0042",
                 },
             )
@@ -119,10 +131,60 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             idempotency_key=key,
             **serializer.validated_data,
         )
-        reported = {"reference": "", **serializer.validated_data}
+        reported = {"reference": "", "neighbourhood": None, **serializer.validated_data}
         if not created and any(getattr(report, f) != reported[f] for f in REPORTED_FIELDS):
             raise IdempotencyConflict()
         return Response(
             self.get_serializer(report).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+class NeighbourhoodConcentrationViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """Per neighbourhood: placements of priority groups over the last years, the rates per
+    1,000 dwellings and per 100 social-rent dwellings, the municipality's and region's rates,
+    and the concentration flags with their reasons (docs/neighbourhoods.md)."""
+
+    queryset = Neighbourhood.objects.all()
+    serializer_class = NeighbourhoodConcentrationSerializer
+    query_serializer_class = ConcentrationQuerySerializer
+    filter_backends = []
+
+    @extend_schema(parameters=[ConcentrationQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        query = ConcentrationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        neighbourhoods = self.get_queryset()
+        if "municipality" in query.validated_data:
+            neighbourhoods = neighbourhoods.filter(
+                municipality__cbs_code=query.validated_data["municipality"]
+            )
+        year = query.validated_data.get("year") or timezone.localdate().year
+        frame = neighbourhood_concentration(
+            user=request.user, region=membership_of(request.user).region, year=year
+        )
+        frame = frame[
+            frame["neighbourhood"].isin(list(neighbourhoods.values_list("pk", flat=True)))
+        ]
+        if query.validated_data.get("flagged") is not None:
+            frame = frame[frame["flagged"] == query.validated_data["flagged"]]
+        rows = [
+            {**row, "first_year": frame.attrs["first_year"], "last_year": frame.attrs["last_year"]}
+            for row in _api_rows(frame)
+        ]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def _api_rows(frame):
+    """The frame's rows with None for missing numbers, and the municipality's CBS code."""
+    codes = dict(
+        Neighbourhood.objects.filter(pk__in=frame["neighbourhood"].tolist()).values_list(
+            "pk", "municipality__cbs_code"
+        )
+    )
+    frame = frame.astype(object).where(frame.notna(), None)
+    return [
+        {**row, "municipality_code": codes[row["neighbourhood"]], "reasons": list(row["reasons"])}
+        for row in frame.to_dict("records")
+    ]

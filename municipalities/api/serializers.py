@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from municipalities.models import Municipality, TargetGroup
+from municipalities.models import Municipality, Neighbourhood, NeighbourhoodFigure, TargetGroup
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -27,3 +27,18 @@ class TargetGroupSerializer(serializers.ModelSerializer):
             "unit",
             "sort_order",
         ]
+
+
+class NeighbourhoodFigureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NeighbourhoodFigure
+        fields = ["year", "indicator", "value", "source", "is_estimate"]
+
+
+class NeighbourhoodSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality.cbs_code", read_only=True)
+    figures = NeighbourhoodFigureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["code", "kind", "name", "municipality", "figures"]

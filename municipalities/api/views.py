@@ -1,9 +1,13 @@
 """Reference-data endpoints: a corporation sees the municipalities where it owns stock."""
 
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
-from municipalities.api.filters import MunicipalityFilter, TargetGroupFilter
-from municipalities.api.serializers import MunicipalitySerializer, TargetGroupSerializer
-from municipalities.models import Municipality, TargetGroup
+from municipalities.api.filters import MunicipalityFilter, NeighbourhoodFilter, TargetGroupFilter
+from municipalities.api.serializers import (
+    MunicipalitySerializer,
+    NeighbourhoodSerializer,
+    TargetGroupSerializer,
+)
+from municipalities.models import Municipality, Neighbourhood, TargetGroup
 
 
 class MunicipalityViewSet(ScopedReadOnlyViewSet):
@@ -26,3 +30,14 @@ class TargetGroupViewSet(ScopedReadOnlyViewSet):
     lookup_field = "code"
     ordering_fields = ["sort_order", "code"]
     ordering = ["sort_order", "code"]
+
+
+class NeighbourhoodViewSet(ScopedReadOnlyViewSet):
+    """Districts (wijken) and neighbourhoods (buurten) by CBS code, with their sourced figures."""
+
+    queryset = Neighbourhood.objects.select_related("municipality").prefetch_related("figures")
+    serializer_class = NeighbourhoodSerializer
+    filterset_class = NeighbourhoodFilter
+    lookup_field = "code"
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]

@@ -344,3 +344,72 @@ def test_realisation_without_any_numbers_is_an_empty_list(api_as, corp_owner, vi
     response = api_as(corp_owner).get(REALISATION)
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+# --- neighbourhood of an allocation -----------------------------------------------------------
+
+
+@pytest.fixture
+def districts(westervoort, nijmegen):
+    from municipalities.models import Neighbourhood
+
+    return {
+        "westervoort": Neighbourhood.objects.create(
+            code="WK029300", kind="wijk", name="Westervoort-Noord", municipality=westervoort
+        ),
+        "nijmegen": Neighbourhood.objects.create(
+            code="WK026807", kind="wijk", name="Hatert", municipality=nijmegen
+        ),
+    }
+
+
+def test_allocation_report_carries_its_neighbourhood(api_as, corp_owner, groups, districts):
+    response = api_as(corp_owner).post(
+        ALLOCATIONS, {**REPORT, "neighbourhood": "WK029300"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["neighbourhood"] == "WK029300"
+    assert AllocationReport.objects.get().neighbourhood == districts["westervoort"]
+
+
+def test_a_neighbourhood_of_another_municipality_is_refused_in_dutch(
+    api_as, corp_owner, groups, districts, nijmegen
+):
+    from municipalities.models import CorporationStock
+
+    # Vivare owns stock in both, so it sees Hatert: the refusal is the municipality rule's.
+    CorporationStock.objects.create(
+        corporation=corp_owner.membership.corporation,
+        municipality=nijmegen,
+        dwellings=10,
+        source="test",
+    )
+    response = api_as(corp_owner).post(
+        ALLOCATIONS, {**REPORT, "neighbourhood": "WK026807"}, format="json"
+    )
+    assert response.status_code == 400
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors == {"neighbourhood": "Hatert (WK026807) ligt niet in Westervoort."}
+    assert not AllocationReport.objects.exists()
+
+
+def test_a_neighbourhood_outside_the_corporation_s_stock_does_not_exist(
+    api_as, corp_owner, groups, districts
+):
+    response = api_as(corp_owner).post(
+        ALLOCATIONS, {**REPORT, "neighbourhood": "WK026807"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "bestaat niet" in response.json()["errors"][0]["message"]
+
+
+def test_a_retry_with_another_neighbourhood_is_a_conflict(api_as, corp_owner, groups, districts):
+    client = api_as(corp_owner)
+    client.post(ALLOCATIONS, REPORT, format="json", HTTP_IDEMPOTENCY_KEY="erp-50")
+    response = client.post(
+        ALLOCATIONS,
+        {**REPORT, "neighbourhood": "WK029300"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="erp-50",
+    )
+    assert response.status_code == 409

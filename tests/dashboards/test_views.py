@@ -216,3 +216,27 @@ def test_progress_towards_2030_appears_once_placements_are_recorded(
     assert chart is not None
     assert [row[0] for row in chart.rows][:2] == [YEAR, YEAR + 1]
     assert chart.rows[0][2] == "7"
+
+
+def test_report_names_the_flagged_neighbourhoods(client, run, steering_member, westervoort):
+    from monitoring.models import Realisation
+    from municipalities.models import Neighbourhood, NeighbourhoodFigure, TargetGroup
+
+    group = TargetGroup.objects.first()
+    for code, name, placements in (("WK029300", "Noord", 1), ("WK029301", "Zuid", 8)):
+        n = Neighbourhood.objects.create(
+            code=code, kind="wijk", name=name, municipality=westervoort
+        )
+        NeighbourhoodFigure.objects.create(
+            neighbourhood=n, year=2024, indicator="dwellings", value=1000, source="test"
+        )
+        Realisation.objects.create(
+            municipality=westervoort, target_group=group, year=YEAR, quarter=1,
+            placements=placements, neighbourhood=n,
+        )  # fmt: skip
+    client.force_login(steering_member)
+    response = client.get(reverse("dashboards:report"), {"jaar": YEAR})
+    assert [row["code"] for row in response.context["flagged_neighbourhoods"]] == ["WK029301"]
+    content = response.content.decode()
+    assert "Wijken waar plaatsingen zich opstapelen" in content
+    assert "boven 1,50× het gemiddelde van de gemeente" in content

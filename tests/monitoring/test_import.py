@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from gmr_thuis.history import history_of
 from monitoring import services
-from monitoring.importers import COLUMNS
+from monitoring.importers import COLUMNS, TEMPLATE_COLUMNS
 from monitoring.models import Realisation
 
 URL = reverse("monitoring:realisation_import")
@@ -129,11 +129,11 @@ def test_templates_carry_the_columns(client, owner):
     workbook = load_workbook(
         io.BytesIO(client.get(reverse("monitoring:realisation_template", args=["xlsx"])).content)
     )
-    assert [cell.value for cell in workbook.active[1]] == COLUMNS
+    assert [cell.value for cell in workbook.active[1]] == TEMPLATE_COLUMNS == [*COLUMNS, "wijk"]
     csv_text = client.get(reverse("monitoring:realisation_template", args=["csv"])).content.decode(
         "utf-8-sig"
     )
-    assert csv_text.splitlines()[0] == ";".join(COLUMNS)
+    assert csv_text.splitlines()[0] == ";".join(TEMPLATE_COLUMNS)
 
 
 def test_steering_member_cannot_import(client, steering_member):
@@ -166,3 +166,85 @@ def test_an_edit_during_the_import_is_refused_with_a_message_and_nothing_written
     assert response.status_code == 400
     assert "Er is niets ingelezen" in response.content.decode()
     assert Realisation.objects.get().placements == 2
+
+
+@pytest.fixture
+def districts(westervoort, nijmegen):
+    from municipalities.models import Neighbourhood
+
+    return {
+        "noord": Neighbourhood.objects.create(
+            code="WK029300", kind="wijk", name="Westervoort-Noord", municipality=westervoort
+        ),
+        "hatert": Neighbourhood.objects.create(
+            code="WK026807", kind="wijk", name="Hatert", municipality=nijmegen
+        ),
+    }
+
+
+def test_import_with_a_wijk_column_splits_a_quarter_by_neighbourhood(
+    client, owner, westervoort, groups, districts, project_leader
+):
+    from monitoring.selectors import realised_frame
+
+    client.force_login(owner)
+    upload = csv_file(
+        ["GM0293", "statushouders", 2026, 1, 3, "WK029300"],
+        ["GM0293", "statushouders", 2026, 1, 2, "westervoort-noord"],
+        ["GM0293", "statushouders", 2026, 2, 4, ""],
+        header=HEADER + ";wijk",
+    )
+    response = client.post(URL, {"file": upload})
+    assert response.status_code == 400  # the same wijk twice in one quarter
+    assert response.context["errors"] == ["Rij 3: dubbel met rij 2."]
+    upload = csv_file(
+        ["GM0293", "statushouders", 2026, 1, 3, "WK029300"],
+        ["GM0293", "statushouders", 2026, 1, 2, ""],
+        header=HEADER + ";wijk",
+    )
+    assert client.post(URL, {"file": upload}).status_code == 302
+    assert sorted(
+        Realisation.objects.values_list("neighbourhood__code", "placements"), key=str
+    ) == [("WK029300", 3), (None, 2)]
+    [row] = realised_frame(user=project_leader).to_dict("records")
+    assert row["reported"] == 5  # the quarter is the sum of its records
+
+
+def test_a_wijk_of_another_municipality_is_refused(client, owner, westervoort, groups, districts):
+    client.force_login(owner)
+    upload = csv_file(["GM0293", "statushouders", 2026, 1, 3, "WK026807"], header=HEADER + ";wijk")
+    response = client.post(URL, {"file": upload})
+    assert response.status_code == 400
+    assert response.context["errors"] == ["Rij 2: wijk 'WK026807' ligt niet in Westervoort."]
+    assert not Realisation.objects.exists()
+
+
+def test_realisation_model_refuses_a_foreign_neighbourhood(westervoort, groups, districts):
+    from django.core.exceptions import ValidationError
+
+    record = Realisation(
+        municipality=westervoort,
+        target_group=groups["statushouders"],
+        year=2026,
+        quarter=1,
+        placements=1,
+        neighbourhood=districts["hatert"],
+    )
+    with pytest.raises(ValidationError, match="ligt niet in Westervoort"):
+        record.full_clean()
+
+
+def test_the_quarter_form_edits_the_record_without_a_neighbourhood(
+    client, owner, westervoort, groups, districts
+):
+    Realisation.objects.create(
+        municipality=westervoort, target_group=groups["statushouders"], year=2026, quarter=1,
+        placements=5, neighbourhood=districts["noord"],
+    )  # fmt: skip
+    client.force_login(owner)
+    url = reverse("monitoring:realisation", args=["westervoort", 2026, "statushouders", 1])
+    assert client.get(url).context["record"] is None
+    assert client.post(url, {"placements": 2, "notes": ""}).status_code == 302
+    assert sorted(
+        Realisation.objects.values_list("neighbourhood__code", "placements"), key=str
+    ) == [("WK029300", 5), (None, 2)]

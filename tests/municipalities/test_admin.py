@@ -4,7 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from municipalities.models import Indicator, MunicipalityFigure
+from municipalities.models import (
+    Indicator,
+    MunicipalityFigure,
+    Neighbourhood,
+    NeighbourhoodBoundaries,
+)
 from tests import factories
 
 UPLOAD = reverse("admin:municipalities_municipalityfigure_import")
@@ -23,6 +28,10 @@ ADMIN_PAGES = [
     "admin:municipalities_housingcorporation_changelist",
     "admin:municipalities_corporationstock_changelist",
     "admin:gmr_thuis_membership_changelist",
+    "admin:municipalities_neighbourhood_changelist",
+    "admin:municipalities_neighbourhoodfigure_changelist",
+    "admin:municipalities_concentrationsettings_changelist",
+    "admin:municipalities_neighbourhoodboundaries_changelist",
 ]
 
 
@@ -129,3 +138,44 @@ def test_municipality_admin_action_leads_to_the_figure_upload(client, project_le
 
     assert response.status_code == 302
     assert response.url == UPLOAD
+
+
+NEIGHBOURHOOD_UPLOAD = reverse("admin:municipalities_neighbourhood_import")
+KERNCIJFERS = (
+    "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;"
+    "Woningvoorraad_34;InBezitWoningcorporatie_42\n"
+    "1;WK029300  ;Westervoort;Wijk      ;WK029300  ;8300;3700;35\n"
+)
+
+
+def upload_neighbourhoods(client, kind, text, name, year=""):
+    file = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+    return client.post(NEIGHBOURHOOD_UPLOAD, {"kind": kind, "file": file, "year": year})
+
+
+def test_project_leader_uploads_kerncijfers_then_boundaries(client, project_leader, westervoort):
+    client.force_login(staff(project_leader))
+
+    assert (
+        upload_neighbourhoods(client, "kerncijfers", KERNCIJFERS, "k.csv", "2024").status_code
+        == 302
+    )
+    assert Neighbourhood.objects.filter(code="WK029300").exists()
+    ring = [[5.9, 51.9], [5.91, 51.9], [5.91, 51.91], [5.9, 51.9]]
+    geo = (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        f'{{"statcode": "WK029300"}}, "geometry": {{"type": "Polygon", "coordinates": [{ring}]}}}}]}}'
+    )
+    assert upload_neighbourhoods(client, "grenzen", geo, "w.geojson").status_code == 302
+    assert NeighbourhoodBoundaries.objects.get().features[0]["id"] == "WK029300"
+
+
+def test_civil_servant_may_not_upload_boundaries(client, owner, westervoort):
+    client.force_login(staff(owner))
+    upload_neighbourhoods(client, "kerncijfers", KERNCIJFERS, "k.csv", "2024")
+    response = upload_neighbourhoods(client, "grenzen", '{"type": "FeatureCollection"}', "w.json")
+    assert response.status_code == 200
+    assert (
+        "Alleen de projectleider van de regio importeert wijkgrenzen." in response.content.decode()
+    )
+    assert not NeighbourhoodBoundaries.objects.exists()
