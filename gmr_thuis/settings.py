@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dashboards",
     "channels",
     "negotiation",
+    "projects",
 ]
 
 MIDDLEWARE = [
