@@ -171,3 +171,13 @@ def project_move_phase(
             action=ObjectChange.Action.TRANSITION,
             comment=comment,
         )
+
+
+def project_import(*, user, rows) -> int:
+    """Create the parsed projects (`projects.importers.ProjectRow`) all together or none."""
+    with transaction.atomic():
+        for row in rows:
+            project_create(
+                user=user, municipality=row.municipality, values=row.values, phase=row.phase
+            )
+    return len(rows)

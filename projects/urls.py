@@ -1,0 +1,17 @@
+"""URLs of the project pipeline, mounted under /projecten/."""
+
+from django.urls import path, re_path
+
+from projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_overview, name="list"),
+    path("gemeente/<slug:slug>/", views.municipality_projects, name="municipality"),
+    path("gemeente/<slug:slug>/nieuw/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/bewerken/", views.project_edit, name="edit"),
+    path("<int:pk>/fase/", views.project_phase, name="phase"),
+    path("import/", views.project_import, name="import"),
+    re_path(r"^sjabloon\.(?P<fmt>csv|xlsx)$", views.project_template, name="template"),
+]
