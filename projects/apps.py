@@ -8,3 +8,11 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projecten")
     nav_items = [(_("Projecten"), "projects:list")]
+
+    def ready(self):
+        # The fair-share engine's room for new construction comes from the expected deliveries
+        # of the projects; allocation never imports this app.
+        from allocation.selectors import register_new_construction
+        from projects.forecast import new_construction_for_scenario
+
+        register_new_construction(new_construction_for_scenario)

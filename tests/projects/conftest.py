@@ -4,6 +4,14 @@ import pytest
 
 from projects import services
 
+# The small allocation region (two municipalities, two groups, a 2025–2026 scenario).
+from tests.allocation.conftest import (  # noqa: F401  (fixtures)
+    groups,
+    methodology,
+    reference_data,
+    scenario,
+)
+
 
 def project_values(**overrides):
     values = {
