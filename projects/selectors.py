@@ -1,9 +1,11 @@
 """Reads of the project pipeline, always through `restrict`."""
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from gmr_thuis.permissions import CHANGE, VIEW, restrict
 from municipalities.models import Municipality
+from projects.forecast import YearFigures, pipeline_by_year
 from projects.models import Project
 
 
@@ -36,3 +38,25 @@ def municipality_pipeline(*, user):
 def may_import_projects(user) -> bool:
     """Whoever may change some municipality's records may import its projects."""
     return restrict(Municipality.objects.all(), user, CHANGE).exists()
+
+
+# The forecast looks this many years ahead from the current year (and one year back).
+FORECAST_YEARS_AHEAD = 5
+
+
+def forecast_years() -> list[int]:
+    this_year = timezone.localdate().year
+    return list(range(this_year - 1, this_year + FORECAST_YEARS_AHEAD + 1))
+
+
+def forecast_rows(*, user, region, years) -> list[dict]:
+    """Per visible municipality its planned, expected and delivered homes per year."""
+    figures = pipeline_by_year(user=user, region=region, years=years)
+    municipalities = restrict(Municipality.objects.filter(region=region), user, VIEW)
+    return [
+        {
+            "municipality": municipality,
+            "years": [figures.get((municipality, year), YearFigures()) for year in years],
+        }
+        for municipality in municipalities.order_by("name")
+    ]

@@ -16,9 +16,10 @@ from monitoring.importers import ImportRejected
 from monitoring.services import StaleEdit
 from municipalities.models import Municipality
 from projects import charts, selectors, services
+from projects import forecast as forecast_module
 from projects.forms import PhaseForm, ProjectForm, ProjectUploadForm
 from projects.importers import COLUMNS, EXAMPLE_ROW, parse_projects
-from projects.models import Project
+from projects.models import Phase, Project
 
 
 def _require_member(user):
@@ -224,3 +225,25 @@ def project_template(request, fmt):
         else xlsx_bytes([Sheet(title=_("projecten"), header=header, rows=rows)])
     )
     return download(body, filename="sjabloon-projecten", fmt=fmt)
+
+
+@login_required
+def forecast(request):
+    member = membership_of(request.user)
+    if member is None:
+        raise Http404
+    years = selectors.forecast_years()
+    probabilities = forecast_module.phase_probabilities(member.region)
+    return render(
+        request,
+        "projects/forecast.html",
+        {
+            "years": years,
+            "rows": selectors.forecast_rows(user=request.user, region=member.region, years=years),
+            "slips": forecast_module.slipped_projects(user=request.user, region=member.region),
+            "probabilities": probabilities,
+            "phase_chances": [
+                (Phase(phase).label, chance) for phase, chance in probabilities.by_phase.items()
+            ],
+        },
+    )

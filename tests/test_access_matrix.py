@@ -548,6 +548,7 @@ ROUTES = {
         denied=frozenset({400, 403, 404}),
     ),
     "projects:template": Route(READ, _url("/projecten/sjabloon.xlsx")),
+    "projects:forecast": Route(READ, _url("/projecten/prognose/")),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.

@@ -63,3 +63,19 @@ def test_overview_shows_the_map_and_the_pipeline(client, outsider, project):
     assert response.context["chart"] is not None
     westervoort = next(m for m in response.context["municipalities"] if m.slug == "westervoort")
     assert westervoort.pipeline_homes == 30
+
+
+def test_forecast_page_shows_planned_expected_and_slips(client, owner, project):
+    from projects import services
+
+    services.project_update(
+        user=owner, project=project, version=1, values={"expected_delivery_year": 2028}
+    )
+    client.force_login(owner)
+
+    response = client.get("/projecten/prognose/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [s.project.name for s in response.context["slips"]] == ["Hof van Westervoort"]
+    assert "plan 0,50" in html
