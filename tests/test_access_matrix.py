@@ -328,6 +328,8 @@ ROUTES = {
     ),
     "api-building-block-list": Route(API, _url("/api/v1/building-blocks/")),
     "api-building-block-detail": Route(API, _url("/api/v1/building-blocks/1/")),
+    "api-project-list": Route(API, _url("/api/v1/projects/")),
+    "api-project-detail": Route(API, lambda w: f"/api/v1/projects/{w.project.pk}/"),
     # Municipalities
     "municipalities:profile": Route(READ, _url("/gemeenten/westervoort/"), westervoort=True),
     # Allocation

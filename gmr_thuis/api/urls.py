@@ -12,6 +12,7 @@ from monitoring.api.views import (
 )
 from municipalities.api.views import MunicipalityViewSet, TargetGroupViewSet
 from negotiation.api.views import BuildingBlockViewSet, NegotiationSessionViewSet
+from projects.api.views import ProjectViewSet
 
 router = SimpleRouter()
 router.register("municipalities", MunicipalityViewSet, basename="api-municipality")
@@ -24,6 +25,7 @@ router.register(
     "negotiation-sessions", NegotiationSessionViewSet, basename="api-negotiation-session"
 )
 router.register("building-blocks", BuildingBlockViewSet, basename="api-building-block")
+router.register("projects", ProjectViewSet, basename="api-project")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),
