@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projecten")
-    nav_items = [(_("Projecten"), "projects:list")]
+    nav_items = [
+        (_("Projecten"), "projects:list"),
+        (_("Wonen en zorg voor ouderen"), "projects:older_people"),
+    ]
 
     def ready(self):
         # The fair-share engine's room for new construction comes from the expected deliveries

@@ -241,6 +241,47 @@ class PhaseProbability(models.Model):
         return f"{self.region}: {self.get_phase_display()} {self.probability}"
 
 
+class OlderPeopleNorm(models.Model):
+    """The region's norm: homes of a kind per 1,000 additional people aged 75+; where the region
+    set none, the defaults derived from the national programme apply (docs/projects.md)."""
+
+    scope_region = "region"
+
+    region = models.ForeignKey(
+        "municipalities.Region", on_delete=models.CASCADE, verbose_name=_("regio")
+    )
+    suitability = models.CharField(
+        _("soort"),
+        max_length=20,
+        choices=[
+            ("zero_step", _("nultredenwoningen")),
+            ("clustered", _("geclusterde woonvormen")),
+            ("nursing_care", _("verpleegzorgplekken")),
+        ],
+    )
+    per_thousand = models.DecimalField(
+        _("per 1.000 inwoners van 75+"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    source = models.CharField(_("bron"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("norm wonen en zorg voor ouderen")
+        verbose_name_plural = _("normen wonen en zorg voor ouderen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "suitability"], name="unique_older_people_norm"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region}: {self.get_suitability_display()} {self.per_thousand}"
+
+
 # Estimates, not measurements: the share of homes in each phase that is delivered in the year
 # expected. Reasoning in docs/projects.md; a region overrides them with PhaseProbability rows.
 DEFAULT_PHASE_PROBABILITIES = {

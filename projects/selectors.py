@@ -60,3 +60,36 @@ def forecast_rows(*, user, region, years) -> list[dict]:
         }
         for municipality in municipalities.order_by("name")
     ]
+
+
+def older_people_table(rows) -> list[dict]:
+    """The dashboard's rows: per municipality and kind the need, stock, pipeline and gap by the
+    goal year, and the 75+/85+ figures; plus the region's total row."""
+    from projects.older_people import NATIONAL_GOAL_YEAR, SUITABILITIES
+
+    year = NATIONAL_GOAL_YEAR
+    table = []
+    for row in rows:
+        table.append(
+            {
+                "municipality": row.municipality,
+                "aged_75_plus": [float(row.aged_75_plus[y]) for y in sorted(row.aged_75_plus)],
+                "aged_85_plus": float(row.aged_85_plus[year]),
+                "kinds": [
+                    {
+                        "kind": kind,
+                        "need": float(row.need[(kind, year)]),
+                        "stock": float(row.stock[kind]),
+                        "pipeline": float(row.pipeline[(kind, year)]),
+                        "gap": float(row.gap(kind, year)),
+                    }
+                    for kind in SUITABILITIES
+                ],
+            }
+        )
+    return table
+
+
+def as_floats(figures: dict) -> dict:
+    """Exact figures (fractions) as floats for a template's number filter."""
+    return {name: float(value) for name, value in figures.items()}

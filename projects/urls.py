@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/bewerken/", views.project_edit, name="edit"),
     path("<int:pk>/fase/", views.project_phase, name="phase"),
     path("prognose/", views.forecast, name="forecast"),
+    path("ouderen/", views.older_people, name="older_people"),
     path("import/", views.project_import, name="import"),
     re_path(r"^sjabloon\.(?P<fmt>csv|xlsx)$", views.project_template, name="template"),
 ]

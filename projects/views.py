@@ -17,6 +17,7 @@ from monitoring.services import StaleEdit
 from municipalities.models import Municipality
 from projects import charts, selectors, services
 from projects import forecast as forecast_module
+from projects import older_people as older_people_module
 from projects.forms import PhaseForm, ProjectForm, ProjectUploadForm
 from projects.importers import COLUMNS, EXAMPLE_ROW, parse_projects
 from projects.models import Phase, Project
@@ -245,5 +246,25 @@ def forecast(request):
             "phase_chances": [
                 (Phase(phase).label, chance) for phase, chance in probabilities.by_phase.items()
             ],
+        },
+    )
+
+
+@login_required
+def older_people(request):
+    member = membership_of(request.user)
+    if member is None:
+        raise Http404
+    rows = older_people_module.older_people_task(user=request.user, region=member.region)
+    return render(
+        request,
+        "projects/older_people.html",
+        {
+            "table": selectors.older_people_table(rows),
+            "translation": selectors.as_floats(older_people_module.regional_translation(rows)),
+            "norms": selectors.as_floats(older_people_module.region_norms(member.region)),
+            "goal_year": older_people_module.NATIONAL_GOAL_YEAR,
+            "horizons": older_people_module.HORIZONS,
+            "source": older_people_module.SOURCE,
         },
     )

@@ -551,6 +551,7 @@ ROUTES = {
     ),
     "projects:template": Route(READ, _url("/projecten/sjabloon.xlsx")),
     "projects:forecast": Route(READ, _url("/projecten/prognose/")),
+    "projects:older_people": Route(READ, _url("/projecten/ouderen/")),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.
