@@ -29,6 +29,7 @@ from monitoring.models import (
     Realisation,
 )
 from municipalities import models as m
+from projects.models import OlderPeopleNorm, PhaseProbability, Project
 from tests import factories
 
 User = get_user_model()
@@ -105,6 +106,19 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
             target_group=group,
             date=date(2026, 2, 1),
             count=1,
+        ),
+        Project: Project.objects.create(
+            municipality=municipality,
+            name=f"Project {suffix}",
+            kind="new_construction",
+            plan_year=2026,
+            expected_delivery_year=2027,
+        ),
+        PhaseProbability: PhaseProbability.objects.create(
+            region=region, phase="plan", probability="0.5"
+        ),
+        OlderPeopleNorm: OlderPeopleNorm.objects.create(
+            region=region, suitability="clustered", per_thousand=100
         ),
     }
 
