@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/fase/", views.project_phase, name="phase"),
     path("prognose/", views.forecast, name="forecast"),
     path("ouderen/", views.older_people, name="older_people"),
+    path("taart-vergroten/", views.pie, name="pie"),
     path("import/", views.project_import, name="import"),
     re_path(r"^sjabloon\.(?P<fmt>csv|xlsx)$", views.project_template, name="template"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from allocation.selectors import scenario_list
 from gmr_thuis.exports import Sheet, csv_bytes, download, xlsx_bytes
 from gmr_thuis.history import history_of
 from gmr_thuis.permissions import CHANGE, VIEW, can, get_object_for, membership_of
@@ -21,6 +22,7 @@ from projects import older_people as older_people_module
 from projects.forms import PhaseForm, ProjectForm, ProjectUploadForm
 from projects.importers import COLUMNS, EXAMPLE_ROW, parse_projects
 from projects.models import Phase, Project
+from projects.pie import pie_growth
 
 
 def _require_member(user):
@@ -266,5 +268,22 @@ def older_people(request):
             "goal_year": older_people_module.NATIONAL_GOAL_YEAR,
             "horizons": older_people_module.HORIZONS,
             "source": older_people_module.SOURCE,
+        },
+    )
+
+
+@login_required
+def pie(request):
+    _require_member(request.user)
+    scenarios = list(scenario_list(user=request.user))
+    chosen = next((s for s in scenarios if s.slug == request.GET.get("scenario")), None)
+    scenario = chosen or (scenarios[0] if scenarios else None)
+    return render(
+        request,
+        "projects/pie.html",
+        {
+            "scenarios": scenarios,
+            "scenario": scenario,
+            "years": pie_growth(user=request.user, scenario=scenario) if scenario else [],
         },
     )

@@ -552,6 +552,7 @@ ROUTES = {
     "projects:template": Route(READ, _url("/projecten/sjabloon.xlsx")),
     "projects:forecast": Route(READ, _url("/projecten/prognose/")),
     "projects:older_people": Route(READ, _url("/projecten/ouderen/")),
+    "projects:pie": Route(READ, _url("/projecten/taart-vergroten/")),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.
