@@ -28,3 +28,9 @@ class PhaseProbabilityAdmin(RegionScopedAdmin):
 @admin.register(models.OlderPeopleNorm)
 class OlderPeopleNormAdmin(RegionScopedAdmin):
     list_display = ["region", "suitability", "per_thousand", "source"]
+
+
+@admin.register(models.OlderPopulationForecast)
+class OlderPopulationForecastAdmin(RegionScopedReadOnlyAdmin):
+    list_display = ["municipality", "year", "inhabitants", "aged_75_plus", "aged_85_plus"]
+    list_filter = ["year"]

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from gmr_thuis.permissions import CHANGE
 from monitoring.importers import ImportRejected, _read_table, _whole_number
 from municipalities.models import HousingCorporation, Municipality
-from projects.models import SEGMENTS, SUITABILITIES, Phase, Project, ProjectKind
+from projects.models import (
+    SEGMENTS,
+    SUITABILITIES,
+    OlderPopulationForecast,
+    Phase,
+    Project,
+    ProjectKind,
+)
 
 # Column -> Project field, in the template's order.
 COLUMNS = {
@@ -168,6 +175,82 @@ def parse_projects(upload, *, user) -> list[ProjectRow]:
     for line, raw in body:
         cell = {c: (raw[i] if i < len(raw) else None) for c, i in position.items()}
         row, problems = _parse_row(line, cell, lookups, seen)
+        if problems:
+            errors.append(
+                _("Rij %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
+        else:
+            rows.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([_("Het bestand bevat geen gegevensrijen.")])
+    return rows
+
+
+# --- the forecast of inhabitants aged 75+ and 85+ ---------------------------------------------
+
+FORECAST_COLUMNS = ["gemeente", "jaar", "inwoners", "inwoners_75plus", "inwoners_85plus", "bron"]
+FORECAST_EXAMPLE_ROW = ["GM0293", 2030, 15200, 1480, 340, "Primos-prognose 2024"]
+_FORECAST_FIELDS = {
+    "inwoners": "inhabitants",
+    "inwoners_75plus": "aged_75_plus",
+    "inwoners_85plus": "aged_85_plus",
+}
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    line: int
+    municipality: Municipality
+    year: int
+    values: dict
+
+
+def _forecast_row(line, cell, lookups, seen):
+    problems = []
+    municipality = _municipality(cell, lookups, problems)
+    year = _whole_number(cell.get("jaar"), 2000, 2060)
+    if year is None:
+        problems.append(_("jaar '%(value)s' is geen jaartal") % {"value": cell.get("jaar")})
+    values = {"source": str(cell.get("bron") or "").strip(), "is_estimate": False}
+    if not values["source"]:
+        problems.append(_("de bron ontbreekt"))
+    for column, name in _FORECAST_FIELDS.items():
+        values[name] = _whole_number(cell.get(column), 0)
+        if values[name] is None:
+            problems.append(
+                _("%(column)s '%(value)s' is geen geheel getal van 0 of meer")
+                % {"column": column, "value": cell.get(column)}
+            )
+    if problems:
+        return None, problems
+    key = (municipality.pk, year)
+    if key in seen:
+        return None, [_("dubbel met rij %(line)s") % {"line": seen[key]}]
+    seen[key] = line
+    try:
+        OlderPopulationForecast(municipality=municipality, year=year, **values).full_clean(
+            exclude=["municipality"], validate_unique=False
+        )
+    except ValidationError as exc:
+        return None, [m for messages in exc.message_dict.values() for m in messages]
+    return ForecastRow(line, municipality, year, values), []
+
+
+def parse_older_population(upload, *, user) -> list[ForecastRow]:
+    """All rows of a forecast file, or ImportRejected listing every error with its row."""
+    header, body = _read_table(upload)
+    missing = [column for column in FORECAST_COLUMNS if column not in header]
+    if missing:
+        raise ImportRejected(
+            [_("Rij 1: de kolom(men) %(columns)s ontbreken.") % {"columns": ", ".join(missing)}]
+        )
+    position = {column: header.index(column) for column in FORECAST_COLUMNS}
+    lookups, seen, errors, rows = _Lookups(user), {}, [], []
+    for line, raw in body:
+        cell = {c: (raw[i] if i < len(raw) else None) for c, i in position.items()}
+        row, problems = _forecast_row(line, cell, lookups, seen)
         if problems:
             errors.append(
                 _("Rij %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.permissions import ScopedQuerySet
+from municipalities.models import SourcedFigure
 
 year_validators = [MinValueValidator(2000), MaxValueValidator(2060)]
 # A neighbourhood (buurt, BU + 8 digits) or district (wijk, WK + 6 digits) of CBS.
@@ -280,6 +281,56 @@ class OlderPeopleNorm(models.Model):
 
     def __str__(self):
         return f"{self.region}: {self.get_suitability_display()} {self.per_thousand}"
+
+
+class OlderPopulationForecast(SourcedFigure):
+    """The official (or the region's own) forecast of a municipality's inhabitants aged 75+ and
+    85+ in a year; where there is one it replaces the estimate of projects/older_people.py."""
+
+    scope_municipality = "municipality"
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        related_name="older_population_forecasts",
+        verbose_name=_("gemeente"),
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"), validators=year_validators)
+    inhabitants = models.PositiveIntegerField(_("inwoners"))
+    aged_75_plus = models.PositiveIntegerField(_("inwoners van 75+"))
+    aged_85_plus = models.PositiveIntegerField(_("inwoners van 85+"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "year"]
+        verbose_name = _("prognose ouderen")
+        verbose_name_plural = _("prognoses ouderen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="unique_older_population_forecast"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.year}: 75+ {self.aged_75_plus}"
+
+    def clean(self):
+        errors = {}
+        if self.aged_75_plus is not None and self.inhabitants is not None:
+            if self.aged_75_plus > self.inhabitants:
+                errors["aged_75_plus"] = _(
+                    "Het aantal 75-plussers (%(older)s) is groter dan het aantal inwoners "
+                    "(%(inhabitants)s)."
+                ) % {"older": self.aged_75_plus, "inhabitants": self.inhabitants}
+        if self.aged_85_plus is not None and self.aged_75_plus is not None:
+            if self.aged_85_plus > self.aged_75_plus:
+                errors["aged_85_plus"] = _(
+                    "Het aantal 85-plussers (%(oldest)s) is groter dan het aantal 75-plussers "
+                    "(%(older)s)."
+                ) % {"oldest": self.aged_85_plus, "older": self.aged_75_plus}
+        if errors:
+            raise ValidationError(errors)
 
 
 # Estimates, not measurements: the share of homes in each phase that is delivered in the year

@@ -15,7 +15,7 @@ from django.db.models import Max
 from gmr_thuis.permissions import VIEW, restrict
 from municipalities.models import Indicator, Municipality, MunicipalityFigure
 from projects.forecast import phase_probabilities
-from projects.models import SUITABILITIES, OlderPeopleNorm, Project
+from projects.models import SUITABILITIES, OlderPeopleNorm, OlderPopulationForecast, Project
 
 # National programme Wonen en zorg voor ouderen (2022) and the progress letter of 25 April 2025.
 NATIONAL_75_PLUS = {2020: 1_400_000, 2040: 2_600_000, 2050: 2_900_000}
@@ -76,21 +76,30 @@ class OlderPeopleRow:
 
 
 def municipality_task(
-    municipality, inhabitants, share, base_year, norms, pipeline
+    municipality, inhabitants, share, base_year, norms, pipeline, forecasts=None
 ) -> OlderPeopleRow:
     """The task of one municipality from its base-year figures (pure: numbers in, numbers out).
 
-    The stock is estimated as the base year's need (the need is assumed met then), so the gap is
-    what the growth since the base year asks minus what the projects are expected to deliver."""
+    `forecasts` {year: (75+, 85+, source)} replace the estimate in their years. The stock is
+    estimated as the base year's need (the need is assumed met then), so the gap is what the
+    growth since the base year asks minus what the projects are expected to deliver."""
+    forecasts = forecasts or {}
     row = OlderPeopleRow(municipality=municipality, base_year=base_year)
     base = Fraction(inhabitants) * Fraction(share) / 100
     for year in (base_year, *HORIZONS):
-        row.aged_75_plus[year] = base * national_75_plus(year) / national_75_plus(base_year)
-        row.aged_85_plus[year] = row.aged_75_plus[year] * SHARE_85_PLUS_OF_75_PLUS
+        estimate = base * national_75_plus(year) / national_75_plus(base_year)
+        older, oldest, _source = forecasts.get(
+            year, (estimate, estimate * SHARE_85_PLUS_OF_75_PLUS, None)
+        )
+        row.aged_75_plus[year], row.aged_85_plus[year] = Fraction(older), Fraction(oldest)
         for kind, norm in norms.items():
             row.need[(kind, year)] = norm * row.aged_75_plus[year] / 1000
             row.pipeline[(kind, year)] = pipeline.get((kind, year), 0)
     row.stock = {kind: row.need[(kind, base_year)] for kind in norms}
+    if forecasts:
+        sources = sorted({source for _o, _p, source in forecasts.values()})
+        row.source = "; ".join([*sources, SOURCE])
+        row.is_estimate = not set(forecasts) >= {base_year, *HORIZONS}
     return row
 
 
@@ -124,6 +133,13 @@ def older_people_task(*, user, region) -> list[OlderPeopleRow]:
     projects = restrict(Project.objects.all(), user, VIEW).filter(municipality__in=municipalities)
     pipeline = _pipeline(projects, phase_probabilities(region), base_year)
     norms = region_norms(region)
+    forecasts = {}
+    for forecast in OlderPopulationForecast.objects.filter(municipality__in=municipalities):
+        forecasts.setdefault(forecast.municipality_id, {})[forecast.year] = (
+            forecast.aged_75_plus,
+            forecast.aged_85_plus,
+            forecast.source,
+        )
     rows = []
     for municipality in municipalities.order_by("name"):
         inhabitants = values.get((municipality.pk, Indicator.INHABITANTS))
@@ -135,7 +151,17 @@ def older_people_task(*, user, region) -> list[OlderPeopleRow]:
             for (pk, kind, year), value in pipeline.items()
             if pk == municipality.pk
         }
-        rows.append(municipality_task(municipality, inhabitants, share, base_year, norms, own))
+        rows.append(
+            municipality_task(
+                municipality,
+                inhabitants,
+                share,
+                base_year,
+                norms,
+                own,
+                forecasts.get(municipality.pk),
+            )
+        )
     return rows
 
 

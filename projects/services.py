@@ -12,7 +12,13 @@ from gmr_thuis.history import record_change, snapshot
 from gmr_thuis.models import ObjectChange
 from gmr_thuis.permissions import CHANGE, can
 from monitoring.services import StaleEdit
-from projects.models import PHASE_ORDER, Project, ProjectStep, ProjectTargetGroup
+from projects.models import (
+    PHASE_ORDER,
+    OlderPopulationForecast,
+    Project,
+    ProjectStep,
+    ProjectTargetGroup,
+)
 
 # What a project's form edits; the phase moves through `project_move_phase` only.
 EDITABLE_FIELDS = (
@@ -179,5 +185,33 @@ def project_import(*, user, rows) -> int:
         for row in rows:
             project_create(
                 user=user, municipality=row.municipality, values=row.values, phase=row.phase
+            )
+    return len(rows)
+
+
+def older_population_import(*, user, rows) -> int:
+    """Store the parsed forecast rows (`projects.importers.ForecastRow`) all or none; a row for
+    a municipality and year already there replaces it (the change recorded)."""
+    with transaction.atomic():
+        for row in rows:
+            _require_writer(user, row.municipality)
+            forecast = (
+                OlderPopulationForecast.objects.select_for_update()
+                .filter(municipality=row.municipality, year=row.year)
+                .first()
+            )
+            before = snapshot(forecast) if forecast else None
+            forecast = forecast or OlderPopulationForecast(
+                municipality=row.municipality, year=row.year
+            )
+            for name, value in row.values.items():
+                setattr(forecast, name, value)
+            forecast.full_clean(validate_unique=False)
+            forecast.save()
+            record_change(
+                user=user,
+                obj=forecast,
+                action=ObjectChange.Action.UPDATE if before else ObjectChange.Action.CREATE,
+                before=before,
             )
     return len(rows)

@@ -15,6 +15,12 @@ urlpatterns = [
     path("prognose/", views.forecast, name="forecast"),
     path("ouderen/", views.older_people, name="older_people"),
     path("taart-vergroten/", views.pie, name="pie"),
+    path("ouderen/import/", views.older_population_import, name="older_population_import"),
+    re_path(
+        r"^ouderen/sjabloon\.(?P<fmt>csv|xlsx)$",
+        views.older_population_template,
+        name="older_population_template",
+    ),
     path("import/", views.project_import, name="import"),
     re_path(r"^sjabloon\.(?P<fmt>csv|xlsx)$", views.project_template, name="template"),
 ]

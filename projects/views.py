@@ -20,7 +20,14 @@ from projects import charts, selectors, services
 from projects import forecast as forecast_module
 from projects import older_people as older_people_module
 from projects.forms import PhaseForm, ProjectForm, ProjectUploadForm
-from projects.importers import COLUMNS, EXAMPLE_ROW, parse_projects
+from projects.importers import (
+    COLUMNS,
+    EXAMPLE_ROW,
+    FORECAST_COLUMNS,
+    FORECAST_EXAMPLE_ROW,
+    parse_older_population,
+    parse_projects,
+)
 from projects.models import Phase, Project
 from projects.pie import pie_growth
 
@@ -194,40 +201,73 @@ def project_phase(request, pk):
     return redirect("projects:detail", project.pk)
 
 
-@login_required
-def project_import(request):
+def _import_page(request, *, parse, save, columns, kind):
+    """The upload page of `kind` ("projects" or "older_people"): all rows or none, with the
+    errors per row."""
     if not selectors.may_import_projects(request.user):
         raise Http404
     errors, form = [], ProjectUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rows = parse_projects(form.cleaned_data["file"], user=request.user)
-            count = services.project_import(user=request.user, rows=rows)
+            count = save(
+                user=request.user, rows=parse(form.cleaned_data["file"], user=request.user)
+            )
         except ImportRejected as exc:
             errors = exc.errors
         except (ValidationError, PermissionDenied) as exc:
             errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         else:
-            messages.success(request, _("%(count)s projecten ingelezen.") % {"count": count})
-            return redirect("projects:list")
+            messages.success(request, _("%(count)s regels ingelezen.") % {"count": count})
+            return redirect(request.path)
     return render(
         request,
         "projects/import.html",
-        {"form": form, "errors": errors, "columns": list(COLUMNS)},
+        {"form": form, "errors": errors, "columns": list(columns), "kind": kind},
         status=400 if errors else 200,
     )
 
 
 @login_required
+def project_import(request):
+    return _import_page(
+        request,
+        parse=parse_projects,
+        save=services.project_import,
+        columns=COLUMNS,
+        kind="projects",
+    )
+
+
+@login_required
+def older_population_import(request):
+    return _import_page(
+        request,
+        parse=parse_older_population,
+        save=services.older_population_import,
+        columns=FORECAST_COLUMNS,
+        kind="older_people",
+    )
+
+
+def _template(fmt, header, row, name):
+    body = (
+        csv_bytes(header, [row])
+        if fmt == "csv"
+        else xlsx_bytes([Sheet(title=name, header=header, rows=[row])])
+    )
+    return download(body, filename=f"sjabloon-{name}", fmt=fmt)
+
+
+@login_required
 def project_template(request, fmt):
     _require_member(request.user)
-    header, rows = list(COLUMNS), [EXAMPLE_ROW]
-    body = (
-        csv_bytes(header, rows)
-        if fmt == "csv"
-        else xlsx_bytes([Sheet(title=_("projecten"), header=header, rows=rows)])
-    )
-    return download(body, filename="sjabloon-projecten", fmt=fmt)
+    return _template(fmt, list(COLUMNS), EXAMPLE_ROW, "projecten")
+
+
+@login_required
+def older_population_template(request, fmt):
+    _require_member(request.user)
+    return _template(fmt, FORECAST_COLUMNS, FORECAST_EXAMPLE_ROW, "prognose-ouderen")
 
 
 @login_required
@@ -268,6 +308,7 @@ def older_people(request):
             "goal_year": older_people_module.NATIONAL_GOAL_YEAR,
             "horizons": older_people_module.HORIZONS,
             "source": older_people_module.SOURCE,
+            "may_import": selectors.may_import_projects(request.user),
         },
     )
 

@@ -55,7 +55,7 @@ from negotiation import services as negotiation_services
 from negotiation.models import Bottleneck, RoundKind
 from negotiation.models import Session as NegotiationSession
 from projects import services as project_services
-from projects.models import Project
+from projects.models import OlderPopulationForecast, Project
 from tests import factories
 
 PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION = (
@@ -281,6 +281,14 @@ def _project_upload(w):
         f"GM0293,Geimporteerd,new_construction,8,8,plan,{YEAR},{YEAR + 2}\n"
     )
     return {"file": SimpleUploadedFile("projecten.csv", body.encode(), "text/csv")}
+
+
+def _older_population_upload(w):
+    body = (
+        "gemeente,jaar,inwoners,inwoners_75plus,inwoners_85plus,bron\n"
+        "GM0293,2030,15200,1480,340,Prognose\n"
+    )
+    return {"file": SimpleUploadedFile("prognose.csv", body.encode(), "text/csv")}
 
 
 @dataclass(frozen=True)
@@ -553,6 +561,14 @@ ROUTES = {
     "projects:forecast": Route(READ, _url("/projecten/prognose/")),
     "projects:older_people": Route(READ, _url("/projecten/ouderen/")),
     "projects:pie": Route(READ, _url("/projecten/taart-vergroten/")),
+    "projects:older_population_import": Route(
+        WRITE,
+        _url("/projecten/ouderen/import/"),
+        post=_older_population_upload,
+        state=lambda w: OlderPopulationForecast.objects.count(),
+        denied=frozenset({400, 403, 404}),
+    ),
+    "projects:older_population_template": Route(READ, _url("/projecten/ouderen/sjabloon.csv")),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.
@@ -565,7 +581,11 @@ WRITE_PAGES_READ_BY_MEMBERS = {
 }
 # The upload forms: every civil servant imports (their own municipality's rows), the steering
 # group does not.
-IMPORTS = ("monitoring:realisation_import", "projects:import")
+IMPORTS = (
+    "monitoring:realisation_import",
+    "projects:import",
+    "projects:older_population_import",
+)
 IMPORTERS = ["project_leader", "owner", "colleague", "outsider"]
 
 

@@ -29,7 +29,12 @@ from monitoring.models import (
     Realisation,
 )
 from municipalities import models as m
-from projects.models import OlderPeopleNorm, PhaseProbability, Project
+from projects.models import (
+    OlderPeopleNorm,
+    OlderPopulationForecast,
+    PhaseProbability,
+    Project,
+)
 from tests import factories
 
 User = get_user_model()
@@ -119,6 +124,14 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
         ),
         OlderPeopleNorm: OlderPeopleNorm.objects.create(
             region=region, suitability="clustered", per_thousand=100
+        ),
+        OlderPopulationForecast: OlderPopulationForecast.objects.create(
+            municipality=municipality,
+            year=2030,
+            inhabitants=100,
+            aged_75_plus=10,
+            aged_85_plus=2,
+            source="test",
         ),
     }
 

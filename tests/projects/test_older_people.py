@@ -110,3 +110,53 @@ def test_dashboard_shows_the_gap_and_the_translation(client, gmr):
     assert response.status_code == 200
     assert 'data-gap="GM0293-zero_step">75<' in html
     assert "Het landelijke doel vertaald naar de regio" in html
+
+
+FORECAST_HEADER = "gemeente,jaar,inwoners,inwoners_75plus,inwoners_85plus,bron"
+
+
+def forecast_file(*lines):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = "\n".join([FORECAST_HEADER, *lines])
+    return SimpleUploadedFile("prognose.csv", body.encode(), "text/csv")
+
+
+def test_an_imported_forecast_replaces_the_estimate(gmr):
+    from projects.importers import parse_older_population
+
+    _westervoort, user = gmr
+    rows = parse_older_population(
+        forecast_file("GM0293,2030,15300,1600,400,Primos 2024"), user=user
+    )
+    services.older_population_import(user=user, rows=rows)
+
+    row, _rows = westervoort_row(user)
+
+    assert (row.aged_75_plus[2030], row.aged_85_plus[2030]) == (1600, 400)
+    assert float(row.gap("zero_step", 2030)) == pytest.approx(283.3333 * (1600 - 1209.12) / 1000)
+    assert "Primos 2024" in row.source and row.is_estimate
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("GM0293,2030,1000,1200,100,Primos", "groter dan het aantal inwoners"),
+        ("GM0293,2030,15000,1200,1300,Primos", "groter dan het aantal 75-plussers"),
+        ("GM9999,2030,15000,1200,300,Primos", "onbekende CBS-code"),
+        ("GM0293,2030,15000,-5,0,Primos", "geen geheel getal"),
+        ("GM0293,2030,15000,1200,300,", "de bron ontbreekt"),
+    ],
+)
+def test_a_bad_forecast_row_saves_nothing(gmr, line, message):
+    from monitoring.importers import ImportRejected
+    from projects.importers import parse_older_population
+    from projects.models import OlderPopulationForecast
+
+    _westervoort, user = gmr
+    with pytest.raises(ImportRejected) as rejected:
+        parse_older_population(forecast_file("GM0293,2040,16000,1900,450,Primos", line), user=user)
+
+    assert rejected.value.errors[0].startswith("Rij 3: ")
+    assert message in rejected.value.errors[0]
+    assert not OlderPopulationForecast.objects.exists()
