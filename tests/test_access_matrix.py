@@ -338,6 +338,8 @@ ROUTES = {
     "api-building-block-detail": Route(API, _url("/api/v1/building-blocks/1/")),
     "api-project-list": Route(API, _url("/api/v1/projects/")),
     "api-project-detail": Route(API, lambda w: f"/api/v1/projects/{w.project.pk}/"),
+    "api-older-people-list": Route(API, _url("/api/v1/older-people/")),
+    "api-older-people-detail": Route(API, _url("/api/v1/older-people/GM0293/")),
     # Municipalities
     "municipalities:profile": Route(READ, _url("/gemeenten/westervoort/"), westervoort=True),
     # Allocation

@@ -4,6 +4,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from projects import services
+from tests import factories
 from tests.projects.conftest import project_values
 
 PROJECTS = "/api/v1/projects/"
@@ -85,3 +86,46 @@ def test_projects_are_in_the_schema():
     assert "/api/v1/projects/" in schema["paths"]
     assert "get" in schema["paths"]["/api/v1/projects/{id}/"]
     assert "post" not in schema["paths"]["/api/v1/projects/"]
+
+
+OLDER_PEOPLE = "/api/v1/older-people/"
+
+
+@pytest.fixture
+def older_people_figures(westervoort, nijmegen):
+    for municipality, inhabitants in ((westervoort, 15114), (nijmegen, 181000)):
+        factories.FigureFactory(
+            municipality=municipality, year=2024, indicator="inhabitants", value=inhabitants
+        )
+        factories.FigureFactory(
+            municipality=municipality, year=2024, indicator="share_75_plus", value=8
+        )
+
+
+@pytest.mark.parametrize("who", ["owner", "colleague", "outsider"])
+def test_civil_servants_read_the_older_peoples_task(request, api_as, older_people_figures, who):
+    body = api_as(request.getfixturevalue(who)).get(OLDER_PEOPLE).json()
+
+    assert [row["municipality"] for row in body["results"]] == ["GM0268", "GM0293"]
+    westervoort = body["results"][1]
+    assert westervoort["is_estimate"] is True
+    year_2030 = next(y for y in westervoort["years"] if y["year"] == 2030)
+    assert year_2030["gap"]["zero_step"] == pytest.approx(75.2, abs=0.01)
+
+
+def test_a_corporation_reads_the_older_peoples_task_of_its_municipalities_only(
+    api_as, older_people_figures, corp_owner
+):
+    client = api_as(corp_owner)
+
+    body = client.get(OLDER_PEOPLE).json()
+
+    assert [row["municipality"] for row in body["results"]] == ["GM0293"]
+    assert client.get(f"{OLDER_PEOPLE}GM0268/").status_code == 404
+    assert client.get(f"{OLDER_PEOPLE}GM0293/").json()["base_year"] == 2024
+
+
+def test_older_people_is_in_the_schema():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    assert "/api/v1/older-people/{cbs_code}/" in schema["paths"]
