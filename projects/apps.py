@@ -11,6 +11,8 @@ class ProjectsConfig(AppConfig):
         (_("Projecten"), "projects:list"),
         (_("Wonen en zorg voor ouderen"), "projects:older_people"),
     ]
+    # Chapters of the steering-group report: a function of the reader -> [(template, context)].
+    report_chapters = "projects.report.chapters"
 
     def ready(self):
         # The fair-share engine's room for new construction comes from the expected deliveries
