@@ -5,8 +5,6 @@ expected delivery year. Also the engine's room for new construction, from the ex
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from gmr_thuis.permissions import SYSTEM, VIEW, restrict
 from projects.models import DEFAULT_PHASE_PROBABILITIES, PhaseProbability, Project, ProjectKind
 
@@ -28,10 +26,12 @@ def phase_probabilities(region) -> Probabilities:
         phase: float(rows[phase].probability) if phase in rows else default
         for phase, default in DEFAULT_PHASE_PROBABILITIES.items()
     }
+    # A source is data stored with a run's snapshot, like the figures' sources: never
+    # translated, or a reader in another language would see it as changed.
     source = (
-        _("kansen per fase van de regio")
+        "the region's chances per phase"
         if rows
-        else _("standaardkansen per fase (schatting, zie docs/projects.md)")
+        else "default chances per phase (estimate, docs/projects.md)"
     )
     return Probabilities(by_phase=by_phase, source=source)
 
@@ -110,9 +110,7 @@ def new_construction_for_scenario(scenario) -> dict:
         room[project.expected_delivery_year][project.municipality.cbs_code] += expected_homes(
             project, probabilities
         )
-    source = _("verwachte oplevering van de projecten, gewogen met %(source)s") % {
-        "source": probabilities.source
-    }
+    source = f"expected deliveries of the projects, weighted with the {probabilities.source}"
     return {
         str(year): {code: (round(value, 6), source) for code, value in sorted(row.items())}
         for year, row in sorted(room.items())

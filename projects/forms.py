@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import TargetGroup
 from projects.models import Phase, Project
-from projects.services import EDITABLE_FIELDS
+from projects.services import EDITABLE_FIELDS, Earmark
 
 
 class ProjectForm(forms.ModelForm):
@@ -38,8 +38,6 @@ class ProjectForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
     def earmarks(self):
-        from projects.services import Earmark
-
         return [
             Earmark(group, self.cleaned_data[f"earmark_{group.code}"])
             for group in self.groups

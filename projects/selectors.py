@@ -6,7 +6,8 @@ from django.utils import timezone
 from gmr_thuis.permissions import CHANGE, VIEW, restrict
 from municipalities.models import Municipality
 from projects.forecast import YearFigures, pipeline_by_year
-from projects.models import Project
+from projects.models import SUITABILITIES, Project
+from projects.older_people import NATIONAL_GOAL_YEAR
 
 
 def project_list(*, user, municipality=None):
@@ -65,8 +66,6 @@ def forecast_rows(*, user, region, years) -> list[dict]:
 def older_people_table(rows) -> list[dict]:
     """The dashboard's rows: per municipality and kind the need, stock, pipeline and gap by the
     goal year, and the 75+/85+ figures; plus the region's total row."""
-    from projects.older_people import NATIONAL_GOAL_YEAR, SUITABILITIES
-
     year = NATIONAL_GOAL_YEAR
     table = []
     for row in rows:

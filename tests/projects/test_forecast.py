@@ -70,7 +70,7 @@ def test_region_set_probabilities_replace_the_defaults(region, scenario, next_ye
     inputs = scenario_inputs(scenario=scenario)
 
     assert inputs["new_construction"]["2026"]["GM0293"] == pytest.approx(10.0)
-    assert "regio" in inputs["sources"]["new_construction"]["2026"]["GM0293"][0]
+    assert "region's chances" in inputs["sources"]["new_construction"]["2026"]["GM0293"][0]
 
 
 def test_without_projects_the_snapshot_is_as_before(scenario):
@@ -89,7 +89,7 @@ def test_why_this_number_shows_the_projects_as_source(
 
     room = next(item for item in cell.inputs if item.code == ROOM)
     assert room.value == pytest.approx(40 * DEFAULT_PHASE_PROBABILITIES["plan"])
-    assert "projecten" in room.source and room.is_estimate
+    assert "expected deliveries of the projects" in room.source and room.is_estimate
     assert room.path == "new_construction.2026.GM0293"
     static = next(
         i for i in cell_inputs(run, westervoort, "uitstroom-bw", 2025).inputs if i.code == ROOM
