@@ -289,12 +289,14 @@ SUPPLY_INDICATORS = {
 SUPPLY_COLUMNS = tuple(SUPPLY_INDICATORS.values())
 
 
-def run_supply(run: AllocationRun, *, user) -> pd.DataFrame:
+def run_supply(run: AllocationRun, *, user, year: int | None = None) -> pd.DataFrame:
     """Per municipality the run's supply, from its snapshot and its stored room.
 
     Columns: cbs_code, the SUPPLY_COLUMNS figures the run used, `supply` (the room under the cap
     plus the new construction, as the run stored it with its capped cells) and `urgent_cap` (the
     part of it that is the cap's share of the turnover). Only municipalities the user may read.
+    With `year`, that year's room and new construction (the projects' expected deliveries where
+    the snapshot has them, `allocation.inputs.register_new_construction`).
     """
     snapshot = run.inputs or {}
     readable = set(Municipality.objects.restrict(user, VIEW).values_list("cbs_code", flat=True))
@@ -302,9 +304,13 @@ def run_supply(run: AllocationRun, *, user) -> pd.DataFrame:
     figures = figures.reindex(columns=list(SUPPLY_INDICATORS)).rename(columns=SUPPLY_INDICATORS)
     figures = figures.astype(float).fillna(0.0)
     figures = figures[figures.index.isin(readable)]
+    provided = (snapshot.get(NEW_CONSTRUCTION_KEY) or {}).get(str(year), {}) if year else {}
+    for code, homes in provided.items():
+        if code in figures.index:
+            figures.at[code, "new_construction"] = float(homes)
     stored = (
         AllocationResult.objects.restrict(user, VIEW)
-        .filter(run=run, capacity__isnull=False)
+        .filter(run=run, capacity__isnull=False, **({"year": year} if year else {}))
         .values_list("municipality__cbs_code", "capacity")
     )
     capacity = pd.Series(dict(stored), dtype=float)

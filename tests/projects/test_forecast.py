@@ -141,3 +141,25 @@ def test_planned_expected_delivered_and_slips(owner, region, westervoort, next_y
     assert (westervoort, 2026) not in figures
     [slip] = slipped_projects(user=owner, region=region)
     assert (slip.slips, slip.years_later) == (1, 1)
+
+
+def test_the_dashboards_supply_of_a_year_is_the_room_the_run_used_that_year(
+    project_leader, scenario, next_year_project
+):
+    from allocation.models import AllocationRun
+    from allocation.selectors import run_supply
+
+    run_snapshot(project_leader, scenario)
+    run = AllocationRun.objects.latest("pk")
+
+    supply = {
+        year: run_supply(run, user=project_leader, year=year).set_index("cbs_code")
+        for year in (2025, 2026)
+    }
+
+    plan = DEFAULT_PHASE_PROBABILITIES["plan"]
+    assert supply[2026].at["GM0293", "new_construction"] == pytest.approx(40 * plan)
+    assert supply[2025].at["GM0293", "new_construction"] == 40
+    # Westervoort's turnover of 90 under the cap of a third: 30, plus the new construction.
+    assert supply[2026].at["GM0293", "supply"] == pytest.approx(30 + 40 * plan)
+    assert supply[2025].at["GM0293", "supply"] == pytest.approx(70)
