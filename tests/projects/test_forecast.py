@@ -121,9 +121,12 @@ def test_a_corporation_sees_no_new_construction_of_municipalities_outside_its_st
 
 
 def test_new_construction_paths_have_a_dutch_label():
-    label = input_label(
-        "new_construction.2026.GM0293", groups={}, municipalities={"GM0293": "Westervoort"}
-    )
+    from django.utils import translation
+
+    with translation.override("nl"):
+        label = input_label(
+            "new_construction.2026.GM0293", groups={}, municipalities={"GM0293": "Westervoort"}
+        )
     assert label == "Westervoort: ruimte nieuwbouw 2026 uit de projecten"
 
 
