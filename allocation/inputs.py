@@ -8,7 +8,9 @@ one year. A run stores the snapshot, so it can be explained and recomputed from 
 
 The carry-over of the previous period comes from outside allocation: an app that tracks the
 realisation (monitoring) registers a provider with `register_carry_over`, so allocation never
-imports it.
+imports it. Likewise the room for new construction per year: an app that tracks the housing
+projects (projects) registers `register_new_construction`, and its expected deliveries replace
+the static figure of the municipality where it gives one.
 """
 
 import hashlib
@@ -89,6 +91,32 @@ def previous_period_carry_over(scenario: Scenario) -> dict:
                     cell = total.setdefault(code, {})
                     cell[group] = round(cell.get(group, 0.0) + float(value), 6)
     return {code: row for code, row in total.items() if any(row.values())}
+
+
+_new_construction_providers: list[Callable] = []
+NEW_CONSTRUCTION_KEY = "new_construction"
+
+
+def register_new_construction(provider: Callable) -> None:
+    """Register `provider(scenario) -> {year: {cbs_code: (homes, source)}}`: the room for new
+    construction per year where the provider knows it."""
+    if provider not in _new_construction_providers:
+        _new_construction_providers.append(provider)
+
+
+def provided_new_construction(scenario: Scenario) -> tuple[dict, dict]:
+    """({year: {cbs: homes}}, {year: {cbs: [source, is_estimate]}}) of the registered providers.
+
+    Expected deliveries are estimates by nature (a chance per phase), so they are marked so."""
+    values: dict = {}
+    sources: dict = {}
+    for provider in _new_construction_providers:
+        for year, row in provider(scenario).items():
+            for code, (homes, source) in row.items():
+                year_values = values.setdefault(str(year), {})
+                year_values[code] = round(year_values.get(code, 0.0) + float(homes), 6)
+                sources.setdefault(str(year), {})[code] = [source, True]
+    return values, sources
 
 
 # --- methodology ------------------------------------------------------------------------------
@@ -232,6 +260,13 @@ def scenario_inputs(
         task_sources[str(year)][group] = [source, bool(is_estimate)]
     if carry_over is None:
         carry_over = previous_period_carry_over(scenario)
+    new_construction, new_construction_sources = provided_new_construction(scenario)
+    # Only where a provider gives figures: a data set without projects keeps the snapshots (and
+    # hashes) it had, with the static figure.
+    provided = {NEW_CONSTRUCTION_KEY: new_construction} if new_construction else {}
+    provenance = {"indicators": figure_sources, "tasks": task_sources}
+    if new_construction:
+        provenance[NEW_CONSTRUCTION_KEY] = new_construction_sources
     return {
         "period": [scenario.first_year, scenario.last_year],
         "data_year": scenario.data_year,
@@ -242,7 +277,8 @@ def scenario_inputs(
         # The previous period's arrears (+) and advances (−), from monitoring the realisation,
         # enter the first year of the period, as the national taakstelling does.
         "carry_over": {str(scenario.first_year): carry_over},
-        PROVENANCE_KEY: {"indicators": figure_sources, "tasks": task_sources},
+        **provided,
+        PROVENANCE_KEY: provenance,
     }
 
 
@@ -283,10 +319,26 @@ def input_differences(
 # --- the engine's frames ----------------------------------------------------------------------
 
 
+def _with_provided_new_construction(indicators, inputs, year):
+    """The year's provided room for new construction in place of the static figure."""
+    provided = (inputs.get(NEW_CONSTRUCTION_KEY) or {}).get(str(year)) or {}
+    column = Indicator.NEW_CONSTRUCTION.value
+    if not provided:
+        return indicators
+    indicators = indicators.copy()
+    if column not in indicators:
+        indicators[column] = float("nan")
+    for code, homes in provided.items():
+        if code in indicators.index:
+            indicators.at[code, column] = float(homes)
+    return indicators
+
+
 def engine_inputs(inputs: dict, year: int) -> EngineInputs:
     """The engine's frames for one year, built from the canonical inputs only."""
     indicators = pd.DataFrame.from_dict(inputs["indicators"], orient="index").sort_index()
     indicators.index.name = "municipality"
+    indicators = _with_provided_new_construction(indicators, inputs, year)
     needed = needed_columns(inputs["methodology"])
     missing = sorted(
         f"{code}: {column}"

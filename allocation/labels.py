@@ -68,6 +68,17 @@ def input_label(path: str, *, groups: dict, municipalities: dict) -> str:
                 "year": year,
                 "group": group,
             }
+        case ["new_construction", year, cbs_code]:
+            return _("%(municipality)s: ruimte nieuwbouw %(year)s uit de projecten") % {
+                "municipality": municipalities.get(cbs_code, cbs_code),
+                "year": year,
+            }
+        case ["sources", "new_construction", year, cbs_code]:
+            return _(
+                "%(municipality)s: ruimte nieuwbouw %(year)s uit de projecten (bron en schatting)"
+            ) % {"municipality": municipalities.get(cbs_code, cbs_code), "year": year}
+        case ["new_construction", *_rest] | ["sources", "new_construction", *_rest]:
+            return _("Ruimte nieuwbouw uit de projecten")
         case ["carry_over", year, cbs_code, _code]:
             return _("Overloop naar %(year)s: %(municipality)s, %(group)s") % {
                 "year": year,

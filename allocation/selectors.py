@@ -15,6 +15,7 @@ from allocation.inputs import (  # noqa: F401  (the adapter, read through select
     CAPACITY_COLUMNS,
     CARRIED_CARE_TYPES,
     INHABITANTS_75_PLUS,
+    NEW_CONSTRUCTION_KEY,
     PROVENANCE_KEY,
     EngineInputs,
     InputsIncomplete,
@@ -29,6 +30,7 @@ from allocation.inputs import (  # noqa: F401  (the adapter, read through select
     needed_columns,
     previous_period_carry_over,
     register_carry_over,
+    register_new_construction,
     scenario_inputs,
     settings_cap_share,
 )
@@ -81,6 +83,9 @@ def visible_differences(*, user, differences: list) -> list[tuple[str, object, o
             "municipality__cbs_code", flat=True
         )
     )
+    # A difference of a whole table (the provided new construction appearing or going) names
+    # every municipality in it: shown only to who may read them all.
+    whole_table = object()
 
     def municipality_of(path):
         match path.split("."):
@@ -88,15 +93,33 @@ def visible_differences(*, user, differences: list) -> list[tuple[str, object, o
                 return cbs_code
             case ["sources", "indicators", cbs_code, *_rest]:
                 return cbs_code
-            case ["carry_over", _year, cbs_code, *_rest]:
+            case ["carry_over" | "new_construction", _year, cbs_code, *_rest]:
                 return cbs_code
+            case ["sources", "new_construction", _year, cbs_code, *_rest]:
+                return cbs_code
+            case ["new_construction", *_rest] | ["sources", "new_construction", *_rest]:
+                return whole_table
         return None
 
+    def visible(path, before, after):
+        code = municipality_of(path)
+        if code is whole_table:
+            return _cbs_codes_in(before) | _cbs_codes_in(after) <= readable
+        return code is None or code in readable
+
     return [
-        (path, before, after)
-        for path, before, after in differences
-        if (code := municipality_of(path)) is None or code in readable
+        (path, before, after) for path, before, after in differences if visible(path, before, after)
     ]
+
+
+def _cbs_codes_in(value) -> set:
+    """The municipality codes that key a nested table of a snapshot ({year: {cbs: ...}})."""
+    if not isinstance(value, dict):
+        return set()
+    codes = {key for key in value if isinstance(key, str) and key.startswith("GM")}
+    for inner in value.values():
+        codes |= _cbs_codes_in(inner)
+    return codes
 
 
 # --- a run explained from its snapshot ---------------------------------------------------------
@@ -177,19 +200,38 @@ def cell_inputs(
     if rule.get("correct_for_carried"):
         for column in carried_columns(group):
             wanted.setdefault(column, None)
-    inputs = [
-        CellInput(
-            name,
-            str(labels.get(name, name)),
-            values[name],
-            *_provenance(snapshot, "indicators", code, name),
-            weight=weight,
-            path=f"indicators.{code}.{name}",
-        )
-        for name, weight in wanted.items()
-        if name in values
-    ]
+    inputs = []
+    for name, weight in wanted.items():
+        item = _provided_new_construction(snapshot, code, year, name, labels)
+        if item is None and name in values:
+            item = CellInput(
+                name,
+                str(labels.get(name, name)),
+                values[name],
+                *_provenance(snapshot, "indicators", code, name),
+                weight=weight,
+                path=f"indicators.{code}.{name}",
+            )
+        if item is not None:
+            inputs.append(item)
     return CellInputs(rule=rule, inputs=inputs, task=cell_task(run, group, year))
+
+
+def _provided_new_construction(snapshot, code, year, name, labels) -> CellInput | None:
+    """The room for new construction of a year where the projects' expected deliveries gave it
+    (allocation.inputs), with their source; None where the static figure was used."""
+    if name != Indicator.NEW_CONSTRUCTION.value:
+        return None
+    homes = (snapshot.get(NEW_CONSTRUCTION_KEY) or {}).get(str(year), {}).get(code)
+    if homes is None:
+        return None
+    return CellInput(
+        name,
+        _("%(label)s in %(year)s") % {"label": labels.get(name, name), "year": year},
+        homes,
+        *_provenance(snapshot, NEW_CONSTRUCTION_KEY, str(year), code),
+        path=f"{NEW_CONSTRUCTION_KEY}.{year}.{code}",
+    )
 
 
 def cell_task(run: AllocationRun, group: str, year: int) -> CellInput | None:
@@ -247,12 +289,14 @@ SUPPLY_INDICATORS = {
 SUPPLY_COLUMNS = tuple(SUPPLY_INDICATORS.values())
 
 
-def run_supply(run: AllocationRun, *, user) -> pd.DataFrame:
+def run_supply(run: AllocationRun, *, user, year: int | None = None) -> pd.DataFrame:
     """Per municipality the run's supply, from its snapshot and its stored room.
 
     Columns: cbs_code, the SUPPLY_COLUMNS figures the run used, `supply` (the room under the cap
     plus the new construction, as the run stored it with its capped cells) and `urgent_cap` (the
     part of it that is the cap's share of the turnover). Only municipalities the user may read.
+    With `year`, that year's room and new construction (the projects' expected deliveries where
+    the snapshot has them, `allocation.inputs.register_new_construction`).
     """
     snapshot = run.inputs or {}
     readable = set(Municipality.objects.restrict(user, VIEW).values_list("cbs_code", flat=True))
@@ -260,9 +304,13 @@ def run_supply(run: AllocationRun, *, user) -> pd.DataFrame:
     figures = figures.reindex(columns=list(SUPPLY_INDICATORS)).rename(columns=SUPPLY_INDICATORS)
     figures = figures.astype(float).fillna(0.0)
     figures = figures[figures.index.isin(readable)]
+    provided = (snapshot.get(NEW_CONSTRUCTION_KEY) or {}).get(str(year), {}) if year else {}
+    for code, homes in provided.items():
+        if code in figures.index:
+            figures.at[code, "new_construction"] = float(homes)
     stored = (
         AllocationResult.objects.restrict(user, VIEW)
-        .filter(run=run, capacity__isnull=False)
+        .filter(run=run, capacity__isnull=False, **({"year": year} if year else {}))
         .values_list("municipality__cbs_code", "capacity")
     )
     capacity = pd.Series(dict(stored), dtype=float)

@@ -38,7 +38,7 @@ def result_cells(*, user, run, year: int | None = None) -> pd.DataFrame:
     )
 
 
-def municipality_supply(*, user, run) -> pd.DataFrame:
+def municipality_supply(*, user, run, year=None) -> pd.DataFrame:
     """Per visible municipality of the run's region its place on the map and the supply the run
     used: the figures of its snapshot and the room it stored (`allocation.selectors.run_supply`)."""
     places = pd.DataFrame.from_records(
@@ -49,7 +49,7 @@ def municipality_supply(*, user, run) -> pd.DataFrame:
         ),
         columns=["id", "name", "slug", "cbs_code", "latitude", "longitude"],
     ).rename(columns={"id": "municipality_id", "name": "municipality"})
-    supply = places.merge(run_supply(run, user=user), on="cbs_code", how="left")
+    supply = places.merge(run_supply(run, user=user, year=year), on="cbs_code", how="left")
     numbers = [*SUPPLY_COLUMNS, "supply", "urgent_cap"]
     supply[numbers] = supply[numbers].astype(float).fillna(0.0)
     supply[["latitude", "longitude"]] = supply[["latitude", "longitude"]].astype(float)

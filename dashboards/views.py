@@ -47,7 +47,7 @@ def _frames(user, run, year):
     cells["url"] = [
         url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
     ]
-    supply = selectors.municipality_supply(user=user, run=run)
+    supply = selectors.municipality_supply(user=user, run=run, year=year)
     summary = selectors.municipality_summary(cells, supply)
     summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
     return cells, summary

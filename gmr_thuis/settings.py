@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dashboards",
     "channels",
     "negotiation",
+    "projects",
 ]
 
 MIDDLEWARE = [

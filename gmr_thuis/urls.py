@@ -29,4 +29,5 @@ urlpatterns = [
     path("aandachtsgroepen/", municipality_views.target_groups, name="target_groups"),
     path("dashboard/", include("dashboards.urls")),
     path("onderhandeling/", include("negotiation.urls")),
+    path("projecten/", include("projects.urls")),
 ]

@@ -62,6 +62,8 @@ from municipalities.models import CorporationStock, HousingCorporation, Municipa
 from negotiation import services as negotiation_services
 from negotiation.models import Bottleneck, RoundKind
 from negotiation.models import Session as NegotiationSession
+from projects import services as project_services
+from projects.models import OlderPopulationForecast, Project
 from tests import factories
 
 PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING, STAFF, OWN = (
@@ -219,7 +221,11 @@ def _build_world():
         municipalities=[westervoort, nijmegen],
     )
     negotiation_services.round_open(user=leader, session=session, kind=RoundKind.INSIGHT)
+    project = project_services.project_create(
+        user=owner, municipality=westervoort, values=_project_values(), phase=("plan", None)
+    )
     return SimpleNamespace(
+        project=project,
         session=session,
         users=users,
         region=region,
@@ -261,6 +267,44 @@ def _edit_form_data(w):
 def _realisation_upload(w):
     body = f"gemeente,aandachtsgroep,jaar,kwartaal,plaatsingen\nGM0293,statushouders,{YEAR},1,9\n"
     return {"file": SimpleUploadedFile("realisatie.csv", body.encode(), "text/csv")}
+
+
+def _project_values(**overrides):
+    values = {
+        "name": "Hof van Westervoort",
+        "kind": "clustered_older",
+        "homes_total": 30,
+        "social_rent": 20,
+        "mid_rent": 6,
+        "owner_occupied": 4,
+        "zero_step": 10,
+        "clustered": 20,
+        "nursing_care": 0,
+        "plan_year": YEAR - 1,
+        "expected_delivery_year": YEAR + 1,
+    }
+    return values | overrides
+
+
+def _project_form(w, **overrides):
+    data = {k: v for k, v in _project_values(**overrides).items()}
+    return data | {"neighbourhood_code": "", "developer": "", "corporation": ""}
+
+
+def _project_upload(w):
+    body = (
+        "gemeente,naam,soort,woningen_totaal,sociale_huur,fase,planjaar,opleverjaar\n"
+        f"GM0293,Geimporteerd,new_construction,8,8,plan,{YEAR},{YEAR + 2}\n"
+    )
+    return {"file": SimpleUploadedFile("projecten.csv", body.encode(), "text/csv")}
+
+
+def _older_population_upload(w):
+    body = (
+        "gemeente,jaar,inwoners,inwoners_75plus,inwoners_85plus,bron\n"
+        "GM0293,2030,15200,1480,340,Prognose\n"
+    )
+    return {"file": SimpleUploadedFile("prognose.csv", body.encode(), "text/csv")}
 
 
 @dataclass(frozen=True)
@@ -315,6 +359,10 @@ ROUTES = {
     ),
     "api-building-block-list": Route(API, _url("/api/v1/building-blocks/")),
     "api-building-block-detail": Route(API, _url("/api/v1/building-blocks/1/")),
+    "api-project-list": Route(API, _url("/api/v1/projects/")),
+    "api-project-detail": Route(API, lambda w: f"/api/v1/projects/{w.project.pk}/"),
+    "api-older-people-list": Route(API, _url("/api/v1/older-people/")),
+    "api-older-people-detail": Route(API, _url("/api/v1/older-people/GM0293/")),
     # Municipalities
     "municipalities:profile": Route(READ, _url("/gemeenten/westervoort/"), westervoort=True),
     # Allocation
@@ -507,6 +555,53 @@ ROUTES = {
             NegotiationSession.objects.get(pk=w.session.pk).rounds.get(kind="inzicht").closed_at
         ),
     ),
+    # The project pipeline
+    "projects:list": Route(READ, _url("/projecten/")),
+    "projects:municipality": Route(
+        READ, _url("/projecten/gemeente/westervoort/"), westervoort=True
+    ),
+    "projects:detail": Route(READ, lambda w: f"/projecten/{w.project.pk}/", westervoort=True),
+    "projects:create": Route(
+        WRITE,
+        _url("/projecten/gemeente/westervoort/nieuw/"),
+        post=lambda w: _project_form(w, name="Nieuw project"),
+        state=lambda w: Project.objects.count(),
+        westervoort=True,
+    ),
+    "projects:edit": Route(
+        WRITE,
+        lambda w: f"/projecten/{w.project.pk}/bewerken/",
+        post=lambda w: _project_form(w, name="Hernoemd") | {"version": w.project.version},
+        state=lambda w: Project.objects.get(pk=w.project.pk).name,
+        westervoort=True,
+    ),
+    "projects:phase": Route(
+        WRITE,
+        lambda w: f"/projecten/{w.project.pk}/fase/",
+        get=False,
+        post=lambda w: {"version": w.project.version, "phase": "permit", "on": f"{YEAR}-02-01"},
+        state=lambda w: Project.objects.get(pk=w.project.pk).phase,
+        westervoort=True,
+    ),
+    "projects:import": Route(
+        WRITE,
+        _url("/projecten/import/"),
+        post=_project_upload,
+        state=lambda w: Project.objects.count(),
+        denied=frozenset({400, 403, 404}),
+    ),
+    "projects:template": Route(READ, _url("/projecten/sjabloon.xlsx")),
+    "projects:forecast": Route(READ, _url("/projecten/prognose/")),
+    "projects:older_people": Route(READ, _url("/projecten/ouderen/")),
+    "projects:pie": Route(READ, _url("/projecten/taart-vergroten/")),
+    "projects:older_population_import": Route(
+        WRITE,
+        _url("/projecten/ouderen/import/"),
+        post=_older_population_upload,
+        state=lambda w: OlderPopulationForecast.objects.count(),
+        denied=frozenset({400, 403, 404}),
+    ),
+    "projects:older_population_template": Route(READ, _url("/projecten/ouderen/sjabloon.csv")),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.
@@ -517,9 +612,13 @@ WRITE_PAGES_READ_BY_MEMBERS = {
     "monitoring:realisation",
     "monitoring:housing_plan",
 }
-# The upload form: every civil servant imports (their own municipality's rows), the steering
+# The upload forms: every civil servant imports (their own municipality's rows), the steering
 # group does not.
-IMPORT = "monitoring:realisation_import"
+IMPORTS = (
+    "monitoring:realisation_import",
+    "projects:import",
+    "projects:older_population_import",
+)
 IMPORTERS = ["project_leader", "owner", "colleague", "outsider"]
 
 
@@ -745,7 +844,8 @@ def test_others_read_westervoort_records_without_a_form(world, as_user, name, ro
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", NOT_WESTERVOORT_WRITERS)
 @pytest.mark.parametrize(
-    "name", [n for n in _names(WRITE) if n not in WRITE_PAGES_READ_BY_MEMBERS | {IMPORT}]
+    "name",
+    [n for n in _names(WRITE, get=True) if n not in WRITE_PAGES_READ_BY_MEMBERS | set(IMPORTS)],
 )
 def test_others_do_not_get_westervoort_write_pages(world, as_user, name, role):
     response = _request(as_user(role), world, name, "get")
@@ -754,9 +854,10 @@ def test_others_do_not_get_westervoort_write_pages(world, as_user, name, role):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", IMPORTS)
 @pytest.mark.parametrize("role", [*IMPORTERS, "steering_member"])
-def test_realisation_import_form_is_for_civil_servants_and_the_project_leader(world, as_user, role):
-    response = _request(as_user(role), world, IMPORT, "get")
+def test_import_forms_are_for_civil_servants_and_the_project_leader(world, as_user, role, name):
+    response = _request(as_user(role), world, name, "get")
 
     assert response.status_code == (200 if role in IMPORTERS else 404)
 

@@ -30,6 +30,12 @@ from monitoring.models import (
     Realisation,
 )
 from municipalities import models as m
+from projects.models import (
+    OlderPeopleNorm,
+    OlderPopulationForecast,
+    PhaseProbability,
+    Project,
+)
 from tests import factories
 
 User = get_user_model()
@@ -120,6 +126,27 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
             target_group=group,
             date=date(2026, 2, 1),
             count=1,
+        ),
+        Project: Project.objects.create(
+            municipality=municipality,
+            name=f"Project {suffix}",
+            kind="new_construction",
+            plan_year=2026,
+            expected_delivery_year=2027,
+        ),
+        PhaseProbability: PhaseProbability.objects.create(
+            region=region, phase="plan", probability="0.5"
+        ),
+        OlderPeopleNorm: OlderPeopleNorm.objects.create(
+            region=region, suitability="clustered", per_thousand=100
+        ),
+        OlderPopulationForecast: OlderPopulationForecast.objects.create(
+            municipality=municipality,
+            year=2030,
+            inhabitants=100,
+            aged_75_plus=10,
+            aged_85_plus=2,
+            source="test",
         ),
     }
 

@@ -13,6 +13,7 @@ from monitoring.api.views import (
 )
 from municipalities.api.views import MunicipalityViewSet, NeighbourhoodViewSet, TargetGroupViewSet
 from negotiation.api.views import BuildingBlockViewSet, NegotiationSessionViewSet
+from projects.api.views import OlderPeopleViewSet, ProjectViewSet
 
 router = SimpleRouter()
 router.register("municipalities", MunicipalityViewSet, basename="api-municipality")
@@ -31,6 +32,8 @@ router.register(
     "negotiation-sessions", NegotiationSessionViewSet, basename="api-negotiation-session"
 )
 router.register("building-blocks", BuildingBlockViewSet, basename="api-building-block")
+router.register("projects", ProjectViewSet, basename="api-project")
+router.register("older-people", OlderPeopleViewSet, basename="api-older-people")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),

@@ -4,9 +4,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.apps import apps
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -42,6 +44,21 @@ def main_navigation(context):
             }
         )
     return items
+
+
+@register.simple_tag(takes_context=True)
+def report_chapters(context):
+    """The chapters other apps add to the steering-group report: each AppConfig may name a
+    function of the reader (`report_chapters`, a dotted path) giving (template, context) pairs."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    html = []
+    for app_config in apps.get_app_configs():
+        path = getattr(app_config, "report_chapters", None)
+        if path:
+            for template, chapter in import_string(path)(user):
+                html.append(render_to_string(template, chapter, request=request))
+    return mark_safe("".join(html))
 
 
 def rounded(value, decimals):

@@ -1,0 +1,34 @@
+"""The pipeline's and the older people's chapters of the steering-group report, read live (the
+report's own parts are cached per run; these follow the projects)."""
+
+from gmr_thuis.permissions import membership_of
+from projects import selectors
+from projects.forecast import slipped_projects
+from projects.older_people import NATIONAL_GOAL_YEAR, older_people_task, regional_translation
+
+
+def chapters(user) -> list[tuple[str, dict]]:
+    """(template, context) of each chapter; none for a user outside every region."""
+    member = membership_of(user)
+    if member is None:
+        return []
+    rows = older_people_task(user=user, region=member.region)
+    years = selectors.forecast_years()
+    return [
+        (
+            "projects/report_pipeline.html",
+            {
+                "years": years,
+                "rows": selectors.forecast_rows(user=user, region=member.region, years=years),
+                "slips": slipped_projects(user=user, region=member.region),
+            },
+        ),
+        (
+            "projects/report_older_people.html",
+            {
+                "table": selectors.older_people_table(rows),
+                "translation": selectors.as_floats(regional_translation(rows)),
+                "goal_year": NATIONAL_GOAL_YEAR,
+            },
+        ),
+    ]
