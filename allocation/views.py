@@ -31,6 +31,7 @@ from gmr_thuis.exports import (
     xlsx_bytes,
 )
 from gmr_thuis.permissions import get_object_for, is_project_leader, membership_of
+from gmr_thuis.years import year_from_query
 
 
 def _member_only(request):
@@ -186,7 +187,7 @@ def _run_context(run):
 def run_detail(request, pk):
     _member_only(request)
     run = _run(request, pk)
-    requested = request.GET.get("jaar") or ""
+    requested = year_from_query(request.GET, "jaar")
 
     def compute():
         return _run_tables(request.user, run, requested)
@@ -198,7 +199,7 @@ def run_detail(request, pk):
             "allocation:run",
             region_id=run.scenario.region_id,
             user=request.user,
-            parts=(run.pk, run.status, requested if requested.isdigit() else ""),
+            parts=(run.pk, run.status, requested or ""),
             compute=compute,
         )
         if run.is_finished
@@ -227,10 +228,7 @@ def run_detail(request, pk):
 def _run_tables(user, run, requested):
     results = selectors.run_results(user=user, run=run)
     years = sorted(results["year"].unique().tolist()) if not results.empty else []
-    try:
-        year = int(requested or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else 0
+    year = requested if requested in years else (years[0] if years else 0)
     return {
         "years": years,
         "year": year,

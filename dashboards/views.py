@@ -12,6 +12,7 @@ from dashboards.explain import cell_sentence
 from gmr_thuis import pagecache
 from gmr_thuis.exports import download
 from gmr_thuis.permissions import get_object_for, is_project_leader
+from gmr_thuis.years import year_from_query
 from monitoring import selectors as monitoring_selectors
 from municipalities import selectors as municipality_selectors
 from municipalities.models import Municipality
@@ -61,7 +62,7 @@ def _picture(request):
     if run is None:
         return None
     years = list(range(run.first_year, run.last_year + 1))
-    year = _int_param(request, "jaar")
+    year = year_from_query(request.GET, "jaar")
     year = year if year in years else years[0]
     cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
     return {

@@ -26,6 +26,7 @@ from gmr_thuis.permissions import (
     represented_municipality,
 )
 from gmr_thuis.tabular import size_text
+from gmr_thuis.years import year_from_query
 from monitoring import charts, selectors, services, worklists
 from monitoring.forms import (
     AgreementStepForm,
@@ -78,14 +79,10 @@ def _require_member(user):
 def _period(request):
     """The year and quarter asked for, defaulting to the current quarter of this year."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("jaar", today.year))
-        default_quarter = (today.month - 1) // 3 + 1 if year == today.year else 4
-        quarter = int(request.GET.get("kwartaal", default_quarter))
-    except ValueError as exc:
-        raise Http404 from exc
-    if not (2020 <= year <= 2040 and 1 <= quarter <= 4):
-        raise Http404
+    year = year_from_query(request.GET, "jaar", default=today.year)
+    default_quarter = (today.month - 1) // 3 + 1 if year == today.year else 4
+    quarter = request.GET.get("kwartaal", "")
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else default_quarter
     return year, quarter
 
 
@@ -709,7 +706,7 @@ def my_municipality(request):
     """A civil servant's first page: this year's fair share, agreements to fill or fix,
     quarters to report, objections and their deadlines."""
     today = timezone.localdate()
-    year = _int(request.GET.get("jaar"), today.year)
+    year = year_from_query(request.GET, "jaar", default=today.year)
     work = worklists.municipality_work(user=request.user, year=year, today=today)
     if work is None:
         raise Http404
@@ -724,7 +721,3 @@ def inbox(request):
     if box is None:
         raise Http404
     return render(request, "monitoring/inbox.html", {"inbox": box, "inbox_year": today.year})
-
-
-def _int(value, default):
-    return int(value) if value and value.isdigit() and len(value) == 4 else default
