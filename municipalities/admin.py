@@ -38,6 +38,28 @@ class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
 
 
+class ImportPageMixin:
+    """An upload page beside the changelist, offered to those who may change a municipality."""
+
+    def import_page(self, request, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/municipalities/municipalityfigure/import.html", context
+        )
+
+    def may_import(self, request):
+        return admin_restrict(m.Municipality.objects.all(), request.user, CHANGE).exists()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
+        return super().changelist_view(request, extra_context)
+
+
 class FigureInline(ScopedAdminMixin, admin.TabularInline):
     model = m.MunicipalityFigure
     fields = ["year", "indicator", "value", "source", "is_estimate"]
@@ -91,7 +113,7 @@ class MunicipalityAdmin(ScopedAdmin):
 
 
 @admin.register(m.MunicipalityFigure)
-class MunicipalityFigureAdmin(ScopedAdmin):
+class MunicipalityFigureAdmin(ImportPageMixin, ScopedAdmin):
     list_display = ["municipality", "year", "indicator", "value", "is_estimate", "source"]
     list_filter = ["year", "indicator", "is_estimate", "municipality"]
     search_fields = ["municipality__name", "source"]
@@ -131,22 +153,7 @@ class MunicipalityFigureAdmin(ScopedAdmin):
                     % {"created": summary.created, "updated": summary.updated},
                 )
                 return redirect(reverse("admin:municipalities_municipalityfigure_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Gemeentecijfers importeren"),
-            "form": form,
-        }
-        return TemplateResponse(
-            request, "admin/municipalities/municipalityfigure/import.html", context
-        )
-
-    def may_import(self, request):
-        return admin_restrict(m.Municipality.objects.all(), request.user, CHANGE).exists()
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
-        return super().changelist_view(request, extra_context)
+        return self.import_page(request, form, _("Gemeentecijfers importeren"))
 
 
 @admin.register(m.CareClientCount)
@@ -192,7 +199,7 @@ class NeighbourhoodFigureInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(m.Neighbourhood)
-class NeighbourhoodAdmin(ScopedAdmin):
+class NeighbourhoodAdmin(ImportPageMixin, ScopedAdmin):
     list_display = ["name", "code", "kind", "municipality"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "code"]
@@ -233,22 +240,7 @@ class NeighbourhoodAdmin(ScopedAdmin):
             else:
                 messages.success(request, message)
                 return redirect(reverse("admin:municipalities_neighbourhood_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Wijkgegevens importeren"),
-            "form": form,
-        }
-        return TemplateResponse(
-            request, "admin/municipalities/municipalityfigure/import.html", context
-        )
-
-    def may_import(self, request):
-        return admin_restrict(m.Municipality.objects.all(), request.user, CHANGE).exists()
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_import": self.may_import(request)}
-        return super().changelist_view(request, extra_context)
+        return self.import_page(request, form, _("Wijkgegevens importeren"))
 
 
 @admin.register(m.NeighbourhoodFigure)
