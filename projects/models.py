@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gmr_thuis.permissions import ScopedQuerySet
+from monitoring.models import VersionedRecord
 from municipalities.models import SourcedFigure
 
 year_validators = [MinValueValidator(2000), MaxValueValidator(2060)]
@@ -46,10 +47,9 @@ SEGMENTS = ("social_rent", "mid_rent", "owner_occupied")
 SUITABILITIES = ("zero_step", "clustered", "nursing_care")
 
 
-class Project(models.Model):
-    """One housing project that adds or transforms homes in a municipality."""
-
-    scope_municipality = "municipality"
+class Project(VersionedRecord):
+    """One housing project that adds or transforms homes in a municipality; versioned like the
+    monitoring records, so two editors never overwrite each other unseen."""
 
     municipality = models.ForeignKey(
         "municipalities.Municipality",
@@ -91,20 +91,6 @@ class Project(models.Model):
         related_name="projects",
         verbose_name=_("aandachtsgroepen"),
     )
-    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-        verbose_name=_("laatst gewijzigd door"),
-    )
-
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["municipality__name", "expected_delivery_year", "name"]
         verbose_name = _("project")
