@@ -30,6 +30,25 @@ def project_values(**overrides):
     return values | overrides
 
 
+def social_new_construction(user, municipality, *, social_rent, mid_rent=0, year, phase):
+    """A new-construction project of rented homes only, expected in `year`, in `phase`."""
+    return services.project_create(
+        user=user,
+        municipality=municipality,
+        values=project_values(
+            kind="new_construction",
+            homes_total=social_rent + mid_rent,
+            social_rent=social_rent,
+            mid_rent=mid_rent,
+            owner_occupied=0,
+            zero_step=0,
+            clustered=0,
+            expected_delivery_year=year,
+        ),
+        phase=phase,
+    )
+
+
 @pytest.fixture
 def project(owner, westervoort):
     return services.project_create(

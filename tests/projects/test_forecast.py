@@ -12,7 +12,7 @@ from projects import services
 from projects.forecast import pipeline_by_year, slipped_projects
 from projects.models import DEFAULT_PHASE_PROBABILITIES, PhaseProbability
 from tests import factories
-from tests.projects.conftest import project_values
+from tests.projects.conftest import social_new_construction
 
 ROOM = "new_construction_capacity"
 
@@ -20,19 +20,12 @@ ROOM = "new_construction_capacity"
 @pytest.fixture
 def next_year_project(owner, westervoort, reference_data):
     """40 homes in plan, expected in 2026 (the scenario's second year)."""
-    return services.project_create(
-        user=owner,
-        municipality=westervoort,
-        values=project_values(
-            kind="new_construction",
-            homes_total=40,
-            social_rent=30,
-            mid_rent=10,
-            owner_occupied=0,
-            zero_step=0,
-            clustered=0,
-            expected_delivery_year=2026,
-        ),
+    return social_new_construction(
+        owner,
+        westervoort,
+        social_rent=30,
+        mid_rent=10,
+        year=2026,
         phase=("plan", date(2025, 1, 10)),
     )
 

@@ -5,28 +5,15 @@ from datetime import date
 import pytest
 
 from municipalities.models import RegionalTask
-from projects import services
 from projects.pie import pie_growth
-from tests.projects.conftest import project_values
+from tests.projects.conftest import social_new_construction
 
 
 @pytest.fixture
 def big_project(owner, westervoort, reference_data):
     """200 homes with a permit, expected in 2026: 200 × 0.8 = 160 expected."""
-    return services.project_create(
-        user=owner,
-        municipality=westervoort,
-        values=project_values(
-            kind="new_construction",
-            homes_total=200,
-            social_rent=200,
-            mid_rent=0,
-            owner_occupied=0,
-            zero_step=0,
-            clustered=0,
-            expected_delivery_year=2026,
-        ),
-        phase=("permit", date(2025, 3, 1)),
+    return social_new_construction(
+        owner, westervoort, social_rent=200, year=2026, phase=("permit", date(2025, 3, 1))
     )
 
 
