@@ -91,6 +91,7 @@ class Project(VersionedRecord):
         related_name="projects",
         verbose_name=_("aandachtsgroepen"),
     )
+
     class Meta:
         ordering = ["municipality__name", "expected_delivery_year", "name"]
         verbose_name = _("project")
