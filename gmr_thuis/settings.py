@@ -285,6 +285,12 @@ CACHES = {
 # Imports (figures, realisation): an upload above this size or with more data rows than this is
 # refused before it is read in full; above the job threshold an import runs as a Celery job.
 GMR_IMPORT_MAX_BYTES = env.int("GMR_IMPORT_MAX_BYTES", default=10_000_000)
+# Counted while the upload arrives: past the limit nothing more is kept (gmr_thuis/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "gmr_thuis.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 GMR_IMPORT_MAX_ROWS = env.int("GMR_IMPORT_MAX_ROWS", default=50_000)
 GMR_IMPORT_JOB_THRESHOLD = env.int("GMR_IMPORT_JOB_THRESHOLD", default=2_000)
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.uploads import validate_upload_size
 from gmr_thuis.years import validate_date
 from municipalities.models import TargetGroup
 
@@ -106,6 +107,7 @@ class ObjectionWindowForm(forms.Form):
 
 class RealisationUploadForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("Bestand (.xlsx of .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

@@ -378,11 +378,15 @@ class ImportJob(models.Model):
 
     class Kind(models.TextChoices):
         REALISATION = "realisation", _("Realisatie")
+        FIGURES = "figures", _("Gemeentecijfers")
 
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    # Empty for the platform administrator, who belongs to no region.
     region = models.ForeignKey(
         "municipalities.Region",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="import_jobs",
         verbose_name=_("regio"),
     )
@@ -395,6 +399,8 @@ class ImportJob(models.Model):
     filename = models.CharField(_("bestandsnaam"), max_length=255)
     content = models.BinaryField(_("bestand"), default=bytes)
     row_count = models.PositiveIntegerField(_("aantal rijen"), default=0)
+    # What the import needs besides the file, e.g. the figure import's default year.
+    options = models.JSONField(_("opties"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
     )

@@ -303,23 +303,39 @@ def import_job_progress_key(job_id: int) -> str:
     return f"monitoring:import-job:{job_id}:progress"
 
 
+def import_job_start(
+    *, user, kind, task, filename: str, content: bytes, row_count: int, options=None
+):
+    """Record a large import as a job and hand it to `task` once the record is committed."""
+    member = membership_of(user)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=kind,
+            region_id=member.region_id if member is not None else None,
+            started_by=user,
+            filename=filename[:255],
+            content=content,
+            row_count=row_count,
+            options=options or {},
+        )
+        transaction.on_commit(lambda: _queue_import_job(task, job))
+    return job
+
+
 def realisation_import_job_start(*, user, filename: str, content: bytes, row_count: int):
     """Queue a large realisation import as a Celery job; returns the job (status queued)."""
     if not may_import_realisation(user):
         raise PermissionDenied(_("U mag geen realisatie importeren."))
     from monitoring.tasks import run_realisation_import
 
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            kind=ImportJob.Kind.REALISATION,
-            region_id=membership_of(user).region_id,
-            started_by=user,
-            filename=filename[:255],
-            content=content,
-            row_count=row_count,
-        )
-        transaction.on_commit(lambda: _queue_import_job(run_realisation_import, job))
-    return job
+    return import_job_start(
+        user=user,
+        kind=ImportJob.Kind.REALISATION,
+        task=run_realisation_import,
+        filename=filename,
+        content=content,
+        row_count=row_count,
+    )
 
 
 def _queue_import_job(task, job) -> None:
@@ -342,34 +358,61 @@ def _queue_import_job(task, job) -> None:
         job.refresh_from_db()
 
 
-def _import_job_finish(job_id, **values):
+def import_job_finish(job_id, **values):
+    """Record how the job ended; its file is dropped, the outcome kept."""
     ImportJob.objects.filter(pk=job_id).update(content=b"", finished_at=timezone.now(), **values)
+
+
+def import_job_begin(job_id: int):
+    """Mark the job running; returns it, or None when a redelivered task finds it finished."""
+    job = ImportJob.objects.select_related("started_by").get(pk=job_id)
+    if job.is_finished:
+        return None  # a redelivered task: the first delivery decided
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJobStatus.RUNNING, started_at=timezone.now(), progress=1
+    )
+    return job
+
+
+def import_job_progress_reporter(job_id: int):
+    """A `progress(done, total)` callback: reading is the first tenth, writing the rest."""
+    from django.core.cache import cache
+
+    key = import_job_progress_key(job_id)
+
+    def progress(done, total):
+        cache.set(key, 10 + 89 * done // max(total, 1), timeout=24 * 3600)
+
+    return progress
+
+
+def import_job_succeed(job_id: int, *, written: int) -> None:
+    from django.core.cache import cache
+
+    import_job_finish(
+        job_id, status=ImportJobStatus.SUCCEEDED, progress=100, written=written, errors=[]
+    )
+    cache.delete(import_job_progress_key(job_id))
 
 
 def import_job_fail(*, job_id: int, errors: list[str]) -> None:
     """Mark a job failed with its messages; nothing of its file was written."""
-    _import_job_finish(job_id, status=ImportJobStatus.FAILED, errors=[str(e) for e in errors])
+    from django.core.cache import cache
+
+    import_job_finish(job_id, status=ImportJobStatus.FAILED, errors=[str(e) for e in errors])
+    cache.delete(import_job_progress_key(job_id))
 
 
 def realisation_import_job_execute(*, job_id: int) -> ImportJob:
     """Read and write the job's file, all or nothing, recording the outcome on the job."""
-    from django.core.cache import cache
     from django.core.files.base import ContentFile
 
     from monitoring.importers import ImportRejected, parse_realisation
 
-    job = ImportJob.objects.select_related("started_by").get(pk=job_id)
-    if job.is_finished:
-        return job  # a redelivered task: the first delivery decided
-    ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJobStatus.RUNNING, started_at=timezone.now(), progress=1
-    )
-    key = import_job_progress_key(job_id)
-
-    def progress(done, total):
-        # Reading is the first tenth; writing the rest.
-        cache.set(key, 10 + 89 * done // max(total, 1), timeout=24 * 3600)
-
+    job = import_job_begin(job_id)
+    if job is None:
+        return ImportJob.objects.get(pk=job_id)
+    progress = import_job_progress_reporter(job_id)
     try:
         upload = ContentFile(bytes(job.content), name=job.filename)
         rows = parse_realisation(upload, user=job.started_by)
@@ -385,10 +428,7 @@ def realisation_import_job_execute(*, job_id: int) -> ImportJob:
             messages.append(_("Er is niets ingelezen; lees het bestand opnieuw in."))
         import_job_fail(job_id=job_id, errors=messages)
     else:
-        _import_job_finish(
-            job_id, status=ImportJobStatus.SUCCEEDED, progress=100, written=written, errors=[]
-        )
-    cache.delete(key)
+        import_job_succeed(job_id, written=written)
     return ImportJob.objects.get(pk=job_id)
 
 

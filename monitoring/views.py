@@ -585,7 +585,7 @@ def realisation_import(request):
             "max_rows": settings.GMR_IMPORT_MAX_ROWS,
             "job_threshold": settings.GMR_IMPORT_JOB_THRESHOLD,
         },
-        status=400 if errors else 200,
+        status=400 if errors or form.errors else 200,
     )
 
 

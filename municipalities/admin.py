@@ -1,5 +1,6 @@
 """Django admin for the reference data, narrowed by the same scoping as every other screen."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
@@ -10,11 +11,12 @@ from django.utils.translation import gettext_lazy
 
 from gmr_thuis.admin_scoping import RegionScopedAdminMixin
 from gmr_thuis.permissions import CHANGE, admin_restrict, is_platform_admin, membership_of
-from gmr_thuis.tabular import check_size
+from gmr_thuis.tabular import check_size, read_table
+from monitoring import selectors as monitoring_selectors
 from municipalities import models as m
 from municipalities.forms import FigureImportForm, NeighbourhoodImportForm
 from municipalities.neighbourhood_services import neighbourhood_file_import
-from municipalities.services import municipality_figures_import
+from municipalities.services import figure_import_job_start, municipality_figures_import
 
 # Foreign keys declared without a verbose_name would show their English field name.
 DUTCH_LABELS = {
@@ -125,7 +127,12 @@ class MunicipalityFigureAdmin(ImportPageMixin, ScopedAdmin):
             self.admin_site.admin_view(self.import_view),
             name="municipalities_municipalityfigure_import",
         )
-        return [upload, *super().get_urls()]
+        job = path(
+            "import/<int:pk>/",
+            self.admin_site.admin_view(self.import_job_view),
+            name="municipalities_municipalityfigure_import_job",
+        )
+        return [upload, job, *super().get_urls()]
 
     def import_view(self, request):
         """Upload a file of figures; all or nothing, each problem with its row."""
@@ -136,9 +143,21 @@ class MunicipalityFigureAdmin(ImportPageMixin, ScopedAdmin):
             upload = form.cleaned_data["file"]
             try:
                 check_size(upload.size)  # before the file is read into memory
+                content = upload.read()
+                # Limits first; a file above the threshold is imported by a job, not this request.
+                rows = len(read_table(content, filename=upload.name).rows)
+                if rows > settings.GMR_IMPORT_JOB_THRESHOLD:
+                    job = figure_import_job_start(
+                        user=request.user,
+                        filename=upload.name,
+                        content=content,
+                        row_count=rows,
+                        year=form.cleaned_data["year"],
+                    )
+                    return redirect("admin:municipalities_municipalityfigure_import_job", pk=job.pk)
                 summary = municipality_figures_import(
                     user=request.user,
-                    content=upload.read(),
+                    content=content,
                     filename=upload.name,
                     year=form.cleaned_data["year"],
                 )
@@ -154,6 +173,28 @@ class MunicipalityFigureAdmin(ImportPageMixin, ScopedAdmin):
                 )
                 return redirect(reverse("admin:municipalities_municipalityfigure_changelist"))
         return self.import_page(request, form, _("Gemeentecijfers importeren"))
+
+    def import_job_view(self, request, pk):
+        """A large figure import's progress; htmx polls the fragment until the job has finished."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        job = monitoring_selectors.import_job_for(user=request.user, pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Gemeentecijfers importeren"),
+            "job": job,
+            "progress": monitoring_selectors.import_job_progress(job),
+            "poll_url": reverse("admin:municipalities_municipalityfigure_import_job", args=[pk]),
+        }
+        if request.htmx:
+            response = TemplateResponse(request, "monitoring/_import_job_progress.html", context)
+            if job.is_finished:
+                response["HX-Refresh"] = "true"  # the full page shows the outcome
+            return response
+        return TemplateResponse(
+            request, "admin/municipalities/municipalityfigure/import_job.html", context
+        )
 
 
 @admin.register(m.CareClientCount)

@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.uploads import validate_upload_size
 from gmr_thuis.years import FIRST_YEAR, LAST_YEAR
 
 
 class FigureImportForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("Bestand"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
         help_text=_(
@@ -34,6 +36,7 @@ class NeighbourhoodImportForm(forms.Form):
     ]
     kind = forms.ChoiceField(label=_("Soort bestand"), choices=KINDS)
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("Bestand"),
         help_text=_(
             "Kerncijfers: de CSV van CBS (puntkomma's, '.' voor onbekend). Leefbaarheid: code, "

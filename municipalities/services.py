@@ -150,8 +150,14 @@ def _as_entered(value):
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def _figures_write(figures, *, user=None, comment=""):
-    """Save the figures, each change recorded (before/after per figure) under one request id."""
+# How often (in figures) a long import reports its progress.
+PROGRESS_EVERY = 200
+
+
+def _figures_write(figures, *, user=None, comment="", progress=None):
+    """Save the figures, each change recorded (before/after per figure) under one request id.
+
+    `progress(done, total)` is called now and then while the figures are written."""
     created = sum(1 for figure in figures if figure.pk is None)
     model = type(figures[0]) if figures else None
     stored = (
@@ -160,7 +166,9 @@ def _figures_write(figures, *, user=None, comment=""):
         else {}
     )
     with change_request():
-        for figure in figures:
+        for done, figure in enumerate(figures, start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(figures))
             before = stored.get(figure.pk)
             if hasattr(figure, "value"):  # as stored (two decimals), so unchanged compares equal
                 figure.value = Decimal(figure.value).quantize(Decimal("0.01"))
@@ -193,11 +201,13 @@ def municipality_figures_import(
     year: int | None = None,
     statline_columns: dict[str, str] | None = None,
     today: date | None = None,
+    progress=None,
 ) -> ImportSummary:
     """Import yearly figures from a project CSV or a CBS StatLine export, all or nothing.
 
     `user` is who imports (None: the command line). Raises ValidationError with every problem,
-    each message starting with its row number (the header is row 1).
+    each message starting with its row number (the header is row 1). `progress(done, total)`
+    is called now and then while the figures are written.
     """
     if year is not None:
         validate_year(year)
@@ -254,12 +264,65 @@ def municipality_figures_import(
         errors.extend(figure_errors)
         if errors:
             raise ValidationError(in_row_order(errors))
-        created, updated = _figures_write(figures, user=user, comment=default_source)
+        created, updated = _figures_write(
+            figures, user=user, comment=default_source, progress=progress
+        )
     return ImportSummary(
         created=created,
         updated=updated,
         skipped_regions=parsed.skipped_regions + len(outside_region_rows),
     )
+
+
+def figure_import_job_start(*, user, filename: str, content: bytes, row_count: int, year=None):
+    """Queue a large figure import as a Celery job; returns the job (status queued).
+
+    The job imports as `user`, so it may write exactly what the upload page could."""
+    from monitoring.models import ImportJob
+    from monitoring.services import import_job_start
+    from municipalities.tasks import run_figure_import
+
+    if year is not None:
+        validate_year(year)
+    return import_job_start(
+        user=user,
+        kind=ImportJob.Kind.FIGURES,
+        task=run_figure_import,
+        filename=filename,
+        content=content,
+        row_count=row_count,
+        options={"year": year},
+    )
+
+
+def figure_import_job_execute(*, job_id: int):
+    """Import the job's file of figures, all or nothing, recording the outcome on the job."""
+    from monitoring.models import ImportJob
+    from monitoring.services import (
+        import_job_begin,
+        import_job_fail,
+        import_job_progress_reporter,
+        import_job_succeed,
+    )
+
+    job = import_job_begin(job_id)
+    if job is None:
+        return ImportJob.objects.get(pk=job_id)
+    progress = import_job_progress_reporter(job_id)
+    try:
+        summary = municipality_figures_import(
+            user=job.started_by,
+            content=bytes(job.content),
+            filename=job.filename,
+            year=job.options.get("year"),
+            today=job.created_at.date(),
+            progress=progress,
+        )
+    except ValidationError as exc:
+        import_job_fail(job_id=job_id, errors=exc.messages)
+    else:
+        import_job_succeed(job_id, written=summary.created + summary.updated)
+    return ImportJob.objects.get(pk=job_id)
 
 
 def reference_data_load(*, data_dir: Path = FIXTURES_DIR) -> dict[str, int]:

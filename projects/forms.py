@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.uploads import validate_upload_size
 from municipalities.models import TargetGroup
 from projects.models import Phase, Project
 from projects.services import EDITABLE_FIELDS, Earmark
@@ -65,6 +66,7 @@ class PhaseForm(forms.Form):
 
 class ProjectUploadForm(forms.Form):
     file = forms.FileField(
+        validators=[validate_upload_size],
         label=_("Bestand (.xlsx of .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
