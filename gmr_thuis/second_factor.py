@@ -3,13 +3,22 @@
 A staff account without a confirmed device logs in with its password as before. Once a device is
 confirmed, every login (the site's and /admin/login/) also asks for the six-digit code. Wrong
 codes count as failed logins for the lockout (django-axes) on top of django-otp's own growing
-delay per device, so the code cannot be guessed either.
+delay per device, so the code cannot be guessed either. A session that did not pass the code
+(one opened before the device was confirmed, on another computer) is ended at its next request
+(`SecondFactorSessionMiddleware`): switching the second factor on also shuts the old doors.
 """
 
 from base64 import b32encode
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,6 +30,51 @@ DEVICE_NAME = "Authenticator-app"
 def confirmed_device(user) -> TOTPDevice | None:
     """The device whose code `user` must give at login, or None."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def _device_key(user_id) -> str:
+    return f"gmr:second-factor:{user_id}"
+
+
+def has_confirmed_device(user) -> bool:
+    """Whether login asks `user` for a code; cached, so an ordinary request costs no query."""
+    key = _device_key(user.pk)
+    known = cache.get(key)
+    if known is None:
+        known = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        cache.set(key, known, timeout=24 * 3600)
+    return known
+
+
+@receiver(post_save, sender=TOTPDevice)
+@receiver(post_delete, sender=TOTPDevice)
+def _device_changed(sender, instance, **kwargs):
+    # Also when the platform administrator removes a device in the admin. Once more after the
+    # commit, so a request reading in between cannot keep the old answer.
+    key = _device_key(instance.user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+class SecondFactorSessionMiddleware:
+    """Ends a session of an account with a second factor that did not pass the code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if may_set_up_second_factor(user) and not user.is_verified() and has_confirmed_device(user):
+            logout(request)
+            messages.info(
+                request,
+                _("Log opnieuw in, nu met de code uit uw authenticator-app."),
+            )
+            admin = request.path.startswith(reverse("admin:index"))
+            return redirect_to_login(
+                request.get_full_path(), reverse("admin:login") if admin else None
+            )
+        return self.get_response(request)
 
 
 def secret_of(device: TOTPDevice) -> str:

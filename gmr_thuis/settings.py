@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session passed the second factor.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After both: a session of an account with a second factor that never gave the code ends.
+    "gmr_thuis.second_factor.SecondFactorSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # PostgreSQL or Redis down during a view: 503 with Retry-After (JSON under /api/).
     "gmr_thuis.outages.OutageMiddleware",

@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
 
 from gmr_thuis import health, second_factor
 from gmr_thuis.forms import SecondFactorConfirmForm
@@ -49,10 +50,14 @@ def second_factor_setup(request):
     form = SecondFactorConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            second_factor.totp_device_confirm(user=request.user, code=form.cleaned_data["code"])
+            device = second_factor.totp_device_confirm(
+                user=request.user, code=form.cleaned_data["code"]
+            )
         except ValidationError as error:
             form.add_error("code", error)
         else:
+            # This session has just given a code; other sessions of the account must log in again.
+            otp_login(request, device)
             messages.success(
                 request, _("Tweestapsverificatie staat aan: bij het inloggen vragen we de code.")
             )

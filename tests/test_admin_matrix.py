@@ -174,7 +174,10 @@ def world(db):
     )
     gmr_records[AccessLog] = AccessLog.objects.create(**lockout)
     gmr_records[AccessFailureLog] = AccessFailureLog.objects.create(**lockout)
-    gmr_records[TOTPDevice] = TOTPDevice.objects.create(user=gmr_leader, name="app")
+    # Not yet confirmed: a confirmed device would end the force-logged-in sessions below.
+    gmr_records[TOTPDevice] = TOTPDevice.objects.create(
+        user=gmr_leader, name="app", confirmed=False
+    )
     for model in SHARED:
         gmr_records[model] = model.objects.first()
     return {

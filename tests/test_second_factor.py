@@ -32,9 +32,12 @@ def staff_leader(region):
     return leader
 
 
-def _set_up(client, user):
+def _set_up(client, user, login=None):
     """Through the page: read the secret, confirm with the app's current code."""
-    client.force_login(user)
+    if login is None:
+        client.force_login(user)
+    else:
+        login()
     page = client.get(SETUP)
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
@@ -120,6 +123,45 @@ def test_members_without_staff_have_no_set_up_page_and_log_in_as_before(client, 
 
 def test_a_new_app_replaces_the_old_one(client, staff_leader):
     first = _set_up(client, staff_leader)
-    second = _set_up(client, staff_leader)
+    # A new app is set up in a session that gave the old app's code.
+    second = _set_up(client, staff_leader, lambda: _login(client, "/login/", code_of(first, 1)))
     assert first.pk != second.pk
     assert list(TOTPDevice.objects.filter(user=staff_leader, confirmed=True)) == [second]
+
+
+def test_a_session_opened_before_the_device_is_ended_at_its_next_request(staff_leader):
+    from django.test import Client
+
+    earlier, setting_up = Client(), Client()
+    earlier.force_login(staff_leader)
+    assert earlier.get("/start/").status_code in (200, 302)
+
+    device = _set_up(setting_up, staff_leader)
+
+    page = earlier.get("/start/")
+    assert page.status_code == 302 and page.url.startswith("/login/?next=/start/")
+    assert "_auth_user_id" not in earlier.session
+    admin = earlier.get("/admin/")
+    assert admin.url.startswith("/admin/login/")
+    # Logging in again with a code opens a session that stays.
+    assert _login(earlier, "/login/", code_of(device, 1)).status_code == 302
+    assert earlier.get(SETUP).status_code == 200
+
+
+def test_the_session_that_confirms_the_device_stays_logged_in(client, staff_leader):
+    client.force_login(staff_leader)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=staff_leader, confirmed=False)
+    assert client.post(SETUP, {"code": code_of(device)}).status_code == 302
+    page = client.get(SETUP)
+    assert page.status_code == 200
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+
+
+def test_removing_the_device_lets_password_sessions_back_in(client, staff_leader):
+    device = _set_up(client, staff_leader)
+    client.force_login(staff_leader)
+    assert client.get(SETUP).status_code == 302  # not verified: ended
+    device.delete()
+    client.force_login(staff_leader)
+    assert client.get(SETUP).status_code == 200
