@@ -92,8 +92,10 @@ def test_delegation_may_not_open_rounds(client, session, owner):
 @pytest.mark.parametrize("name", ["presentation", "replay", "report", "export", "state"])
 def test_read_pages_for_an_observer(client, session, steering_member, name):
     client.force_login(steering_member)
-    response = client.get(reverse(f"negotiation:{name}", args=[session.pk]))
-    assert response.status_code == 200
+    url = reverse(f"negotiation:{name}", args=[session.pk])
+    assert client.get(url).status_code == 404  # not (yet) an observer of this session
+    session.observers.add(steering_member)
+    assert client.get(url).status_code == 200
 
 
 def test_export_has_the_outcome(client, solving, project_leader):
