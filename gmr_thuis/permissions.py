@@ -268,6 +268,20 @@ def possible_observers(user):
     )
 
 
+def possible_aldermen(user):
+    """The users of `user`'s region who may speak for a municipality at the table (its
+    accounts), so one can be named its alderman's account for an administrative session."""
+    from django.contrib.auth import get_user_model
+
+    member = membership_of(user)
+    users = get_user_model()._default_manager.all()
+    if member is None:
+        return users.none()
+    return users.filter(
+        membership__region_id=member.region_id, membership__role=Role.CIVIL_SERVANT
+    ).select_related("membership__municipality")
+
+
 def can_administer(user):
     """Superusers run the site; the region's project leader hands out roles and API keys."""
     return bool(getattr(user, "is_superuser", False)) or is_project_leader(user)

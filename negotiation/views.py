@@ -58,6 +58,7 @@ def session_create(request):
                 observers=data["observers"],
                 fairness_band=data["fairness_band"],
                 is_practice=data["is_practice"],
+                aldermen=data["aldermen_by_municipality"],
             )
         except services.NegotiationError as exc:
             form.add_error(None, exc)
