@@ -233,6 +233,33 @@ def fairness_of(rows):
     }
 
 
+def fairness_snapshot(session):
+    """The board's fairness as it stands, for a round to keep when it closes."""
+    figures = board_state(user=None, session=session)["fairness"]
+    return {key: figures[key] for key in ("total_deviation", "largest", "gini", "fair_gini")}
+
+
+def fairness_per_round(session, state):
+    """Per closed round its fairness at closing, and the board now ("at the end" once adopted),
+    side by side with the fair share."""
+    rows = [
+        {"label": r.get_kind_display(), **r.fairness}
+        for r in session.rounds.all()
+        if r.closed_at is not None and r.fairness
+    ]
+    now = state["fairness"]
+    rows.append(
+        {
+            "label": None,
+            "total_deviation": now["total_deviation"],
+            "largest": now["largest"],
+            "gini": now["gini"],
+            "fair_gini": now["fair_gini"],
+        }
+    )
+    return rows
+
+
 def replay(*, user, session):
     """The moves in order, each with the board version it left."""
     return list(session.moves.all())

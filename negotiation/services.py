@@ -142,6 +142,21 @@ def _bump(session):
     session.board_version += 1
 
 
+def _fairness_now(session):
+    from negotiation.selectors import fairness_snapshot
+
+    return fairness_snapshot(session)
+
+
+def _close_open_rounds(session):
+    """Close whatever round is open, each keeping the board's fairness as it leaves it."""
+    now = timezone.now()
+    fairness = _fairness_now(session)
+    for current in session.rounds.filter(opened_at__isnull=False, closed_at__isnull=True):
+        current.closed_at, current.fairness = now, fairness
+        current.save(update_fields=["closed_at", "fairness"])
+
+
 def _in_session(session, municipality_id):
     if not session.delegations.filter(municipality_id=municipality_id).exists():
         raise NegotiationError(_("Deze gemeente doet niet mee aan deze sessie."))
@@ -296,11 +311,12 @@ def round_close(*, user, session, kind):
     _require_facilitator(user, session)
     target = _open_round(session, kind)
     target.closed_at = timezone.now()
-    target.save()
     if kind == RoundKind.SOLVE:
         session.exchanges.filter(status=ExchangeStatus.PROPOSED).update(
             status=ExchangeStatus.DECLINED, decided_at=timezone.now()
         )
+    target.fairness = _fairness_now(session)
+    target.save()
     _log(session, user, "round_close", {"round": kind})
     return target
 
@@ -579,8 +595,7 @@ def session_close(*, user, session):
     _require_facilitator(user, session)
     if session.status != SessionStatus.OPEN:
         raise NegotiationError(_("De sessie is al gesloten."))
-    now = timezone.now()
-    session.rounds.filter(opened_at__isnull=False, closed_at__isnull=True).update(closed_at=now)
+    _close_open_rounds(session)
     session.status = SessionStatus.CLOSED
     session.save(update_fields=["status"])
     _log(session, user, "session_close", {})
@@ -608,8 +623,7 @@ def session_adopt(*, user, session):
                 "of wacht op hun instemming."
             )
         )
-    now = timezone.now()
-    session.rounds.filter(opened_at__isnull=False, closed_at__isnull=True).update(closed_at=now)
+    _close_open_rounds(session)
     AdoptedAgreement.objects.filter(
         region=session.region,
         is_current=True,
