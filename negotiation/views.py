@@ -301,16 +301,12 @@ def presentation(request, pk):
 @login_required
 def replay(request, pk):
     session = selectors.session_for(user=request.user, pk=pk)
-    moves = selectors.replay(user=request.user, session=session)
     try:
-        step = max(0, min(int(request.GET.get("stap", len(moves))), len(moves)))
-    except ValueError:
-        step = len(moves)
-    return render(
-        request,
-        "negotiation/replay.html",
-        {"session": session, "moves": moves[:step], "step": step, "count": len(moves)},
-    )
+        step = int(request.GET["stap"])
+    except (KeyError, ValueError):
+        step = None
+    replayed = selectors.replay_at(user=request.user, session=session, step=step)
+    return render(request, "negotiation/replay.html", {"session": session, **replayed})
 
 
 @login_required
