@@ -163,7 +163,7 @@ def board_state(*, user, session):
         "is_facilitator": is_facilitator(user, session),
         "mine": mine,
         "municipalities": rows,
-        "groups": [{"id": g.pk, "name": group_names[g.pk], "code": g.code} for g in groups],
+        "groups": group_cards(groups, group_names, cells, session),
         "totals": [
             {
                 "group": group_names[g],
@@ -194,6 +194,33 @@ def board_state(*, user, session):
         "fairness": fairness_of(rows),
         "now": timezone.now().isoformat(),
     }
+
+
+def group_cards(groups, group_names, cells, session):
+    """A card per group on the table: its definition, care needed, and its regional totals."""
+    language = "en" if TargetGroup.name_field() == "name_en" else "nl"
+    bottlenecks = defaultdict(int)
+    for b in session.bottlenecks.all():
+        bottlenecks[b.target_group_id] += 1
+    cards = []
+    for g in groups:
+        mine = [c for c in cells if c.target_group_id == g.pk]
+        cards.append(
+            {
+                "id": g.pk,
+                "name": group_names[g.pk],
+                "code": g.code,
+                "definition": getattr(g, f"definition_{language}"),
+                "care_support": getattr(g, f"care_support_{language}"),
+                "legally_urgent": g.legally_urgent,
+                "unit": g.unit,
+                "fair_share": sum(c.fair_share for c in mine),
+                "number": sum(c.number for c in mine),
+                "capped": any(c.capped for c in mine),
+                "bottlenecks": bottlenecks[g.pk],
+            }
+        )
+    return cards
 
 
 def fairness_of(rows):

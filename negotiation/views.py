@@ -387,6 +387,53 @@ def export(request, pk):
     sheet.append([])
     sheet.append(["Gini onderhandeld", state["fairness"]["gini"]])
     sheet.append(["Gini fair share", state["fairness"]["fair_gini"]])
+    sheet.append(
+        ["Draagvlak", f"{state['support']['agreed']} van {state['support']['total']} gemeenten"]
+    )
+    sheet.append(["Aandeel inwoners akkoord", state["support"]["inhabitant_share"]])
+    sheet.append([])
+    sheet.append(
+        ["moment", "verschoven huishoudens", "grootste afwijking", "Gini", "Gini fair share"]
+    )
+    for r in selectors.fairness_per_round(session, state):
+        largest = r["largest"]
+        sheet.append(
+            [
+                f"na ronde {r['label']}" if r["label"] else "uitkomst",
+                r["total_deviation"],
+                f"{largest['municipality']} ({largest['deviation']})" if largest else None,
+                r["gini"],
+                r["fair_gini"],
+            ]
+        )
+    sheet = book.create_sheet("Bouwstenen")
+    sheet.append(
+        [
+            "titel",
+            "soort",
+            "eigenaar",
+            "gemeenten",
+            "groepen",
+            "woningen of plaatsen",
+            "jaar",
+            "status",
+        ]
+    )
+    for b in session.building_blocks.select_related("owner").prefetch_related(
+        "municipalities", "target_groups"
+    ):
+        sheet.append(
+            [
+                b.title,
+                b.get_kind_display(),
+                b.owner.name,
+                ", ".join(m.name for m in b.municipalities.all()),
+                ", ".join(g.name() for g in b.target_groups.all()),
+                b.homes_added,
+                b.year,
+                b.get_status_display(),
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
