@@ -4,7 +4,9 @@ Deny by default. A user's role comes from their Membership. Models say how they 
 municipality (`scope_municipality`, a lookup path to a Municipality, "" for the municipality
 itself, absent for region-wide reference data), to a region where that differs
 (`scope_region`) and, where a corporation owns them, to a corporation (`scope_corporation`).
-Every member sees their own region's records only. A model whose records are worked out inside
+Every member sees their own region's records only. A record with a closed audience (a
+negotiation session) names the people who read it (`scope_audience`: lookup paths to users and
+to municipalities whose members sit at it); besides them only the project leader does. A model whose records are worked out inside
 the municipality and region before anyone else may read them says which are published
 (`scope_published`, a Q): a corporation sees only those, as the API shows only those.
 
@@ -93,8 +95,24 @@ def restrict(queryset, user, action=VIEW):
     region_condition = _region_filter(model, member.region_id)
     if region_condition is not None:
         queryset = queryset.filter(region_condition)
+    queryset = _audience_filter(queryset, model, member)
     rule = _ROLE_RULES.get(member.role)
     return rule(queryset, model, member, action) if rule is not None else queryset.none()
+
+
+def _audience_filter(queryset, model, member):
+    """Records with a closed audience: only the users and municipalities they name (and the
+    region's project leader) reach them; everyone else of the region is an outsider."""
+    audience = getattr(model, "scope_audience", None)
+    if audience is None or member.role == Role.PROJECT_LEADER:
+        return queryset
+    condition = models.Q(pk__in=[])
+    for path in audience.get("users", ()):
+        condition |= models.Q(**{path: member.user_id})
+    if member.municipality_id is not None:
+        for path in audience.get("municipalities", ()):
+            condition |= models.Q(**{path: member.municipality_id})
+    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
 
 
 def _project_leader_rule(queryset, model, member, action):
@@ -147,6 +165,7 @@ _ROLE_RULES = {
 IMPORT_REALISATION = "import_realisation"
 REPORT_ALLOCATIONS = "report_allocations"
 SPEAK_FOR = "speak_for"
+SPEAK_AT_TABLE = "speak_at_table"
 HANDLE_INBOX = "handle_inbox"
 READ_UNPUBLISHED = "read_unpublished"
 
@@ -172,6 +191,16 @@ ABILITIES = {
         member.role == Role.CIVIL_SERVANT
         and member.municipality_id == municipality.pk
         and member.region_id == municipality.region_id
+    ),
+    # At a session's table: the municipality's civil servants; at administrative level
+    # (bestuurlijk) only its alderman's account, when the session names one.
+    SPEAK_AT_TABLE: lambda member, delegation: (
+        ABILITIES[SPEAK_FOR](member, delegation.municipality)
+        and (
+            delegation.session.level != "bestuurlijk"
+            or delegation.alderman_id is None
+            or delegation.alderman_id == member.user_id
+        )
     ),
 }
 # Who may watch a negotiation without a seat at the table.
@@ -237,6 +266,20 @@ def possible_observers(user):
     return users.filter(
         membership__region_id=member.region_id, membership__role__in=OBSERVING_ROLES
     )
+
+
+def possible_aldermen(user):
+    """The users of `user`'s region who may speak for a municipality at the table (its
+    accounts), so one can be named its alderman's account for an administrative session."""
+    from django.contrib.auth import get_user_model
+
+    member = membership_of(user)
+    users = get_user_model()._default_manager.all()
+    if member is None:
+        return users.none()
+    return users.filter(
+        membership__region_id=member.region_id, membership__role=Role.CIVIL_SERVANT
+    ).select_related("membership__municipality")
 
 
 def can_administer(user):

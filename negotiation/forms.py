@@ -4,7 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import AllocationRun, RunStatus
-from gmr_thuis.permissions import VIEW, possible_observers, restrict
+from gmr_thuis.permissions import (
+    VIEW,
+    possible_aldermen,
+    possible_observers,
+    represented_municipality,
+    restrict,
+)
 from municipalities.models import Municipality
 from negotiation.models import Level
 
@@ -17,6 +23,15 @@ class SessionForm(forms.Form):
         label=_("Deelnemende gemeenten"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     observers = forms.ModelMultipleChoiceField(label=_("Waarnemers"), queryset=None, required=False)
+    aldermen = forms.ModelMultipleChoiceField(
+        label=_("Wethouders (bestuurlijk niveau)"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Per gemeente ten hoogste één account; alleen dat account spreekt dan namens de "
+            "gemeente. Een gemeente zonder wethouder hier wordt door haar ambtenaren vertegenwoordigd."
+        ),
+    )
     fairness_band = forms.DecimalField(
         label=_("Bandbreedte rond de fair share (0–1)"),
         initial=0.25,
@@ -33,3 +48,26 @@ class SessionForm(forms.Form):
         ).select_related("scenario")
         self.fields["municipalities"].queryset = restrict(Municipality.objects.all(), user, VIEW)
         self.fields["observers"].queryset = possible_observers(user)
+        self.fields["aldermen"].queryset = possible_aldermen(user)
+        self.fields["aldermen"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.get_username()} ({represented_municipality(u)})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        aldermen = {}
+        for user in data.get("aldermen") or []:
+            municipality = represented_municipality(user)
+            if municipality.pk in aldermen:
+                self.add_error(
+                    "aldermen",
+                    _("Kies voor %(municipality)s één wethouder.") % {"municipality": municipality},
+                )
+            aldermen[municipality.pk] = user
+        if aldermen and data.get("level") != Level.ADMINISTRATIVE:
+            self.add_error("aldermen", _("Een wethouder spreekt alleen op bestuurlijk niveau."))
+        chosen = {m.pk for m in data.get("municipalities") or []}
+        if set(aldermen) - chosen:
+            self.add_error("aldermen", _("Een wethouder hoort bij een deelnemende gemeente."))
+        data["aldermen_by_municipality"] = aldermen
+        return data

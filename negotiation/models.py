@@ -33,6 +33,12 @@ class Session(models.Model):
     """An Onderhandelsessie: a period's fair share from one run, negotiated by delegations."""
 
     scope_region = "region"
+    # Read by its facilitator, observers, practice players and the participating municipalities'
+    # members (and the region's project leader); the rest of the region gets 404.
+    scope_audience = {
+        "users": ["facilitator", "observers", "delegations__player", "delegations__alderman"],
+        "municipalities": ["delegations__municipality"],
+    }
 
     name = models.CharField(_("naam"), max_length=150)
     region = models.ForeignKey(
@@ -111,6 +117,18 @@ class Delegation(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("speler (oefensessie)"),
+    )
+    alderman = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wethouder"),
+        help_text=_(
+            "Op bestuurlijk niveau spreekt alleen dit account namens de gemeente; "
+            "leeg: de ambtenaren van de gemeente."
+        ),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -193,6 +211,12 @@ class Round(models.Model):
     opened_at = models.DateTimeField(_("geopend"), null=True, blank=True)
     closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
     ends_at = models.DateTimeField(_("eindigt (timer)"), null=True, blank=True)
+    fairness = models.JSONField(
+        _("eerlijkheid bij het sluiten"),
+        null=True,
+        blank=True,
+        help_text=_("De eerlijkheidscijfers van het bord zoals de ronde het achterliet."),
+    )
 
     objects = ScopedQuerySet.as_manager()
 

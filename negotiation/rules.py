@@ -1,4 +1,4 @@
-"""The table's invariants as pure functions (no Django): applying an exchange to the board.
+"""The table's invariants as pure functions (no models): applying an exchange to the board.
 
 A board is a dict {(municipality, group, year): number}. An exchange moves `amount` of `group`
 from the giver to the taker and, in return, `return_amount` of `return_group` from the taker to
@@ -9,9 +9,11 @@ total per group and year is conserved by construction; numbers stay whole and >=
 from dataclasses import dataclass, field
 from math import ceil, floor
 
+from django.utils.translation import gettext as _
+
 
 class RuleError(ValueError):
-    """An exchange that may not be applied; the message is Dutch and shown to the user."""
+    """An exchange that may not be applied; the message (Dutch, translated) is shown to the user."""
 
 
 @dataclass
@@ -25,19 +27,25 @@ class Concerns:
         return bool(self.above_room or self.outside_band)
 
 
+def _not_whole(label):
+    return RuleError(
+        _("Het %(label)s moet een geheel getal van 0 of meer zijn.") % {"label": _(label)}
+    )
+
+
 def whole_non_negative(value, label="aantal"):
     """`value` as an int when it is a whole number >= 0, else RuleError."""
     if isinstance(value, bool):
-        raise RuleError(f"Het {label} moet een geheel getal van 0 of meer zijn.")
+        raise _not_whole(label)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         try:
             value = int(value.strip())
         except ValueError as exc:
-            raise RuleError(f"Het {label} moet een geheel getal van 0 of meer zijn.") from exc
+            raise _not_whole(label) from exc
     if not isinstance(value, int) or value < 0:
-        raise RuleError(f"Het {label} moet een geheel getal van 0 of meer zijn.")
+        raise _not_whole(label)
     return value
 
 
@@ -51,11 +59,11 @@ def apply_exchange(board, *, taker, giver, group, year, amount, return_group=Non
     amount = whole_non_negative(amount)
     return_amount = whole_non_negative(return_amount, "aantal terug")
     if taker == giver:
-        raise RuleError("Een uitruil gaat tussen twee verschillende gemeenten.")
+        raise RuleError(_("Een uitruil gaat tussen twee verschillende gemeenten."))
     if amount == 0 and return_amount == 0:
-        raise RuleError("Een uitruil verplaatst ten minste één huishouden.")
+        raise RuleError(_("Een uitruil verplaatst ten minste één huishouden."))
     if return_amount and return_group is None:
-        raise RuleError("Kies de groep die de tegenpartij terugneemt.")
+        raise RuleError(_("Kies de groep die de tegenpartij terugneemt."))
     moves = [((taker, group, year), amount), ((giver, group, year), -amount)]
     if return_amount:
         moves += [((giver, return_group, year), return_amount)]
@@ -63,12 +71,14 @@ def apply_exchange(board, *, taker, giver, group, year, amount, return_group=Non
     new = dict(board)
     for cell, delta in moves:
         if cell not in new:
-            raise RuleError("Deze gemeente, groep of dit jaar staat niet op het bord.")
+            raise RuleError(_("Deze gemeente, groep of dit jaar staat niet op het bord."))
         new[cell] += delta
     for cell, _delta in moves:
         if new[cell] < 0:
             raise RuleError(
-                "Zoveel heeft de tegenpartij niet: een aantal op het bord kan niet onder 0 komen."
+                _(
+                    "Zoveel heeft de tegenpartij niet: een aantal op het bord kan niet onder 0 komen."
+                )
             )
     return new
 

@@ -5,15 +5,18 @@ from collections import defaultdict
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gmr_thuis.permissions import VIEW, get_object_for, restrict
 from municipalities.models import Indicator, MunicipalityFigure, TargetGroup
-from negotiation import fairness
+from negotiation import fairness, rules
 from negotiation.models import (
     AdoptedAgreement,
     AdoptedTarget,
+    BottleneckReason,
     BuildingBlock,
     ExchangeStatus,
+    RoundKind,
     Session,
 )
 from negotiation.services import acts_for, counterparty, is_facilitator
@@ -160,7 +163,7 @@ def board_state(*, user, session):
         "is_facilitator": is_facilitator(user, session),
         "mine": mine,
         "municipalities": rows,
-        "groups": [{"id": g.pk, "name": group_names[g.pk], "code": g.code} for g in groups],
+        "groups": group_cards(groups, group_names, cells, session),
         "totals": [
             {
                 "group": group_names[g],
@@ -191,6 +194,33 @@ def board_state(*, user, session):
         "fairness": fairness_of(rows),
         "now": timezone.now().isoformat(),
     }
+
+
+def group_cards(groups, group_names, cells, session):
+    """A card per group on the table: its definition, care needed, and its regional totals."""
+    language = "en" if TargetGroup.name_field() == "name_en" else "nl"
+    bottlenecks = defaultdict(int)
+    for b in session.bottlenecks.all():
+        bottlenecks[b.target_group_id] += 1
+    cards = []
+    for g in groups:
+        mine = [c for c in cells if c.target_group_id == g.pk]
+        cards.append(
+            {
+                "id": g.pk,
+                "name": group_names[g.pk],
+                "code": g.code,
+                "definition": getattr(g, f"definition_{language}"),
+                "care_support": getattr(g, f"care_support_{language}"),
+                "legally_urgent": g.legally_urgent,
+                "unit": g.unit,
+                "fair_share": sum(c.fair_share for c in mine),
+                "number": sum(c.number for c in mine),
+                "capped": any(c.capped for c in mine),
+                "bottlenecks": bottlenecks[g.pk],
+            }
+        )
+    return cards
 
 
 def fairness_of(rows):
@@ -233,9 +263,151 @@ def fairness_of(rows):
     }
 
 
+def fairness_snapshot(session):
+    """The board's fairness as it stands, for a round to keep when it closes."""
+    figures = board_state(user=None, session=session)["fairness"]
+    return {key: figures[key] for key in ("total_deviation", "largest", "gini", "fair_gini")}
+
+
+def fairness_per_round(session, state):
+    """Per closed round its fairness at closing, and the board now ("at the end" once adopted),
+    side by side with the fair share."""
+    rows = [
+        {"label": r.get_kind_display(), **r.fairness}
+        for r in session.rounds.all()
+        if r.closed_at is not None and r.fairness
+    ]
+    now = state["fairness"]
+    rows.append(
+        {
+            "label": None,
+            "total_deviation": now["total_deviation"],
+            "largest": now["largest"],
+            "gini": now["gini"],
+            "fair_gini": now["fair_gini"],
+        }
+    )
+    return rows
+
+
 def replay(*, user, session):
     """The moves in order, each with the board version it left."""
     return list(session.moves.all())
+
+
+def _describe(move, names, group_names, rounds):
+    p = move.payload
+    label = rounds.get(p.get("round"), p.get("round"))
+
+    def exchange():
+        text = _("%(taker)s neemt %(amount)s %(group)s over van %(giver)s (%(year)s)") % {
+            "taker": names.get(p["taker"]),
+            "amount": p["amount"],
+            "group": group_names.get(p["group"]),
+            "giver": names.get(p["giver"]),
+            "year": p["year"],
+        }
+        if p.get("return_amount"):
+            text += "; " + _("%(giver)s neemt %(amount)s %(group)s terug") % {
+                "giver": names.get(p["giver"]),
+                "amount": p["return_amount"],
+                "group": group_names.get(p["return_group"]),
+            }
+        return text
+
+    if move.kind == "session_create":
+        return _("opende de sessie")
+    if move.kind == "round_open":
+        return _("opende de ronde %(round)s") % {"round": label}
+    if move.kind == "round_close":
+        return _("sloot de ronde %(round)s") % {"round": label}
+    if move.kind == "bottleneck":
+        return _("meldde een knelpunt: %(municipality)s – %(group)s (%(reason)s)") % {
+            "municipality": names.get(p["municipality"]),
+            "group": group_names.get(p["group"]),
+            "reason": dict(BottleneckReason.choices).get(p["reason"], p["reason"]),
+        }
+    if move.kind == "exchange_propose":
+        return _("stelde een uitruil voor: %(exchange)s") % {"exchange": exchange()}
+    if move.kind == "exchange_decide" and move.outcome == "accepted":
+        return _("aanvaardde: %(exchange)s") % {"exchange": exchange()}
+    if move.kind == "exchange_decide":
+        return _("wees af: %(exchange)s") % {"exchange": exchange()}
+    if move.kind == "consent" and p.get("agrees"):
+        return _("%(municipality)s stemt in") % {"municipality": names.get(p["municipality"])}
+    if move.kind == "consent":
+        return _("%(municipality)s maakt bezwaar: %(reason)s") % {
+            "municipality": names.get(p["municipality"]),
+            "reason": p.get("reason", ""),
+        }
+    if move.kind == "session_close":
+        return _("sloot de sessie")
+    if move.kind == "adopt":
+        return _("stelde de uitkomst vast als regionale afspraak")
+    return move.kind
+
+
+def replay_at(*, user, session, step=None):
+    """The session as it stood after `step` moves: the moves so far, described, and the board
+    rebuilt from the fair share by the exchanges accepted until then (all moves: the board now)."""
+    moves = replay(user=user, session=session)
+    step = len(moves) if step is None else max(0, min(step, len(moves)))
+    cells = list(session.cells.select_related("municipality", "target_group"))
+    names = {d.municipality_id: d.municipality.name for d in session.delegations.all()}
+    names.update({c.municipality_id: c.municipality.name for c in cells})
+    group_names = {c.target_group_id: c.target_group.name() for c in cells}
+    rounds = dict(RoundKind.choices)
+    board = {(c.municipality_id, c.target_group_id, c.year): c.fair_share for c in cells}
+    current_round, consents = None, {}
+    for move in moves[:step]:
+        p = move.payload
+        if move.kind == "exchange_decide" and move.outcome == "accepted":
+            board = rules.apply_exchange(
+                board,
+                taker=p["taker"],
+                giver=p["giver"],
+                group=p["group"],
+                year=p["year"],
+                amount=p["amount"],
+                return_group=p.get("return_group"),
+                return_amount=p.get("return_amount") or 0,
+            )
+        elif move.kind == "round_open":
+            current_round = rounds.get(p["round"])
+        elif move.kind in ("round_close", "session_close", "adopt"):
+            current_round = None
+        elif move.kind == "consent":
+            consents[p["municipality"]] = p["agrees"]
+    fair = defaultdict(int)
+    number = defaultdict(int)
+    for c in cells:
+        key = (c.municipality_id, c.target_group_id, c.year)
+        fair[(c.municipality_id, c.target_group_id)] += c.fair_share
+        number[(c.municipality_id, c.target_group_id)] += board[key]
+    rows = [
+        {
+            "municipality": names[m],
+            "group": group_names[g],
+            "fair_share": fair[(m, g)],
+            "number": number[(m, g)],
+            "difference": number[(m, g)] - fair[(m, g)],
+        }
+        for (m, g) in sorted(fair, key=lambda k: (names[k[0]], group_names[k[1]]))
+    ]
+    described = [
+        {"move": m, "text": _describe(m, names, group_names, rounds)} for m in moves[:step]
+    ]
+    return {
+        "step": step,
+        "count": len(moves),
+        "moves": described,
+        "last": described[-1] if described else None,
+        "round": current_round,
+        "agreed": sum(1 for agrees in consents.values() if agrees),
+        "total": len(names),
+        "rows": rows,
+        "board": board,
+    }
 
 
 def prefer_adopted_targets(frame, *, user, years=None, municipality_ids=None):

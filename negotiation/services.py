@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from allocation.engine import room_under_cap
 from allocation.selectors import run_cap_share
 from gmr_thuis.history import record_change
 from gmr_thuis.models import ObjectChange
-from gmr_thuis.permissions import APPROVE, SPEAK_FOR, VIEW, can, restrict
+from gmr_thuis.permissions import APPROVE, SPEAK_AT_TABLE, SPEAK_FOR, VIEW, can, restrict
 from negotiation import rules
 from negotiation.models import (
     ROUND_ORDER,
@@ -32,6 +33,7 @@ from negotiation.models import (
     Delegation,
     Exchange,
     ExchangeStatus,
+    Level,
     Move,
     Room,
     Round,
@@ -56,7 +58,7 @@ def acts_for(user, session, municipality_id):
     """Whether `user` may act for this municipality's delegation in this session."""
     delegation = (
         session.delegations.filter(municipality_id=municipality_id)
-        .select_related("municipality")
+        .select_related("municipality", "session")
         .first()
     )
     if delegation is None or not can(user, VIEW, session):
@@ -65,7 +67,7 @@ def acts_for(user, session, municipality_id):
         return delegation.player_id == user.pk
     if session.is_practice and delegation.player_id is None:
         return is_facilitator(user, session)
-    return can(user, SPEAK_FOR, delegation.municipality)
+    return can(user, SPEAK_AT_TABLE, delegation)
 
 
 def delegations_of(user, session):
@@ -79,12 +81,12 @@ def delegations_of(user, session):
 
 def _require_facilitator(user, session):
     if not is_facilitator(user, session):
-        raise PermissionDenied("Alleen de gespreksleider mag dit.")
+        raise PermissionDenied(_("Alleen de gespreksleider mag dit."))
 
 
 def _require_delegation(user, session, municipality_id):
     if not acts_for(user, session, municipality_id):
-        raise PermissionDenied("U spreekt niet namens deze gemeente.")
+        raise PermissionDenied(_("U spreekt niet namens deze gemeente."))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -98,7 +100,7 @@ def _open_round(session, kind):
     current = session.rounds.filter(kind=kind).first()
     if current is None or not current.is_open:
         label = dict(RoundKind.choices)[kind]
-        raise NegotiationError(f"De ronde {label} is niet open.")
+        raise NegotiationError(_("De ronde %(round)s is niet open.") % {"round": label})
     return current
 
 
@@ -108,11 +110,14 @@ def _check_version(session, board_version):
     try:
         board_version = int(board_version)
     except (TypeError, ValueError) as exc:
-        raise NegotiationError("Onbekende versie van het bord.") from exc
+        raise NegotiationError(_("Onbekende versie van het bord.")) from exc
     if board_version != session.board_version:
         raise NegotiationError(
-            f"Het bord is intussen veranderd (versie {session.board_version}, u zag versie "
-            f"{board_version}). Bekijk het nieuwe bord en probeer het opnieuw."
+            _(
+                "Het bord is intussen veranderd (versie %(now)s, u zag versie %(seen)s). "
+                "Bekijk het nieuwe bord en probeer het opnieuw."
+            )
+            % {"now": session.board_version, "seen": board_version}
         )
 
 
@@ -137,9 +142,24 @@ def _bump(session):
     session.board_version += 1
 
 
+def _fairness_now(session):
+    from negotiation.selectors import fairness_snapshot
+
+    return fairness_snapshot(session)
+
+
+def _close_open_rounds(session):
+    """Close whatever round is open, each keeping the board's fairness as it leaves it."""
+    now = timezone.now()
+    fairness = _fairness_now(session)
+    for current in session.rounds.filter(opened_at__isnull=False, closed_at__isnull=True):
+        current.closed_at, current.fairness = now, fairness
+        current.save(update_fields=["closed_at", "fairness"])
+
+
 def _in_session(session, municipality_id):
     if not session.delegations.filter(municipality_id=municipality_id).exists():
-        raise NegotiationError("Deze gemeente doet niet mee aan deze sessie.")
+        raise NegotiationError(_("Deze gemeente doet niet mee aan deze sessie."))
 
 
 # --- session and rounds ----------------------------------------------------------------------
@@ -159,22 +179,27 @@ def session_create(
     is_practice=False,
     fairness_band=0.25,
     players=None,
+    aldermen=None,
 ):
-    """Open a session; the board starts from the run's fair share (a copy of the numbers)."""
+    """Open a session; the board starts from the run's fair share (a copy of the numbers).
+
+    `aldermen` ({municipality id: user}) names, at administrative level, the one account that
+    speaks for each municipality; a municipality without one is represented by its civil
+    servants."""
     from allocation.models import AllocationResult, RunStatus
     from municipalities.models import Indicator, MunicipalityFigure
 
     if not can(user, APPROVE, run):
-        raise PermissionDenied("Alleen de projectleider opent een onderhandelsessie.")
+        raise PermissionDenied(_("Alleen de projectleider opent een onderhandelsessie."))
     if run.status != RunStatus.SUCCEEDED:
-        raise NegotiationError("Kies een verdeelrun die klaar is.")
+        raise NegotiationError(_("Kies een verdeelrun die klaar is."))
     first_year = first_year or run.first_year
     last_year = last_year or run.last_year
     if not run.first_year <= first_year <= last_year <= run.last_year:
-        raise NegotiationError("De periode valt buiten die van de verdeelrun.")
+        raise NegotiationError(_("De periode valt buiten die van de verdeelrun."))
     municipalities = list(municipalities)
     if len(municipalities) < 2:
-        raise NegotiationError("Een sessie heeft ten minste twee gemeenten.")
+        raise NegotiationError(_("Een sessie heeft ten minste twee gemeenten."))
     session = Session.objects.create(
         name=name,
         region=run.scenario.region,
@@ -188,8 +213,25 @@ def session_create(
     )
     session.observers.set(observers)
     players = players or {}
+    aldermen = aldermen or {}
+    if aldermen and level != Level.ADMINISTRATIVE:
+        raise NegotiationError(_("Een wethouder spreekt alleen op bestuurlijk niveau."))
+    for m in municipalities:
+        alderman = aldermen.get(m.pk)
+        if alderman is not None and not can(alderman, SPEAK_FOR, m):
+            raise NegotiationError(
+                _("%(user)s is geen account van %(municipality)s.")
+                % {"user": alderman.get_username(), "municipality": m.name}
+            )
+    if set(aldermen) - {m.pk for m in municipalities}:
+        raise NegotiationError(_("Een wethouder hoort bij een deelnemende gemeente."))
     Delegation.objects.bulk_create(
-        Delegation(session=session, municipality=m, player=players.get(m.pk))
+        Delegation(
+            session=session,
+            municipality=m,
+            player=players.get(m.pk),
+            alderman=aldermen.get(m.pk),
+        )
         for m in municipalities
     )
     ids = [m.pk for m in municipalities]
@@ -246,13 +288,13 @@ def round_open(*, user, session, kind, minutes=None):
     session = _lock(session)
     _require_facilitator(user, session)
     if session.status != SessionStatus.OPEN:
-        raise NegotiationError("De sessie is gesloten.")
+        raise NegotiationError(_("De sessie is gesloten."))
     target = session.rounds.get(kind=kind)
     if target.opened_at is not None:
-        raise NegotiationError("Deze ronde is al geopend.")
+        raise NegotiationError(_("Deze ronde is al geopend."))
     earlier = ROUND_ORDER[: ROUND_ORDER.index(kind)]
     if session.rounds.filter(kind__in=earlier, closed_at__isnull=True).exists():
-        raise NegotiationError("Sluit eerst de vorige ronde.")
+        raise NegotiationError(_("Sluit eerst de vorige ronde."))
     now = timezone.now()
     target.opened_at = now
     if minutes:
@@ -269,11 +311,12 @@ def round_close(*, user, session, kind):
     _require_facilitator(user, session)
     target = _open_round(session, kind)
     target.closed_at = timezone.now()
-    target.save()
     if kind == RoundKind.SOLVE:
         session.exchanges.filter(status=ExchangeStatus.PROPOSED).update(
             status=ExchangeStatus.DECLINED, decided_at=timezone.now()
         )
+    target.fairness = _fairness_now(session)
+    target.save()
     _log(session, user, "round_close", {"round": kind})
     return target
 
@@ -288,13 +331,13 @@ def bottleneck_mark(*, user, session, municipality_id, target_group_id, reason, 
     _require_delegation(user, session, municipality_id)
     _open_round(session, RoundKind.INSIGHT)
     if reason not in BottleneckReason.values:
-        raise NegotiationError("Kies een reden uit de lijst.")
+        raise NegotiationError(_("Kies een reden uit de lijst."))
     if reason == BottleneckReason.OTHER and not text.strip():
-        raise NegotiationError("Licht de reden 'anders' toe.")
+        raise NegotiationError(_("Licht de reden 'anders' toe."))
     if not session.cells.filter(
         municipality_id=municipality_id, target_group_id=target_group_id
     ).exists():
-        raise NegotiationError("Deze groep staat niet op het bord.")
+        raise NegotiationError(_("Deze groep staat niet op het bord."))
     bottleneck = Bottleneck.objects.create(
         session=session,
         municipality_id=municipality_id,
@@ -339,10 +382,18 @@ def _evaluate(session, exchange_args):
 def _concern_message(found):
     parts = []
     for _m, year, after, room in found.above_room:
-        parts.append(f"de begrensde groepen komen in {year} op {after}, boven de ruimte van {room}")
+        parts.append(
+            _("de begrensde groepen komen in %(year)s op %(after)s, boven de ruimte van %(room)s")
+            % {"year": year, "after": after, "room": room}
+        )
     for _m, _g, year, number, lo, hi in found.outside_band:
-        parts.append(f"{number} in {year} ligt buiten de bandbreedte {lo}–{hi}")
-    return "Deze uitruil vraagt een motivering die iedereen ziet: " + "; ".join(parts) + "."
+        parts.append(
+            _("%(number)s in %(year)s ligt buiten de bandbreedte %(lo)s–%(hi)s")
+            % {"number": number, "year": year, "lo": lo, "hi": hi}
+        )
+    return _("Deze uitruil vraagt een motivering die iedereen ziet: %(parts)s.") % {
+        "parts": "; ".join(parts)
+    }
 
 
 @transaction.atomic
@@ -374,7 +425,7 @@ def exchange_propose(
     elif facilitator:
         proposer = None
     else:
-        raise PermissionDenied("U spreekt niet namens een van deze gemeenten.")
+        raise PermissionDenied(_("U spreekt niet namens een van deze gemeenten."))
     _open_round(session, RoundKind.SOLVE)
     try:
         amount = rules.whole_non_negative(amount)
@@ -383,9 +434,9 @@ def exchange_propose(
     except (rules.RuleError, ValueError) as exc:
         raise NegotiationError(str(exc)) from exc
     if year not in session.years:
-        raise NegotiationError("Dit jaar valt buiten de periode van de sessie.")
+        raise NegotiationError(_("Dit jaar valt buiten de periode van de sessie."))
     if block and return_amount:
-        raise NegotiationError("Kies als tegenprestatie óf een aantal terug óf een bouwsteen.")
+        raise NegotiationError(_("Kies als tegenprestatie óf een aantal terug óf een bouwsteen."))
     args = {
         "taker": taker_id,
         "giver": giver_id,
@@ -425,9 +476,9 @@ def _pledge(session, owner_id, group_id, year, block):
     except rules.RuleError as exc:
         raise NegotiationError(str(exc)) from exc
     if not (block.get("title") or "").strip():
-        raise NegotiationError("Een bouwsteen heeft een titel.")
+        raise NegotiationError(_("Een bouwsteen heeft een titel."))
     if block.get("kind") not in BlockKind.values:
-        raise NegotiationError("Kies de soort bouwsteen.")
+        raise NegotiationError(_("Kies de soort bouwsteen."))
     building_block = BuildingBlock.objects.create(
         title=block["title"].strip(),
         kind=block["kind"],
@@ -472,7 +523,7 @@ def exchange_decide(*, user, exchange, accept, board_version=None, motivation=""
     _require_delegation(user, session, counterparty(exchange))
     _open_round(session, RoundKind.SOLVE)
     if exchange.status != ExchangeStatus.PROPOSED:
-        raise NegotiationError("Over deze uitruil is al beslist.")
+        raise NegotiationError(_("Over deze uitruil is al beslist."))
     if not accept:
         exchange.status = ExchangeStatus.DECLINED
         exchange.decided_by, exchange.decided_at = user, timezone.now()
@@ -521,7 +572,7 @@ def consent_give(*, user, session, municipality_id, agrees, reason=""):
     _require_delegation(user, session, municipality_id)
     _open_round(session, RoundKind.AGREE)
     if not agrees and not (reason or "").strip():
-        raise NegotiationError("Geef een reden bij een bezwaar.")
+        raise NegotiationError(_("Geef een reden bij een bezwaar."))
     consent, _created = Consent.objects.update_or_create(
         session=session,
         municipality_id=municipality_id,
@@ -543,9 +594,8 @@ def session_close(*, user, session):
     session = _lock(session)
     _require_facilitator(user, session)
     if session.status != SessionStatus.OPEN:
-        raise NegotiationError("De sessie is al gesloten.")
-    now = timezone.now()
-    session.rounds.filter(opened_at__isnull=False, closed_at__isnull=True).update(closed_at=now)
+        raise NegotiationError(_("De sessie is al gesloten."))
+    _close_open_rounds(session)
     session.status = SessionStatus.CLOSED
     session.save(update_fields=["status"])
     _log(session, user, "session_close", {})
@@ -558,21 +608,22 @@ def session_adopt(*, user, session):
     session = _lock(session)
     _require_facilitator(user, session)
     if session.is_practice:
-        raise NegotiationError("Een oefensessie wordt niet vastgesteld.")
+        raise NegotiationError(_("Een oefensessie wordt niet vastgesteld."))
     if session.status == SessionStatus.ADOPTED:
-        raise NegotiationError("Deze uitkomst is al vastgesteld.")
+        raise NegotiationError(_("Deze uitkomst is al vastgesteld."))
     agree_round = session.rounds.get(kind=RoundKind.AGREE)
     if session.status != SessionStatus.CLOSED and (agree_round.opened_at is None):
-        raise NegotiationError("Stel de uitkomst pas vast na de ronde Afspraken.")
+        raise NegotiationError(_("Stel de uitkomst pas vast na de ronde Afspraken."))
     delegations = set(session.delegations.values_list("municipality_id", flat=True))
     agreed = set(session.consents.filter(agrees=True).values_list("municipality_id", flat=True))
     if session.status == SessionStatus.OPEN and agreed != delegations:
         raise NegotiationError(
-            "Nog niet alle gemeenten stemden in; sluit de sessie met de bezwaren, "
-            "of wacht op hun instemming."
+            _(
+                "Nog niet alle gemeenten stemden in; sluit de sessie met de bezwaren, "
+                "of wacht op hun instemming."
+            )
         )
-    now = timezone.now()
-    session.rounds.filter(opened_at__isnull=False, closed_at__isnull=True).update(closed_at=now)
+    _close_open_rounds(session)
     AdoptedAgreement.objects.filter(
         region=session.region,
         is_current=True,

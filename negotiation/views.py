@@ -2,6 +2,7 @@
 
 import io
 
+import plotly.graph_objects as go
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gmr_thuis.charts import Chart, fmt
+from gmr_thuis.charts import GREY, Chart, fmt, layout, percent, series_style
 from gmr_thuis.permissions import is_project_leader, membership_of
 from municipalities import geo, maps
 from negotiation import selectors, services
@@ -58,6 +59,7 @@ def session_create(request):
                 observers=data["observers"],
                 fairness_band=data["fairness_band"],
                 is_practice=data["is_practice"],
+                aldermen=data["aldermen_by_municipality"],
             )
         except services.NegotiationError as exc:
             form.add_error(None, exc)
@@ -101,12 +103,67 @@ def board_map(state) -> Chart:
     )
 
 
+def lorenz_chart(state) -> Chart:
+    """The spread of the burden per 1,000 inhabitants: the negotiated table's Lorenz curve
+    beside the fair share's and the line of equal burden."""
+    figures = state["fairness"]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            name=_("gelijke last"),
+            line={"color": GREY, "dash": "dot"},
+        )
+    )
+    curves = [
+        ("fair_lorenz", _("fair share (Gini %(gini)s)") % {"gini": fmt(figures["fair_gini"], 3)}),
+        ("lorenz", _("onderhandeld (Gini %(gini)s)") % {"gini": fmt(figures["gini"], 3)}),
+    ]
+    for index, (key, name) in enumerate(curves):
+        style = series_style(index)
+        figure.add_trace(
+            go.Scatter(
+                x=[x for x, _y in figures[key]],
+                y=[y for _x, y in figures[key]],
+                mode="lines+markers",
+                name=name,
+                line={"color": style["color"], "dash": style["dash"]},
+            )
+        )
+    title = _("Lorenzcurve van de last per 1.000 inwoners")
+    layout(
+        figure,
+        title=title,
+        height=380,
+        xaxis={"title": _("aandeel van de inwoners"), "range": [0, 1], "tickformat": ".0%"},
+        yaxis={"title": _("aandeel van de huishoudens"), "range": [0, 1], "tickformat": ".0%"},
+    )
+    rows = [[name, percent(x), percent(y)] for key, name in curves for x, y in figures[key]]
+    return Chart(
+        id="lorenz",
+        title=title,
+        figure=figure,
+        caption=_(
+            "Gemeenten op volgorde van hun last per 1.000 inwoners. Hoe verder de curve onder de "
+            "stippellijn ligt, hoe ongelijker de last verdeeld is. Gini onderhandeld: "
+            "%(gini)s; bij de fair share: %(fair)s."
+        )
+        % {"gini": fmt(figures["gini"], 3), "fair": fmt(figures["fair_gini"], 3)},
+        columns=[_("Curve"), _("Aandeel inwoners"), _("Aandeel huishoudens")],
+        rows=rows,
+    )
+
+
 def _context(request, session):
     state = selectors.board_state(user=request.user, session=session)
     return {
         "session": session,
         "state": state,
         "map": board_map(state),
+        "lorenz": lorenz_chart(state),
+        "fairness_rounds": selectors.fairness_per_round(session, state),
         "reasons": BottleneckReason.choices,
         "block_kinds": BlockKind.choices,
         "years": session.years,
@@ -244,16 +301,12 @@ def presentation(request, pk):
 @login_required
 def replay(request, pk):
     session = selectors.session_for(user=request.user, pk=pk)
-    moves = selectors.replay(user=request.user, session=session)
     try:
-        step = max(0, min(int(request.GET.get("stap", len(moves))), len(moves)))
-    except ValueError:
-        step = len(moves)
-    return render(
-        request,
-        "negotiation/replay.html",
-        {"session": session, "moves": moves[:step], "step": step, "count": len(moves)},
-    )
+        step = int(request.GET["stap"])
+    except (KeyError, ValueError):
+        step = None
+    replayed = selectors.replay_at(user=request.user, session=session, step=step)
+    return render(request, "negotiation/replay.html", {"session": session, **replayed})
 
 
 @login_required
@@ -334,6 +387,53 @@ def export(request, pk):
     sheet.append([])
     sheet.append(["Gini onderhandeld", state["fairness"]["gini"]])
     sheet.append(["Gini fair share", state["fairness"]["fair_gini"]])
+    sheet.append(
+        ["Draagvlak", f"{state['support']['agreed']} van {state['support']['total']} gemeenten"]
+    )
+    sheet.append(["Aandeel inwoners akkoord", state["support"]["inhabitant_share"]])
+    sheet.append([])
+    sheet.append(
+        ["moment", "verschoven huishoudens", "grootste afwijking", "Gini", "Gini fair share"]
+    )
+    for r in selectors.fairness_per_round(session, state):
+        largest = r["largest"]
+        sheet.append(
+            [
+                f"na ronde {r['label']}" if r["label"] else "uitkomst",
+                r["total_deviation"],
+                f"{largest['municipality']} ({largest['deviation']})" if largest else None,
+                r["gini"],
+                r["fair_gini"],
+            ]
+        )
+    sheet = book.create_sheet("Bouwstenen")
+    sheet.append(
+        [
+            "titel",
+            "soort",
+            "eigenaar",
+            "gemeenten",
+            "groepen",
+            "woningen of plaatsen",
+            "jaar",
+            "status",
+        ]
+    )
+    for b in session.building_blocks.select_related("owner").prefetch_related(
+        "municipalities", "target_groups"
+    ):
+        sheet.append(
+            [
+                b.title,
+                b.get_kind_display(),
+                b.owner.name,
+                ", ".join(m.name for m in b.municipalities.all()),
+                ", ".join(g.name() for g in b.target_groups.all()),
+                b.homes_added,
+                b.year,
+                b.get_status_display(),
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

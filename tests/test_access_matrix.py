@@ -219,6 +219,7 @@ def _build_world():
         run=approved,
         level="ambtelijk",
         municipalities=[westervoort, nijmegen],
+        observers=[users["steering_member"]],
     )
     negotiation_services.round_open(user=leader, session=session, kind=RoundKind.INSIGHT)
     project = project_services.project_create(
@@ -315,6 +316,7 @@ class Route:
     post: Callable | None = None  # world -> a valid payload of its write, if it writes
     state: Callable | None = None  # world -> what that write changes (compared before/after)
     westervoort: bool = False  # the page is about a record of Westervoort
+    session: bool = False  # a negotiation session's page: only the session's audience reads it
     denied: frozenset = field(default=frozenset({403, 404}))  # a refused writer's status
 
 
@@ -526,14 +528,22 @@ ROUTES = {
         },
         state=lambda w: NegotiationSession.objects.count(),
     ),
-    "negotiation:board": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/"),
-    "negotiation:state": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/stand.json"),
-    "negotiation:presentation": Route(
-        READ, lambda w: f"/onderhandeling/{w.session.pk}/presentatie/"
+    "negotiation:board": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/", session=True),
+    "negotiation:state": Route(
+        READ, lambda w: f"/onderhandeling/{w.session.pk}/stand.json", session=True
     ),
-    "negotiation:replay": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/terugkijken/"),
-    "negotiation:report": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/verslag/"),
-    "negotiation:export": Route(READ, lambda w: f"/onderhandeling/{w.session.pk}/uitkomst.xlsx"),
+    "negotiation:presentation": Route(
+        READ, lambda w: f"/onderhandeling/{w.session.pk}/presentatie/", session=True
+    ),
+    "negotiation:replay": Route(
+        READ, lambda w: f"/onderhandeling/{w.session.pk}/terugkijken/", session=True
+    ),
+    "negotiation:report": Route(
+        READ, lambda w: f"/onderhandeling/{w.session.pk}/verslag/", session=True
+    ),
+    "negotiation:export": Route(
+        READ, lambda w: f"/onderhandeling/{w.session.pk}/uitkomst.xlsx", session=True
+    ),
     "negotiation:move": Route(
         DELEGATION,
         lambda w: f"/onderhandeling/{w.session.pk}/zet/",
@@ -905,7 +915,7 @@ def test_no_one_else_moves_for_a_delegation(world, as_user, name, role):
         ("steering_member", True),
         ("owner", True),
         ("outsider", True),
-        ("corporation_outsider", True),
+        ("corporation_outsider", False),
         ("stranger", False),
         ("anonymous", False),
     ],
@@ -933,6 +943,72 @@ def test_board_socket_admits_members_only(world, role, admitted, monkeypatch):
     # close that connection as older than CONN_MAX_AGE (PostgreSQL) before each database call.
     monkeypatch.setattr(channels.db, "close_old_connections", lambda: None)
     assert async_to_sync(connect)() is admitted
+
+
+@pytest.fixture
+def region_outsiders(world):
+    """Members of the region without a seat or a chair at the session: a corporation that is no
+    observer, a civil servant of a municipality that does not take part."""
+    duiven = Municipality.objects.get(cbs_code="GM0226")
+    return {
+        "corporation_outsider": world.users["corporation_outsider"],
+        "duiven": factories.member(role="civil_servant", municipality=duiven, username="dirk"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["corporation_outsider", "duiven"])
+@pytest.mark.parametrize("name", [*_names(session=True), "negotiation:move"])
+def test_session_is_hidden_from_region_members_outside_it(
+    world, client, region_outsiders, name, who
+):
+    client.force_login(region_outsiders[who])
+    response, changed = _act(world, client, name, _primary_method(name))
+
+    assert response.status_code == 404
+    assert not changed
+    listing = client.get("/onderhandeling/").content.decode()
+    assert f"/onderhandeling/{world.session.pk}/" not in listing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names(session=True))
+def test_an_observer_reads_the_session_but_cannot_act(world, client, name):
+    observer = world.users["corporation_outsider"]
+    world.session.observers.add(observer)
+    client.force_login(observer)
+
+    assert _request(client, world, name, "get").status_code == 200
+    for action in ("negotiation:move", "negotiation:facilitate"):
+        response, changed = _act(world, client, action, "post")
+        assert response.status_code == 403
+        assert not changed
+
+
+@pytest.mark.django_db
+def test_board_socket_refuses_a_region_member_outside_the_session(
+    world, region_outsiders, monkeypatch
+):
+    import channels.db
+    from asgiref.sync import async_to_sync
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from negotiation.routing import websocket_urlpatterns
+
+    async def connect(user):
+        communicator = WebsocketCommunicator(
+            URLRouter(websocket_urlpatterns), f"/ws/onderhandeling/{world.session.pk}/"
+        )
+        communicator.scope["user"] = user
+        connected, _code = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    monkeypatch.setattr(channels.db, "close_old_connections", lambda: None)
+    assert async_to_sync(connect)(region_outsiders["duiven"]) is False
+    world.session.observers.add(region_outsiders["duiven"])
+    assert async_to_sync(connect)(region_outsiders["duiven"]) is True
 
 
 # ---- region-only actions ------------------------------------------------------------------------

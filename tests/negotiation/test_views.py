@@ -92,8 +92,10 @@ def test_delegation_may_not_open_rounds(client, session, owner):
 @pytest.mark.parametrize("name", ["presentation", "replay", "report", "export", "state"])
 def test_read_pages_for_an_observer(client, session, steering_member, name):
     client.force_login(steering_member)
-    response = client.get(reverse(f"negotiation:{name}", args=[session.pk]))
-    assert response.status_code == 200
+    url = reverse(f"negotiation:{name}", args=[session.pk])
+    assert client.get(url).status_code == 404  # not (yet) an observer of this session
+    session.observers.add(steering_member)
+    assert client.get(url).status_code == 200
 
 
 def test_export_has_the_outcome(client, solving, project_leader):
@@ -105,5 +107,52 @@ def test_export_has_the_outcome(client, solving, project_leader):
     client.force_login(project_leader)
     response = client.get(reverse("negotiation:export", args=[solving.pk]))
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["Uitkomst", "Uitruilen", "Draagvlak en eerlijkheid"]
+    assert book.sheetnames == ["Uitkomst", "Uitruilen", "Draagvlak en eerlijkheid", "Bouwstenen"]
     assert book["Uitkomst"].max_row == 7
+    labels = [row[0] for row in book["Draagvlak en eerlijkheid"].iter_rows(values_only=True)]
+    assert "na ronde Inzicht" in labels and "na ronde Oplossen" in labels
+    assert "uitkomst" in labels and "Draagvlak" in labels
+
+
+def test_export_lists_the_building_blocks(client, solving, owner, nijmegen_servant, places, groups):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.negotiation.test_services import propose
+
+    propose(
+        nijmegen_servant,
+        solving,
+        places["nijmegen"],
+        places["westervoort"],
+        groups["statushouders"],
+        2,
+        block={"title": "Tiny houses", "kind": "new_construction", "homes_added": 6},
+    )
+    client.force_login(owner)
+    response = client.get(reverse("negotiation:export", args=[solving.pk]))
+    rows = list(load_workbook(BytesIO(response.content))["Bouwstenen"].iter_rows(values_only=True))
+    assert rows[1][0] == "Tiny houses" and rows[1][2] == "Westervoort" and rows[1][5] == 6
+
+
+def test_board_shows_a_card_per_group(client, session, owner, groups):
+    client.force_login(owner)
+    html = client.get(reverse("negotiation:board", args=[session.pk])).content.decode()
+    assert 'id="group-cards"' in html
+    assert 'id="kaart-statushouders"' in html and 'id="kaart-uitstroom-bw"' in html
+    assert "Regio: fair share / onderhandeld" in html
+
+
+def test_presentation_shows_map_totals_round_and_timer(client, session, project_leader):
+    services.round_open(user=project_leader, session=session, kind=RoundKind.INSIGHT, minutes=10)
+    client.force_login(project_leader)
+    url = reverse("negotiation:presentation", args=[session.pk])
+    for html in (
+        client.get(url).content.decode(),
+        client.get(url + "?fragment=1").content.decode(),
+    ):
+        assert 'data-chart="board-map-data"' in html
+        assert "Regionale totalen per groep" in html
+        assert "Inzicht" in html
+        assert "data-timer" in html
