@@ -116,9 +116,9 @@ def match(
         result = _empty_result()
         result.attrs["unmatched"] = explain_unmatched(cases, offers)
         return result
-    feasible, _ = _feasibility(cases, offers)
+    feasible, broken = _feasibility(cases, offers)
     parts = _score_parts(cases, offers, w)
-    score = sum(parts.values())
+    score = np.add.reduce(list(parts.values()))
     matrix = np.where(feasible, score, 0.0)
     rows_any, cols_any = feasible.any(axis=1), feasible.any(axis=0)
     row_idx, col_idx = np.flatnonzero(rows_any), np.flatnonzero(cols_any)
@@ -145,7 +145,8 @@ def match(
         for k, (i, j) in enumerate(zip(rows, cols, strict=True))
     ]
     result = result.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
-    result.attrs["unmatched"] = explain_unmatched(cases, offers)
+    # The feasibility just computed explains the unmatched cases too: no second pass.
+    result.attrs["unmatched"] = _unmatched(cases, offers, feasible, broken)
     return result
 
 
@@ -180,7 +181,12 @@ def explain_unmatched(cases: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame
         for case_id in cases["case_id"]:
             rows.append((case_id, "no_offers", "geen aanbod op de agenda", []))
         return pd.DataFrame(rows, columns=["case_id", "constraint", "label", "offer_ids"])
-    feasible, broken = _feasibility(cases, offers)
+    return _unmatched(cases, offers, *_feasibility(cases, offers))
+
+
+def _unmatched(cases, offers, feasible, broken):
+    """`explain_unmatched` on validated, non-empty frames whose feasibility is known."""
+    rows = []
     offer_ids = offers["offer_id"].to_numpy()
     for i in np.flatnonzero(~feasible.any(axis=1)):
         for name, mask in broken.items():
