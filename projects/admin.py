@@ -1,5 +1,6 @@
 """Admin of the project pipeline: projects read-only (they change through the services, with
-history and locking); the region's chances per phase and older people's norms editable."""
+history and locking); the region's chances per phase, older people's norms and the counted
+stock of homes for older people editable (the stock by each municipality's own staff)."""
 
 from django.contrib import admin
 
@@ -34,3 +35,10 @@ class OlderPeopleNormAdmin(RegionScopedAdmin):
 class OlderPopulationForecastAdmin(RegionScopedReadOnlyAdmin):
     list_display = ["municipality", "year", "inhabitants", "aged_75_plus", "aged_85_plus"]
     list_filter = ["year"]
+
+
+@admin.register(models.OlderPeopleStock)
+class OlderPeopleStockAdmin(RegionScopedAdmin):
+    list_display = ["municipality", "suitability", "year", "count", "is_estimate", "source"]
+    list_filter = ["suitability", "year", "is_estimate"]
+    list_select_related = ["municipality"]

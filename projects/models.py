@@ -198,6 +198,14 @@ class ProjectStep(models.Model):
         return f"{self.project.name}: {self.get_phase_display()} ({self.expected_delivery_year})"
 
 
+# The kinds of homes and places suitable for older people (national programme 2022).
+SUITABILITY_CHOICES = [
+    ("zero_step", _("nultredenwoningen")),
+    ("clustered", _("geclusterde woonvormen")),
+    ("nursing_care", _("verpleegzorgplekken")),
+]
+
+
 class PhaseProbability(models.Model):
     """The region's estimate of how likely a project in a phase delivers in its expected year;
     where the region set none, `DEFAULT_PHASE_PROBABILITIES` (docs/projects.md) apply."""
@@ -238,15 +246,7 @@ class OlderPeopleNorm(models.Model):
     region = models.ForeignKey(
         "municipalities.Region", on_delete=models.CASCADE, verbose_name=_("regio")
     )
-    suitability = models.CharField(
-        _("soort"),
-        max_length=20,
-        choices=[
-            ("zero_step", _("nultredenwoningen")),
-            ("clustered", _("geclusterde woonvormen")),
-            ("nursing_care", _("verpleegzorgplekken")),
-        ],
-    )
+    suitability = models.CharField(_("soort"), max_length=20, choices=SUITABILITY_CHOICES)
     per_thousand = models.DecimalField(
         _("per 1.000 inwoners van 75+"),
         max_digits=7,
@@ -329,3 +329,35 @@ DEFAULT_PHASE_PROBABILITIES = {
     Phase.UNDER_CONSTRUCTION: 0.95,
     Phase.DELIVERED: 1.0,
 }
+
+
+class OlderPeopleStock(SourcedFigure):
+    """How many homes or places of a kind suitable for older people a municipality has, counted
+    in a year; where there is none, projects/older_people.py estimates the stock (docs)."""
+
+    scope_municipality = "municipality"
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        related_name="older_people_stock",
+        verbose_name=_("gemeente"),
+    )
+    suitability = models.CharField(_("soort"), max_length=20, choices=SUITABILITY_CHOICES)
+    year = models.PositiveSmallIntegerField(_("peiljaar"), validators=year_validators)
+    count = models.PositiveIntegerField(_("aantal"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["municipality__name", "suitability", "year"]
+        verbose_name = _("voorraad voor ouderen")
+        verbose_name_plural = _("voorraad voor ouderen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "suitability", "year"], name="unique_older_people_stock"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.year}: {self.get_suitability_display()} {self.count}"

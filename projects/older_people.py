@@ -15,7 +15,13 @@ from django.db.models import Max
 from gmr_thuis.permissions import VIEW, restrict
 from municipalities.models import Indicator, Municipality, MunicipalityFigure
 from projects.forecast import phase_probabilities
-from projects.models import SUITABILITIES, OlderPeopleNorm, OlderPopulationForecast, Project
+from projects.models import (
+    SUITABILITIES,
+    OlderPeopleNorm,
+    OlderPeopleStock,
+    OlderPopulationForecast,
+    Project,
+)
 
 # National programme Wonen en zorg voor ouderen (2022) and the progress letter of 25 April 2025.
 NATIONAL_75_PLUS = {2020: 1_400_000, 2040: 2_600_000, 2050: 2_900_000}
@@ -66,7 +72,9 @@ class OlderPeopleRow:
     aged_75_plus: dict = field(default_factory=dict)  # year -> Fraction
     aged_85_plus: dict = field(default_factory=dict)
     need: dict = field(default_factory=dict)  # (kind, year) -> Fraction
-    stock: dict = field(default_factory=dict)  # kind -> Fraction (estimate)
+    stock: dict = field(default_factory=dict)  # kind -> Fraction
+    # kind -> the source of a counted stock; a kind not in it has the estimated stock.
+    stock_counted: dict = field(default_factory=dict)
     pipeline: dict = field(default_factory=dict)  # (kind, year) -> expected homes
     source: str = SOURCE
     is_estimate: bool = True
@@ -76,14 +84,15 @@ class OlderPeopleRow:
 
 
 def municipality_task(
-    municipality, inhabitants, share, base_year, norms, pipeline, forecasts=None
+    municipality, inhabitants, share, base_year, norms, pipeline, forecasts=None, stock=None
 ) -> OlderPeopleRow:
     """The task of one municipality from its base-year figures (pure: numbers in, numbers out).
 
-    `forecasts` {year: (75+, 85+, source)} replace the estimate in their years. The stock is
-    estimated as the base year's need (the need is assumed met then), so the gap is what the
-    growth since the base year asks minus what the projects are expected to deliver."""
-    forecasts = forecasts or {}
+    `forecasts` {year: (75+, 85+, source)} replace the estimate in their years. `stock`
+    {kind: (count, source)} is the counted stock; a kind without a count is estimated as the
+    base year's need (the need is assumed met then), so its gap is what the growth since the
+    base year asks minus what the projects are expected to deliver."""
+    forecasts, stock = forecasts or {}, stock or {}
     row = OlderPeopleRow(municipality=municipality, base_year=base_year)
     base = Fraction(inhabitants) * Fraction(share) / 100
     for year in (base_year, *HORIZONS):
@@ -96,6 +105,9 @@ def municipality_task(
             row.need[(kind, year)] = norm * row.aged_75_plus[year] / 1000
             row.pipeline[(kind, year)] = pipeline.get((kind, year), 0)
     row.stock = {kind: row.need[(kind, base_year)] for kind in norms}
+    for kind, (count, source) in stock.items():
+        if kind in row.stock:
+            row.stock[kind], row.stock_counted[kind] = Fraction(count), source
     if forecasts:
         sources = sorted({source for _o, _p, source in forecasts.values()})
         row.source = "; ".join([*sources, SOURCE])
@@ -140,6 +152,13 @@ def older_people_task(*, user, region) -> list[OlderPeopleRow]:
             forecast.aged_85_plus,
             forecast.source,
         )
+    # The latest count of each kind per municipality (ordered by year, so the last one wins).
+    stock = {}
+    for count in OlderPeopleStock.objects.filter(municipality__in=municipalities).order_by("year"):
+        stock.setdefault(count.municipality_id, {})[count.suitability] = (
+            count.count,
+            f"{count.source} ({count.year})",
+        )
     rows = []
     for municipality in municipalities.order_by("name"):
         inhabitants = values.get((municipality.pk, Indicator.INHABITANTS))
@@ -160,6 +179,7 @@ def older_people_task(*, user, region) -> list[OlderPeopleRow]:
                 norms,
                 own,
                 forecasts.get(municipality.pk),
+                stock.get(municipality.pk),
             )
         )
     return rows

@@ -79,6 +79,7 @@ def older_people_table(rows) -> list[dict]:
                         "kind": kind,
                         "need": float(row.need[(kind, year)]),
                         "stock": float(row.stock[kind]),
+                        "stock_source": row.stock_counted.get(kind),
                         "pipeline": float(row.pipeline[(kind, year)]),
                         "gap": float(row.gap(kind, year)),
                     }

@@ -32,6 +32,7 @@ from monitoring.models import (
 from municipalities import models as m
 from projects.models import (
     OlderPeopleNorm,
+    OlderPeopleStock,
     OlderPopulationForecast,
     PhaseProbability,
     Project,
@@ -139,6 +140,9 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
         ),
         OlderPeopleNorm: OlderPeopleNorm.objects.create(
             region=region, suitability="clustered", per_thousand=100
+        ),
+        OlderPeopleStock: OlderPeopleStock.objects.create(
+            municipality=municipality, suitability="clustered", year=2024, count=40, source="test"
         ),
         OlderPopulationForecast: OlderPopulationForecast.objects.create(
             municipality=municipality,

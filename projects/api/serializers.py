@@ -77,6 +77,11 @@ class OlderPeopleSerializer(serializers.Serializer):
     is_estimate = serializers.BooleanField()
     source = serializers.CharField()
     stock = serializers.SerializerMethodField()
+    stock_sources = serializers.DictField(
+        source="stock_counted",
+        child=serializers.CharField(),
+        help_text="Source of each counted stock; a kind not listed has an estimated stock.",
+    )
     years = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.DictField(child=serializers.FloatField()))

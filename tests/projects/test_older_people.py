@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from municipalities.models import Municipality
 from projects import services
-from projects.models import OlderPeopleNorm
+from projects.models import OlderPeopleNorm, OlderPeopleStock
 from projects.older_people import (
     default_norms,
     national_75_plus,
@@ -58,6 +58,28 @@ def test_westervoort_worked_example(gmr):
     assert float(row.gap("zero_step", 2030)) == pytest.approx(75.20, abs=0.01)
     assert float(row.gap("clustered", 2030)) == pytest.approx(35.39, abs=0.01)
     assert float(row.gap("nursing_care", 2030)) == pytest.approx(17.69, abs=0.01)
+
+
+def test_a_counted_stock_replaces_the_estimate_of_its_kind(client, gmr):
+    westervoort, user = gmr
+    OlderPeopleStock.objects.create(
+        municipality=westervoort, suitability="clustered", year=2022, count=999, source="old"
+    )
+    OlderPeopleStock.objects.create(
+        municipality=westervoort,
+        suitability="clustered",
+        year=2024,
+        count=120,
+        source="Woonzorgwijzer",
+    )
+    row, _rows = westervoort_row(user)
+
+    # The latest count replaces the estimate; the other kinds keep theirs.
+    assert row.stock["clustered"] == 120
+    assert row.stock_counted == {"clustered": "Woonzorgwijzer (2024)"}
+    assert float(row.need[("clustered", 2030)]) == pytest.approx(196.61, abs=0.01)
+    assert float(row.gap("clustered", 2030)) == pytest.approx(196.61 - 120, abs=0.01)
+    assert float(row.gap("zero_step", 2030)) == pytest.approx(75.20, abs=0.01)
 
 
 def test_the_pipeline_lowers_the_gap_by_its_expected_homes(gmr):
