@@ -448,22 +448,25 @@ def agreement_step(request, slug, year, group_code):
 
 @login_required
 def realisation(request, slug, year, group_code, quarter):
+    """One quarter's placements of a group: without a neighbourhood, or with `?wijk=<CBS code>`
+    those in one of the municipality's neighbourhoods (docs/neighbourhoods.md)."""
     if not 1 <= quarter <= 4:
         raise Http404
     municipality = _municipality(request, slug)
     group = _target_group(group_code)
-    # The form edits the quarter's placements without a neighbourhood; those per
-    # neighbourhood come from the import and the API (docs/neighbourhoods.md).
-    record = (
+    neighbourhoods = list(municipality.neighbourhoods.order_by("code"))
+    code = request.GET.get("wijk") or None
+    neighbourhood = next((n for n in neighbourhoods if n.code == code), None)
+    if code is not None and neighbourhood is None:
+        raise Http404
+    quarter_records = (
         Realisation.objects.restrict(request.user)
-        .filter(
-            municipality=municipality,
-            target_group=group,
-            year=year,
-            quarter=quarter,
-            neighbourhood__isnull=True,
-        )
-        .first()
+        .filter(municipality=municipality, target_group=group, year=year, quarter=quarter)
+        .select_related("neighbourhood")
+    )
+    record = next(
+        (r for r in quarter_records if r.neighbourhood_id == getattr(neighbourhood, "pk", None)),
+        None,
     )
 
     def save(data, version):
@@ -476,6 +479,7 @@ def realisation(request, slug, year, group_code, quarter):
             placements=data["placements"],
             notes=data["notes"],
             version=version,
+            neighbourhood=neighbourhood,
         )
 
     return _edit_record(
@@ -484,7 +488,15 @@ def realisation(request, slug, year, group_code, quarter):
         record=record,
         save=save,
         template="monitoring/realisation.html",
-        context={"municipality": municipality, "group": group, "year": year, "quarter": quarter},
+        context={
+            "municipality": municipality,
+            "group": group,
+            "year": year,
+            "quarter": quarter,
+            "neighbourhood": neighbourhood,
+            "neighbourhoods": neighbourhoods,
+            "per_neighbourhood": [r for r in quarter_records if r.neighbourhood_id is not None],
+        },
     )
 
 

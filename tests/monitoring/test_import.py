@@ -248,3 +248,42 @@ def test_the_quarter_form_edits_the_record_without_a_neighbourhood(
     assert sorted(
         Realisation.objects.values_list("neighbourhood__code", "placements"), key=str
     ) == [("WK029300", 5), (None, 2)]
+
+
+def test_the_quarter_page_lists_and_edits_the_placements_per_neighbourhood(
+    client, owner, colleague, outsider, westervoort, groups, districts, project_leader
+):
+    from monitoring.selectors import realised_frame
+
+    url = reverse("monitoring:realisation", args=["westervoort", 2026, "statushouders", 1])
+    client.force_login(owner)
+    page = client.get(url).content.decode()
+    assert "Nog geen plaatsingen per wijk gemeld" in page
+    assert '<option value="WK029300"' in page and "WK026807" not in page  # own wijken only
+
+    noord = url + "?wijk=WK029300"
+    assert client.get(noord).context["record"] is None
+    assert client.post(noord, {"placements": 4, "notes": ""}).url == noord
+    assert client.post(url, {"placements": 1, "notes": ""}).status_code == 302
+    saved = Realisation.objects.get(neighbourhood=districts["noord"])
+    assert (saved.placements, saved.version) == (4, 1)
+    listed = client.get(url)
+    assert [r.placements for r in listed.context["per_neighbourhood"]] == [4]
+    assert listed.context["record"].placements == 1
+    [row] = realised_frame(user=project_leader).to_dict("records")
+    assert row["reported"] == 5
+
+    # A stale save of the neighbourhood's record is refused like the quarter's own.
+    response = client.post(noord, {"placements": 9, "notes": "", "version": 0})
+    assert response.status_code == 409
+    assert Realisation.objects.get(pk=saved.pk).placements == 4
+
+    # A wijk of another municipality, or an unknown code, is not a page.
+    assert client.get(url + "?wijk=WK026807").status_code == 404
+    assert client.get(url + "?wijk=zzz").status_code == 404
+    # The colleague reads; an outsider may not write the neighbourhood's record either.
+    client.force_login(colleague)
+    assert client.get(noord).context["record"].placements == 4
+    client.force_login(outsider)
+    assert client.post(noord, {"placements": 7, "notes": "", "version": 1}).status_code == 404
+    assert Realisation.objects.get(pk=saved.pk).placements == 4
