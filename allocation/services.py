@@ -455,7 +455,15 @@ def allocation_run_execute(
         run.status, run.progress, run.notice = RunStatus.SUCCEEDED, 100, ""
         run.finished_at = timezone.now()
         run.save()
+        _warm_pages_after_commit(run.pk)
     return run
+
+
+def _warm_pages_after_commit(run_id: int) -> None:
+    # Everyone of the region reads a finished or approved run at once: compute its pages first.
+    from dashboards.warming import warm_after_commit
+
+    warm_after_commit(run_id)
 
 
 def _requeue_lost(run: AllocationRun) -> str | None:
@@ -562,6 +570,7 @@ def allocation_run_approve(*, user, run: AllocationRun) -> Approval:
             action=ObjectChange.Action.TRANSITION,
             after={"approved": True, "period": [run.first_year, run.last_year]},
         )
+        _warm_pages_after_commit(run.pk)
     return approval
 
 

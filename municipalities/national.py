@@ -186,6 +186,10 @@ def write_country(out_dir, *, regions=40, seed=2026, template_dir, exclude=()):
         _write(directory / "care_clients.csv", list(clients[0]), clients)
         _write(directory / "regional_tasks.csv", list(task_rows[0]), task_rows)
         _write(directory / "corporation_stock.csv", list(stock[0]), stock)
+        # The synthetic country has no neighbourhoods: the files hold only their header.
+        for name in ("neighbourhoods.csv", "neighbourhood_figures.csv"):
+            header = (template_dir / name).read_text(encoding="utf-8").splitlines()[0]
+            (directory / name).write_text(header + "\n", encoding="utf-8")
         paths.append(directory)
     return paths
 

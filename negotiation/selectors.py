@@ -19,7 +19,7 @@ from negotiation.models import (
     RoundKind,
     Session,
 )
-from negotiation.services import acts_for, counterparty, is_facilitator
+from negotiation.services import counterparty, delegations_of, is_facilitator
 
 
 def session_list(*, user):
@@ -79,7 +79,7 @@ def board_state(*, user, session):
     agreed = [m for m in ids if consents.get(m) and consents[m].agrees]
     rounds = list(session.rounds.all())
     current = next((r for r in rounds if r.is_open), None)
-    mine = [m for m in ids if acts_for(user, session, m)]
+    mine = delegations_of(user, session, delegations)
     rows = []
     for m in municipalities:
         mcells = sorted(by_municipality[m.pk], key=lambda c: (c.year, c.target_group.sort_order))

@@ -61,7 +61,13 @@ def acts_for(user, session, municipality_id):
         .select_related("municipality", "session")
         .first()
     )
-    if delegation is None or not can(user, VIEW, session):
+    if delegation is None:
+        return False
+    return _acts_for_delegation(user, session, delegation, may_view=can(user, VIEW, session))
+
+
+def _acts_for_delegation(user, session, delegation, *, may_view):
+    if not may_view:
         return False
     if session.is_practice and delegation.player_id is not None:
         return delegation.player_id == user.pk
@@ -70,12 +76,16 @@ def acts_for(user, session, municipality_id):
     return can(user, SPEAK_AT_TABLE, delegation)
 
 
-def delegations_of(user, session):
-    """The municipality ids `user` acts for in `session`."""
+def delegations_of(user, session, delegations=None):
+    """The municipality ids `user` acts for in `session` (of `delegations` when the caller
+    has them loaded with their municipality), in a constant number of queries."""
+    if delegations is None:
+        delegations = session.delegations.select_related("municipality")
+    may_view = can(user, VIEW, session)
     return [
         d.municipality_id
-        for d in session.delegations.all()
-        if acts_for(user, session, d.municipality_id)
+        for d in delegations
+        if _acts_for_delegation(user, session, d, may_view=may_view)
     ]
 
 
