@@ -353,7 +353,10 @@ def replay_at(*, user, session, step=None):
     moves = replay(user=user, session=session)
     step = len(moves) if step is None else max(0, min(step, len(moves)))
     cells = list(session.cells.select_related("municipality", "target_group"))
-    names = {d.municipality_id: d.municipality.name for d in session.delegations.all()}
+    names = {
+        d.municipality_id: d.municipality.name
+        for d in session.delegations.select_related("municipality")
+    }
     names.update({c.municipality_id: c.municipality.name for c in cells})
     group_names = {c.target_group_id: c.target_group.name() for c in cells}
     rounds = dict(RoundKind.choices)
