@@ -160,14 +160,19 @@ def proposal(*, user, meeting):
     decided = set(meeting.decisions.values_list("case_id", flat=True))
     cases = [case for case in cases if case.pk not in decided and case.status in ACTIVE_STATUSES]
     offers = [offer for offer in offers if offer.status == OfferStatus.AVAILABLE]
-    if not cases or not offers:
+    if not cases:
         return [], []
     on = meeting.date
-    result = matching.match(
-        cases_frame(cases, on=on), offers_frame(offers, region=meeting.region, on=on)
-    )
+    case_frame = cases_frame(cases, on=on)
+    offer_frame = offers_frame(offers, region=meeting.region, on=on)
     by_case = {case.pk: case for case in cases}
     by_offer = {offer.pk: offer for offer in offers}
+    if offers:
+        result = matching.match(case_frame, offer_frame)
+        explained = result.attrs.get("unmatched")
+    else:
+        result = pd.DataFrame(columns=list(matching.RESULT_COLUMNS))
+        explained = matching.explain_unmatched(case_frame, offer_frame)
     rows = [
         {
             "case": by_case[int(row["case_id"])],
@@ -178,11 +183,13 @@ def proposal(*, user, meeting):
         }
         for row in result.to_dict("records")
     ]
-    unmatched = [
-        {"case": by_case[int(row["case_id"])], **row}
-        for row in result.attrs.get("unmatched", pd.DataFrame()).to_dict("records")
-        if int(row["case_id"]) in by_case
-    ]
+    reasons: dict[int, list[str]] = {}
+    for row in (explained if explained is not None else pd.DataFrame()).to_dict("records"):
+        described = ", ".join(str(by_offer[int(pk)]) for pk in row["offer_ids"] if pk in by_offer)
+        reasons.setdefault(int(row["case_id"]), []).append(
+            f"{row['label']}: {described}" if described else row["label"]
+        )
+    unmatched = [{"case": by_case[pk], "reasons": found} for pk, found in reasons.items()]
     return rows, unmatched
 
 
@@ -309,6 +316,7 @@ def figures(*, region, today: date | None = None) -> dict:
         "total": total,
         "placed": placed,
         "placement_rate": (placed / total) if total else None,
+        "placement_percent": (100 * placed / total) if total else None,
         "median_days": float(np.median(days)) if days else None,
         "past_deadline": cases.filter(status__in=ACTIVE_STATUSES, deadline__lt=today).count(),
         "sent_received": sent_received(region=region),

@@ -249,8 +249,23 @@ def test_no_feasible_offer_is_explained_per_case(outsider, nijmegen, group, proj
 
     _register(outsider, nijmegen, group, number="NIJ-9", rooms_min=9)
     meeting = services.meeting_schedule(user=project_leader, region=region, on=date.today())
-    # No offer at all: nothing to explain against, and nothing proposed.
-    assert selectors.proposal(user=project_leader, meeting=meeting) == ([], [])
+    rows, unmatched = selectors.proposal(user=project_leader, meeting=meeting)
+
+    assert rows == []
+    assert [u["reasons"] for u in unmatched] == [["geen aanbod op de agenda"]]
+
+
+def test_an_infeasible_offer_is_named_with_its_constraint(
+    outsider, nijmegen, group, project_leader, region, offer
+):
+    from datetime import date
+
+    _register(outsider, nijmegen, group, number="NIJ-10", rooms_min=9)
+    meeting = services.meeting_schedule(user=project_leader, region=region, on=date.today())
+    rows, unmatched = selectors.proposal(user=project_leader, meeting=meeting)
+
+    assert rows == []
+    assert unmatched[0]["reasons"] == [f"te weinig kamers: {offer}"]
 
 
 def test_retention_anonymises_details_and_keeps_the_counts(
