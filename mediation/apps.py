@@ -8,6 +8,9 @@ class MediationConfig(AppConfig):
     name = "mediation"
     verbose_name = _("Bemiddelingstafel")
     nav_items = [(_("Bemiddelingstafel"), "mediation:cases")]
+    # The table's figures in the steering-group report and on the monitoring dashboard.
+    report_chapters = "mediation.report.chapters"
+    dashboard_sections = "mediation.report.dashboard_sections"
 
     def ready(self):
         # Confirmed placements count as the receiving municipality's realisation; monitoring

@@ -309,7 +309,11 @@ def _mediation_table(users, region, westervoort, nijmegen, vivare, groups):
         user=leader, meeting=meeting, case=cases[0], outcome="placed", offer=offers[0]
     )
     return SimpleNamespace(
-        case=cases[0], open_case=cases[1], meeting=meeting, placement=decision.placement
+        case=cases[0],
+        open_case=cases[1],
+        meeting=meeting,
+        placement=decision.placement,
+        offer=offers[1],
     )
 
 
@@ -443,6 +447,10 @@ ROUTES = {
     "api-realisation-list": Route(API, _url("/api/v1/realisation/")),
     "api-allocation-list": Route(API, _url("/api/v1/allocations/")),
     "api-allocation-detail": Route(API, lambda w: f"/api/v1/allocations/{w.report.pk}/"),
+    "api-mediation-offer-list": Route(API, _url("/api/v1/mediation-offers/")),
+    "api-mediation-offer-detail": Route(
+        API, lambda w: f"/api/v1/mediation-offers/{w.mediation.offer.pk}/"
+    ),
     "api-negotiation-session-list": Route(API, _url("/api/v1/negotiation-sessions/")),
     "api-negotiation-session-detail": Route(
         API, lambda w: f"/api/v1/negotiation-sessions/{w.session.pk}/"
