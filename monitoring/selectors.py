@@ -133,7 +133,6 @@ def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
     readable = Municipality.objects.restrict(user, VIEW).values_list("pk", flat=True)
     if municipality_ids is not None:
         readable = readable.filter(pk__in=municipality_ids)
-    readable = list(readable)
     for column, source in _REALISATION_SOURCES.items():
         counted = source(readable)[[*key, column]]
         frame = frame.merge(counted, on=key, how="outer")
