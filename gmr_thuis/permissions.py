@@ -96,6 +96,8 @@ def restrict(queryset, user, action=VIEW):
     if region_condition is not None:
         queryset = queryset.filter(region_condition)
     queryset = _audience_filter(queryset, model, member)
+    if _is_table_record(model):
+        return _table_rule(queryset, model, member, action)
     rule = _ROLE_RULES.get(member.role)
     return rule(queryset, model, member, action) if rule is not None else queryset.none()
 
@@ -112,6 +114,54 @@ def _audience_filter(queryset, model, member):
     if member.municipality_id is not None:
         for path in audience.get("municipalities", ()):
             condition |= models.Q(**{path: member.municipality_id})
+    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+
+
+# --- The mediation table: cases are confidential to the table's members. --------------------
+#
+# A record of a case (`scope_table_case`, a lookup prefix to the Case, "" for the case itself)
+# is read by the project leader, the sending municipality's civil servants, and the
+# municipalities and corporations invited to a meeting with the case on its agenda; only the
+# sending municipality and the project leader change it. A meeting (`scope_table_meeting`) is
+# read by the project leader and those it invites. The steering group sees the table's figures,
+# never a case.
+
+
+def _is_table_record(model):
+    return (
+        getattr(model, "scope_table_case", None) is not None
+        or getattr(model, "scope_table_meeting", None) is not None
+    )
+
+
+def _table_condition(model, member, action):
+    case = getattr(model, "scope_table_case", None)
+    if case is not None:
+        if member.role == Role.CIVIL_SERVANT:
+            own = models.Q(**{f"{case}municipality": member.municipality_id})
+            if action == CHANGE:
+                return own
+            if action == VIEW:
+                invited = {f"{case}meetings__invited_municipalities": member.municipality_id}
+                return own | models.Q(**invited)
+        if member.role == Role.CORPORATION and action == VIEW:
+            return models.Q(**{f"{case}meetings__invited_corporations": member.corporation_id})
+        return None
+    meeting = model.scope_table_meeting
+    if action == VIEW and member.role == Role.CIVIL_SERVANT:
+        return models.Q(**{f"{meeting}invited_municipalities": member.municipality_id})
+    if action == VIEW and member.role == Role.CORPORATION:
+        return models.Q(**{f"{meeting}invited_corporations": member.corporation_id})
+    return None
+
+
+def _table_rule(queryset, model, member, action):
+    if member.role == Role.PROJECT_LEADER:
+        return queryset
+    condition = _table_condition(model, member, action)
+    if condition is None:
+        return queryset.none()
+    # Through the meetings a record may match more than once; a subquery keeps it one row.
     return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
 
 
@@ -169,8 +219,45 @@ SPEAK_AT_TABLE = "speak_at_table"
 HANDLE_INBOX = "handle_inbox"
 READ_UNPUBLISHED = "read_unpublished"
 
+REGISTER_CASE = "register_case"
+OFFER_HOMES = "offer_homes"
+RUN_TABLE = "run_table"
+CONFIRM_RECEIVING = "confirm_receiving"
+CONFIRM_OFFERING = "confirm_offering"
+READ_ACCESS_LOG = "read_access_log"
+SEE_TABLE = "see_table"
+
 # Tasks of a role, each a rule of (membership, object or None).
 ABILITIES = {
+    # The mediation table: a municipality's civil servant brings its own case (the project
+    # leader one on behalf of a care party); a corporation offers its own homes; the project
+    # leader schedules meetings and records decisions; the receiving municipality and the
+    # corporation each confirm a placement for themselves; the project leader reads who looked
+    # at a case. Whoever takes part in the table sees its pages (the steering group its figures).
+    REGISTER_CASE: lambda member, municipality: (
+        member.role == Role.PROJECT_LEADER
+        or (
+            member.role == Role.CIVIL_SERVANT
+            and (municipality is None or member.municipality_id == municipality.pk)
+        )
+    ),
+    OFFER_HOMES: lambda member, corporation: (
+        member.role == Role.CORPORATION
+        and (corporation is None or member.corporation_id == corporation.pk)
+    ),
+    RUN_TABLE: lambda member, _obj: member.role == Role.PROJECT_LEADER,
+    CONFIRM_RECEIVING: lambda member, placement: (
+        member.role == Role.CIVIL_SERVANT
+        and placement is not None
+        and member.municipality_id == placement.municipality_id
+    ),
+    CONFIRM_OFFERING: lambda member, placement: (
+        member.role == Role.CORPORATION
+        and placement is not None
+        and member.corporation_id == placement.corporation_id
+    ),
+    READ_ACCESS_LOG: lambda member, _obj: member.role == Role.PROJECT_LEADER,
+    SEE_TABLE: lambda member, _obj: member.role != Role.STEERING_GROUP,
     # Submitted agreements, objections and runs wait for the region's decision.
     HANDLE_INBOX: lambda member, _obj: member.role == Role.PROJECT_LEADER,
     # Drafts, and the history of a published record (its drafts' values and notes), stay within

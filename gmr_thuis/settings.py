@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "channels",
     "negotiation",
     "projects",
+    "mediation",
 ]
 
 MIDDLEWARE = [
@@ -267,7 +268,15 @@ CELERY_BEAT_SCHEDULE = {
         # Sweeps that piled up while no worker listened are dropped: the next one does it all.
         "options": {"expires": max(GMR_RUN_SWEEP_SECONDS, 10.0)},
     },
+    # The mediation table's closed cases lose their details after the retention period.
+    "anonymise-mediation-cases": {
+        "task": "mediation.tasks.anonymise_closed_cases",
+        "schedule": 24 * 3600,
+        "options": {"expires": 3600},
+    },
 }
+# Months after its closure a mediation case keeps its details (docs/privacy.md).
+GMR_MEDIATION_RETENTION_MONTHS = env.int("GMR_MEDIATION_RETENTION_MONTHS", default=6)
 
 # One cache for all processes when Redis is there (API rate limits hold across gunicorn workers).
 CACHES = {

@@ -30,4 +30,5 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("onderhandeling/", include("negotiation.urls")),
     path("projecten/", include("projects.urls")),
+    path("bemiddeling/", include("mediation.urls")),
 ]

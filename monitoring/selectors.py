@@ -6,6 +6,11 @@ Rules the dashboard shows (and the engine's carry-over uses):
   reported (`Realisation`). Where it has not reported that quarter yet, the corporations'
   allocation reports (`AllocationReport`) of that quarter count instead. Both are shown side by
   side; they are never added up, because they describe the same placements.
+- Placements the regional mediation table decided and both the receiving municipality and the
+  corporation confirmed count as the receiving municipality's realisation in the quarter of the
+  second confirmation (`via_mediation`, "via bemiddelingstafel"). They are placements the
+  municipality and the corporation count in their own reports too, so they are never added to
+  them: a quarter counts the larger of the two (`register_realisation_source`).
 - Carry-over, like the national status-holder taakstelling: over the earlier years of the same
   approved run, a municipality's shortfall (fair share minus realised) is added to its next year
   (arrears, positive) and a surplus counts as an advance (negative). A run for a new period takes
@@ -82,8 +87,20 @@ def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
     return frame[columns].astype({"quota": float})
 
 
+# Other apps' counts of the same placements (the mediation table's confirmed placements): a
+# function of (municipality_ids) -> frame of CELL, year, quarter and its own column.
+_REALISATION_SOURCES = {}
+
+
+def register_realisation_source(column, source):
+    """A further count of placements, shown as `column`: the quarter counts at least that many
+    (its placements are among the ones the municipality and the corporations report)."""
+    _REALISATION_SOURCES[column] = source
+
+
 def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
-    """Per municipality × group × year × quarter: reported, by_corporations and realised."""
+    """Per municipality × group × year × quarter: reported, by_corporations, the registered
+    sources (via_mediation) and realised."""
     reported = Realisation.objects.restrict(user, VIEW)
     reports = AllocationReport.objects.restrict(user, VIEW)
     if municipality_ids is not None:
@@ -113,6 +130,14 @@ def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
     corporate = corporate.groupby(key, as_index=False)["by_corporations"].sum()
     frame = municipal.merge(corporate, on=key, how="outer")
     frame["realised"] = frame["reported"].combine_first(frame["by_corporations"])
+    readable = Municipality.objects.restrict(user, VIEW).values_list("pk", flat=True)
+    if municipality_ids is not None:
+        readable = readable.filter(pk__in=municipality_ids)
+    for column, source in _REALISATION_SOURCES.items():
+        counted = source(readable)[[*key, column]]
+        frame = frame.merge(counted, on=key, how="outer")
+        # np.fmax ignores a missing count: the larger of the two where both exist.
+        frame["realised"] = np.fmax(frame["realised"].astype(float), frame[column].astype(float))
     return frame.astype({"realised": float})
 
 
@@ -255,7 +280,7 @@ def _progress(user, fair, realised, year, quarter, municipalities, groups):
     this_year = fair[fair["year"] == year].groupby(CELL, as_index=False)["quota"].sum()
     to_date = (
         realised[(realised["year"] == year) & (realised["quarter"] <= quarter)]
-        .groupby(CELL, as_index=False)[["reported", "by_corporations", "realised"]]
+        .groupby(CELL, as_index=False)[["reported", "by_corporations", *_sources(realised)]]
         .sum(min_count=1)
     )
     cells = (
@@ -274,6 +299,8 @@ def _progress(user, fair, realised, year, quarter, municipalities, groups):
         lambda code: str(AgreementStatus(code).label) if isinstance(code, str) else ""
     )
     cells["realised"] = cells["realised"].astype(float).fillna(0.0)
+    for column in _REALISATION_SOURCES:
+        cells[column] = cells[column].astype(float).fillna(0.0) if column in cells else 0.0
     cells["target"] = cells["fair_share"] + cells["carry_over"]
     cells["expected"] = expected_by(cells["target"], quarter)
     cells["status"] = np.where(
@@ -299,12 +326,17 @@ def _progress(user, fair, realised, year, quarter, municipalities, groups):
             "agreement_status",
             "reported",
             "by_corporations",
+            *_REALISATION_SOURCES,
             "realised",
             "expected",
             "status",
             "status_label",
         ]
     ]
+
+
+def _sources(realised):
+    return [*(column for column in _REALISATION_SOURCES if column in realised), "realised"]
 
 
 def _cumulative(fair, realised):

@@ -229,6 +229,7 @@ EXPORT_COLUMNS = [
     ("agreement_status", gettext_lazy("Status afspraak")),
     ("reported", gettext_lazy("Gemeld door de gemeente")),
     ("by_corporations", gettext_lazy("Gemeld door corporaties")),
+    ("via_mediation", gettext_lazy("Via bemiddelingstafel")),
     ("realised", gettext_lazy("Gerealiseerd")),
     ("expected", gettext_lazy("Verwacht tot nu")),
     ("status_label", gettext_lazy("Voortgang")),

@@ -21,6 +21,12 @@ says how to build a concrete URL from the module's data, and classifies it:
   too) is refused and nothing changes.
 - OWN: a record of the user who made it (a large import's job page): only they read it; every
   other member, the project leader too, gets 404.
+- MEDIATION: the regional mediation table's confidential pages: each route names the roles it
+  admits (`allowed`); every other member gets 403/404 and nothing changes. The world's case
+  comes from Nijmegen (`outsider`, the sending municipality), the home is Vivare's in
+  Westervoort (`owner`, `colleague`: the receiving municipality; `corporation_with_offer`);
+  Arnhem (`uninvited`) and the corporation without stock in Westervoort have nothing on the
+  agenda.
 
 A new URL pattern makes `test_every_url_pattern_is_classified` fail until it is added here.
 The data (the GMR data set, the default scenario, two computed runs, monitoring records of
@@ -32,6 +38,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from io import StringIO
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -49,6 +56,10 @@ from allocation.forms import ScenarioEditForm
 from allocation.models import AllocationRun, Approval, Scenario, SensitivitySweep
 from allocation.selectors import methodology_settings
 from allocation.services import DEFAULT_SCENARIO_SLUG
+from mediation import services as mediation_services
+from mediation.models import Decision as MediationDecision
+from mediation.models import Meeting as MediationMeeting
+from mediation.models import Placement as MediationPlacement
 from monitoring import services as monitoring_services
 from monitoring.models import (
     AgreementStatus,
@@ -66,6 +77,7 @@ from projects import services as project_services
 from projects.models import OlderPopulationForecast, Project
 from tests import factories
 
+MEDIATION = "mediation"
 PUBLIC, READ_EMPTY, READ, WRITE, REGION, API, DELEGATION, PERSONAL, LANDING, STAFF, OWN = (
     "public",
     "read_empty",
@@ -134,6 +146,11 @@ def _build_world():
             role="corporation", corporation=portaal, username="portaal-cees"
         ),
         "stranger": factories.UserFactory(username="stranger"),
+        "uninvited": factories.member(
+            role="civil_servant",
+            municipality=Municipality.objects.get(cbs_code="GM0202"),
+            username="arnhem-anna",
+        ),
     }
     leader, owner = users["project_leader"], users["owner"]
 
@@ -202,6 +219,7 @@ def _build_world():
     )
     vivare = HousingCorporation.objects.get(slug="vivare")
     reporter = factories.member(role="corporation", corporation=vivare, username="vivare-melder")
+    users["corporation_with_offer"] = reporter
     report, _created = monitoring_services.allocation_report_create(
         user=reporter,
         corporation=vivare,
@@ -225,7 +243,9 @@ def _build_world():
     project = project_services.project_create(
         user=owner, municipality=westervoort, values=_project_values(), phase=("plan", None)
     )
+    mediation = _mediation_table(users, region, westervoort, nijmegen, vivare, groups)
     return SimpleNamespace(
+        mediation=mediation,
         project=project,
         session=session,
         users=users,
@@ -245,6 +265,62 @@ def _build_world():
         report=report,
         import_job=import_job,
     )
+
+
+def _mediation_table(users, region, westervoort, nijmegen, vivare, groups):
+    """Two cases of Nijmegen, two homes of Vivare in Westervoort, one meeting: the first case
+    placed (awaiting both confirmations), the second still open."""
+    today = date.today()
+    cases = [
+        mediation_services.case_register(
+            user=users["outsider"],
+            municipality=nijmegen,
+            values={
+                "number": f"NIJ-{n}",
+                "target_group": groups["uitstroom-bw"],
+                "adults": 1,
+                "children": 1,
+                "rooms_min": 2,
+                "rent_max": Decimal("850"),
+                "ready_from": today - timedelta(days=20),
+                "deadline": today + timedelta(days=100),
+                "note": "Zorg loopt door.",
+            },
+            lists={},
+        )
+        for n in (1, 2)
+    ]
+    offers = [
+        mediation_services.offer_create(
+            user=users["corporation_with_offer"],
+            corporation=vivare,
+            values={
+                "municipality": westervoort,
+                "rooms": 3,
+                "rent": Decimal("700"),
+                "available_from": today,
+                "valid_until": today + timedelta(days=60),
+            },
+        )[0]
+        for _ in range(2)
+    ]
+    leader = users["project_leader"]
+    meeting = mediation_services.meeting_schedule(user=leader, region=region, on=today)
+    decision = mediation_services.decision_record(
+        user=leader, meeting=meeting, case=cases[0], outcome="placed", offer=offers[0]
+    )
+    return SimpleNamespace(
+        case=cases[0],
+        open_case=cases[1],
+        meeting=meeting,
+        placement=decision.placement,
+        offer=offers[1],
+    )
+
+
+def _confirmations(w):
+    placement = MediationPlacement.objects.get(pk=w.mediation.placement.pk)
+    return (placement.municipality_confirmed_at, placement.corporation_confirmed_at)
 
 
 # ---- how each pattern is reached, and what a permitted POST would change ----------------------
@@ -318,10 +394,28 @@ class Route:
     westervoort: bool = False  # the page is about a record of Westervoort
     session: bool = False  # a negotiation session's page: only the session's audience reads it
     denied: frozenset = field(default=frozenset({403, 404}))  # a refused writer's status
+    allowed: frozenset = field(default=frozenset())  # MEDIATION: the roles it admits
 
 
 def _url(path):
     return lambda w: path
+
+
+# Who reads a case and its meeting: the project leader, the sending municipality (Nijmegen), the
+# receiving one (Westervoort) and the corporation with a home on the agenda.
+TABLE_MEMBERS = frozenset(
+    {"project_leader", "owner", "colleague", "outsider", "corporation_with_offer"}
+)
+MEDIATION_ROLES = [
+    "project_leader",
+    "owner",
+    "colleague",
+    "outsider",
+    "uninvited",
+    "corporation_with_offer",
+    "corporation_outsider",
+    "steering_member",
+]
 
 
 ROUTES = {
@@ -355,6 +449,10 @@ ROUTES = {
     "api-realisation-list": Route(API, _url("/api/v1/realisation/")),
     "api-allocation-list": Route(API, _url("/api/v1/allocations/")),
     "api-allocation-detail": Route(API, lambda w: f"/api/v1/allocations/{w.report.pk}/"),
+    "api-mediation-offer-list": Route(API, _url("/api/v1/mediation-offers/")),
+    "api-mediation-offer-detail": Route(
+        API, lambda w: f"/api/v1/mediation-offers/{w.mediation.offer.pk}/"
+    ),
     "api-negotiation-session-list": Route(API, _url("/api/v1/negotiation-sessions/")),
     "api-negotiation-session-detail": Route(
         API, lambda w: f"/api/v1/negotiation-sessions/{w.session.pk}/"
@@ -612,6 +710,78 @@ ROUTES = {
         denied=frozenset({400, 403, 404}),
     ),
     "projects:older_population_template": Route(READ, _url("/projecten/ouderen/sjabloon.csv")),
+    # The mediation table (deep tests in tests/mediation)
+    "mediation:cases": Route(READ, _url("/bemiddeling/")),
+    "mediation:offers": Route(READ, _url("/bemiddeling/woningen/")),
+    "mediation:meetings": Route(READ, _url("/bemiddeling/overleggen/")),
+    "mediation:case_create": Route(
+        MEDIATION,
+        _url("/bemiddeling/casus/nieuw/"),
+        allowed=frozenset({"project_leader", "owner", "colleague", "outsider", "uninvited"}),
+    ),
+    "mediation:case": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/",
+        allowed=TABLE_MEMBERS,
+    ),
+    "mediation:case_export": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/gegevens.json",
+        allowed=frozenset({"project_leader", "outsider"}),
+    ),
+    "mediation:offer_create": Route(
+        MEDIATION,
+        _url("/bemiddeling/woningen/nieuw/"),
+        allowed=frozenset({"corporation_with_offer", "corporation_outsider"}),
+    ),
+    "mediation:meeting_schedule": Route(
+        MEDIATION,
+        _url("/bemiddeling/overleggen/nieuw/"),
+        get=False,
+        post=lambda w: {"date": date.today().isoformat()},
+        state=lambda w: MediationMeeting.objects.count(),
+        allowed=frozenset({"project_leader"}),
+    ),
+    "mediation:meeting": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/",
+        allowed=TABLE_MEMBERS,
+    ),
+    "mediation:meeting_refresh": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/agenda-bijwerken/",
+        get=False,
+        post=lambda w: {},
+        allowed=frozenset({"project_leader"}),
+    ),
+    "mediation:decision": Route(
+        MEDIATION,
+        lambda w: (
+            f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/besluit/{w.mediation.open_case.pk}/"
+        ),
+        get=False,
+        post=lambda w: {"outcome": "postponed", "reason": "Zorg nog niet rond"},
+        state=lambda w: MediationDecision.objects.count(),
+        allowed=frozenset({"project_leader"}),
+    ),
+    "mediation:minutes": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/verslag/",
+        allowed=TABLE_MEMBERS,
+    ),
+    "mediation:minutes_xlsx": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/verslag.xlsx",
+        allowed=TABLE_MEMBERS,
+    ),
+    "mediation:confirm": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/plaatsingen/{w.mediation.placement.pk}/bevestigen/",
+        get=False,
+        post=lambda w: {},
+        state=_confirmations,
+        allowed=frozenset({"owner", "colleague", "corporation_with_offer"}),
+    ),
 }
 
 # Which pages a region-only action shows to other members: these GETs are reads.
@@ -641,7 +811,7 @@ def _names(kind=None, **flags):
     ]
 
 
-HTML = (READ, WRITE, REGION, DELEGATION, PERSONAL, OWN)
+HTML = (READ, WRITE, REGION, DELEGATION, PERSONAL, OWN, MEDIATION)
 
 
 # ---- the table covers the project ---------------------------------------------------------------
@@ -1142,6 +1312,24 @@ def test_no_page_shows_a_link_its_reader_may_not_follow(world, as_user, role):
                 dead.append(f"{url} -> {href} ({status})")
 
     assert dead == []
+
+
+# ---- the mediation table: its members only ----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", MEDIATION_ROLES)
+@pytest.mark.parametrize("name", _names(MEDIATION))
+def test_the_mediation_table_admits_its_members_only(world, as_user, name, role):
+    route = ROUTES[name]
+    response, changed = _act(world, as_user(role), name, _primary_method(name))
+
+    if role in route.allowed:
+        assert response.status_code in (200, 302), response.content[:500]
+        assert changed or route.state is None
+    else:
+        assert response.status_code in (403, 404)
+        assert not changed
 
 
 # ---- each role's own first page -------------------------------------------------------------

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from allocation.api.views import TargetViewSet
+from mediation.api.views import MediationOfferViewSet
 from monitoring.api.views import (
     AllocationReportViewSet,
     LocalAgreementViewSet,
@@ -34,6 +35,7 @@ router.register(
 router.register("building-blocks", BuildingBlockViewSet, basename="api-building-block")
 router.register("projects", ProjectViewSet, basename="api-project")
 router.register("older-people", OlderPeopleViewSet, basename="api-older-people")
+router.register("mediation-offers", MediationOfferViewSet, basename="api-mediation-offer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="api-schema"),

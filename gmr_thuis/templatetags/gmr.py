@@ -61,6 +61,21 @@ def report_chapters(context):
     return mark_safe("".join(html))
 
 
+@register.simple_tag(takes_context=True)
+def dashboard_sections(context):
+    """The sections other apps add to the monitoring dashboard, like `report_chapters`
+    (`dashboard_sections` on the AppConfig)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    html = []
+    for app_config in apps.get_app_configs():
+        path = getattr(app_config, "dashboard_sections", None)
+        if path:
+            for template, section in import_string(path)(user):
+                html.append(render_to_string(template, section, request=request))
+    return mark_safe("".join(html))
+
+
 def rounded(value, decimals):
     """Round half up first: Django's number_format cuts digits off instead of rounding."""
     return Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)

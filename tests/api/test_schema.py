@@ -64,7 +64,7 @@ def test_every_operation_documents_its_errors_in_the_one_error_format():
         for path, item in document["paths"].items()
         for method, operation in item.items()
     ]
-    assert len(operations) == 22
+    assert len(operations) == 25
     for path, method, operation in operations:
         expected = {"400", "401", "404", "406", "429", "503"}
         if method == "post":
