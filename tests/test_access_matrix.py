@@ -451,6 +451,28 @@ ROUTES = {
         # service's refusal as a message instead of answering 403.
         denied=frozenset({302, 403, 404}),
     ),
+    "monitoring:agreements_grid": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/afspraken/"),
+        post=lambda w: {
+            "c-statushouders": 12,
+            "o-statushouders": w.draft.agreed_number,
+            "v-statushouders": w.draft.version,
+        },
+        state=lambda w: LocalAgreement.objects.get(pk=w.draft.pk).agreed_number,
+        westervoort=True,
+    ),
+    "monitoring:realisation_grid": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/realisatie/"),
+        post=lambda w: {
+            "c-statushouders-1": 7,
+            "o-statushouders-1": w.realisation.placements,
+            "v-statushouders-1": w.realisation.version,
+        },
+        state=lambda w: Realisation.objects.get(pk=w.realisation.pk).placements,
+        westervoort=True,
+    ),
     "monitoring:realisation": Route(
         WRITE,
         _url(f"/monitoring/gemeente/westervoort/{YEAR}/realisatie/statushouders/1/"),
