@@ -649,9 +649,16 @@ def objections(request):
 
 @login_required
 def objection_lodge(request, slug):
+    """The objection form, shown only while a term is open, next to the fair share objected to."""
     municipality = _municipality(request, slug, CHANGE)
-    form = ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    today = timezone.localdate()
+    open_windows = list(
+        ObjectionWindow.objects.filter(region=municipality.region_id, deadline__gte=today)
+    )
+    form = ObjectionForm(request.POST or None, years=[w.year for w in open_windows])
+    if request.method == "POST" and not open_windows:
+        form.add_error(None, _("Er staat geen bezwaartermijn open."))
+    elif request.method == "POST" and form.is_valid():
         try:
             objection = services.objection_lodge(
                 user=request.user, municipality=municipality, **form.cleaned_data
@@ -666,9 +673,19 @@ def objection_lodge(request, slug):
         "monitoring/objection_lodge.html",
         {
             "municipality": municipality,
-            "form": form,
-            "windows": ObjectionWindow.objects.filter(region=municipality.region_id),
+            "form": form if open_windows else None,
+            "windows": open_windows,
+            "fair_shares": [
+                (
+                    window,
+                    selectors.objected_fair_shares(
+                        user=request.user, municipality=municipality, year=window.year
+                    ),
+                )
+                for window in open_windows
+            ],
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -697,10 +714,23 @@ def objection(request, pk):
                     request, _("Het besluit is vastgelegd; de gemeente krijgt bericht.")
                 )
                 return redirect(reverse("monitoring:objection", args=[pk]))
+    objected = [
+        row
+        for row in selectors.objected_fair_shares(
+            user=request.user, municipality=record.municipality, year=record.year
+        )
+        if record.target_group_id is None or row["group"].pk == record.target_group_id
+    ]
     return render(
         request,
         "monitoring/objection.html",
-        {"objection": record, "form": form, "history": _history(request.user, record)},
+        {
+            "objection": record,
+            "form": form,
+            "history": _history(request.user, record),
+            "objected": objected,
+            "objected_total": sum(row["quota"] for row in objected),
+        },
     )
 
 
