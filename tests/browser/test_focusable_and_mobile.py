@@ -14,7 +14,10 @@ PAGES = [
     "/monitoring/",
     "/monitoring/gemeente/westervoort/2026/",
     "/monitoring/gemeente/westervoort/2026/afspraak/statushouders/",
+    "/monitoring/gemeente/westervoort/2026/afspraken/",
+    "/monitoring/gemeente/westervoort/2026/realisatie/",
     "/monitoring/bezwaren/",
+    "/monitoring/bezwaren/nieuw/westervoort/",
     "/gemeenten/westervoort/",
 ]
 
@@ -74,8 +77,9 @@ def test_every_focusable_element_is_visible_and_named(page, login, fair_share_20
     assert found == {}
 
 
-def test_no_page_overflows_at_phone_width(page, login, fair_share_2026):
-    page.set_viewport_size({"width": 390, "height": 844})
+@pytest.mark.parametrize("width", [375, 390])
+def test_no_page_overflows_at_phone_width(page, login, fair_share_2026, width):
+    page.set_viewport_size({"width": width, "height": 844})
     login(page, "alice")
     wider = {}
     for url in PAGES:
