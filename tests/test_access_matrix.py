@@ -421,6 +421,12 @@ ROUTES = {
         READ, lambda w: f"/verdeling/vergelijk/?basis={w.run.pk}&andere={w.unapproved.pk}"
     ),
     "allocation:sweep_detail": Route(READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/"),
+    "allocation:sweep_export_csv": Route(
+        READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/export.csv"
+    ),
+    "allocation:sweep_export_xlsx": Route(
+        READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/export.xlsx"
+    ),
     # Monitoring
     "monitoring:dashboard": Route(READ, _url(f"/monitoring/?jaar={YEAR}&kwartaal=2")),
     "monitoring:my_municipality": Route(PERSONAL, _url(f"/monitoring/mijn-gemeente/?jaar={YEAR}")),
