@@ -3,6 +3,7 @@ every focusable element has a visible size and an accessible name that includes 
 and at a phone's width (390 px) no page is wider than the screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.monitoring.conftest import approve_fair_share, groups  # noqa: F401  (fixtures)
 
@@ -90,3 +91,20 @@ def test_no_page_overflows_at_phone_width(page, login, fair_share_2026, width):
             wider[url] = (extra, page.evaluate(WIDEST))
 
     assert wider == {}
+
+
+def test_the_menu_folds_on_a_phone_and_opens_with_the_keyboard(page, login, fair_share_2026):
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, "alice")
+    menu = page.locator("#main-nav-list")
+    toggle = page.get_by_role("button", name="Menu")
+
+    assert menu.is_hidden()
+    toggle.focus()
+    page.keyboard.press("Enter")
+
+    assert toggle.get_attribute("aria-expanded") == "true"
+    expect(menu).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(toggle).to_be_hidden()
+    expect(menu).to_be_visible()
