@@ -277,16 +277,18 @@ class AllocationRun(models.Model):
         verbose_name_plural = _("verdeelruns")
 
     def __str__(self):
-        return _("Run %(id)s van %(scenario)s") % {"id": self.pk, "scenario": self.scenario}
+        return _("Berekening %(id)s van %(scenario)s") % {"id": self.pk, "scenario": self.scenario}
 
     def save(self, *args, **kwargs):
         if self.is_approved:
-            raise ImmutableWhenApproved(_("Een goedgekeurde run kan niet meer veranderen."))
+            raise ImmutableWhenApproved(_("Een goedgekeurde berekening kan niet meer veranderen."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.is_approved:
-            raise ImmutableWhenApproved(_("Een goedgekeurde run kan niet worden verwijderd."))
+            raise ImmutableWhenApproved(
+                _("Een goedgekeurde berekening kan niet worden verwijderd.")
+            )
         return super().delete(*args, **kwargs)
 
     @property
@@ -352,7 +354,9 @@ class ResultQuerySet(ScopedQuerySet):
 
     def _refuse_if_approved(self):
         if self.filter(run__approvals__isnull=False).exists():
-            raise ImmutableWhenApproved(_("Uitkomsten van een goedgekeurde run veranderen niet."))
+            raise ImmutableWhenApproved(
+                _("Uitkomsten van een goedgekeurde berekening veranderen niet.")
+            )
 
     def update(self, **kwargs):
         self._refuse_if_approved()
@@ -409,12 +413,16 @@ class AllocationResult(models.Model):
 
     def save(self, *args, **kwargs):
         if self.run.is_approved:
-            raise ImmutableWhenApproved(_("Uitkomsten van een goedgekeurde run veranderen niet."))
+            raise ImmutableWhenApproved(
+                _("Uitkomsten van een goedgekeurde berekening veranderen niet.")
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self.run.is_approved:
-            raise ImmutableWhenApproved(_("Uitkomsten van een goedgekeurde run veranderen niet."))
+            raise ImmutableWhenApproved(
+                _("Uitkomsten van een goedgekeurde berekening veranderen niet.")
+            )
         return super().delete(*args, **kwargs)
 
 

@@ -619,7 +619,7 @@ def methodology_rows(run, year: int, changes=()) -> list[tuple[str, str]]:
         (_("Scenario"), str(run.scenario)),
         (_("Toelichting"), run.scenario.notes),
         (_("Methodiek"), str(run.scenario.methodology)),
-        (_("Run"), str(run.pk)),
+        (_("Berekening"), str(run.pk)),
         (_("Jaar"), str(year)),
         (_("Peiljaar cijfers"), str(run.scenario.data_year)),
         (_("Hash van de invoer"), run.input_hash),
@@ -664,8 +664,10 @@ def methodology_rows(run, year: int, changes=()) -> list[tuple[str, str]]:
         rows.append(("", ""))
         rows.append(
             (
-                _("Gewijzigd sinds de run"),
-                _("Deze cijfers zijn nu anders dan waarmee de run rekende (run → nu):"),
+                _("Gewijzigd sinds de berekening"),
+                _(
+                    "Deze cijfers zijn nu anders dan waarmee de berekening rekende (berekening → nu):"
+                ),
             )
         )
         for label, _path, before, after in changes:

@@ -18,4 +18,16 @@ urlpatterns = [
     path("run/<int:pk>/export.xlsx", views.run_export, {"fmt": "xlsx"}, name="run_export_xlsx"),
     path("vergelijk/", views.run_compare, name="run_compare"),
     path("gevoeligheid/<int:pk>/", views.sweep_detail, name="sweep_detail"),
+    path(
+        "gevoeligheid/<int:pk>/export.csv",
+        views.sweep_export,
+        {"fmt": "csv"},
+        name="sweep_export_csv",
+    ),
+    path(
+        "gevoeligheid/<int:pk>/export.xlsx",
+        views.sweep_export,
+        {"fmt": "xlsx"},
+        name="sweep_export_xlsx",
+    ),
 ]

@@ -385,14 +385,74 @@ def sweep_start(request, slug):
     return redirect("allocation:scenario_detail", slug=scenario.slug)
 
 
-@login_required
-@require_GET
-def sweep_detail(request, pk):
+def _sweep_bands(request, pk):
+    """The sweep and its bands, narrowed to ?gemeente= and ?groep= where given, with the
+    choices the filter offers."""
     _member_only(request)
     sweep = get_object_for(request.user, SensitivitySweep.objects.select_related("scenario"), pk=pk)
     bands = selectors.sensitivity_bands(user=request.user, sweep=sweep)
+    choices = {
+        "municipalities": sorted(bands["municipality"].unique()) if not bands.empty else [],
+        "groups": sorted(bands["target_group"].unique()) if not bands.empty else [],
+    }
+    chosen = {"gemeente": request.GET.get("gemeente", ""), "groep": request.GET.get("groep", "")}
+    if chosen["gemeente"] and not bands.empty:
+        bands = bands[bands["municipality"] == chosen["gemeente"]]
+    if chosen["groep"] and not bands.empty:
+        bands = bands[bands["target_group"] == chosen["groep"]]
+    return sweep, bands, choices, chosen
+
+
+SWEEP_COLUMNS = [
+    "year",
+    "municipality",
+    "target_group",
+    "minimum",
+    "p10",
+    "median",
+    "p90",
+    "maximum",
+]
+
+
+@login_required
+@require_GET
+def sweep_detail(request, pk):
+    sweep, bands, choices, chosen = _sweep_bands(request, pk)
     return render(
         request,
         "allocation/sweep_detail.html",
-        {"sweep": sweep, "bands": bands.to_dict("records") if not bands.empty else []},
+        {
+            "sweep": sweep,
+            "bands": bands.to_dict("records") if not bands.empty else [],
+            "choices": choices,
+            "chosen": chosen,
+            "query": request.GET.urlencode(),
+        },
     )
+
+
+@login_required
+@require_GET
+def sweep_export(request, pk, fmt):
+    """The (filtered) sweep result as CSV or an Excel workbook."""
+    sweep, bands, _choices, _chosen = _sweep_bands(request, pk)
+    header = [
+        _("Jaar"),
+        _("Gemeente"),
+        _("Aandachtsgroep"),
+        _("Laagste"),
+        _("10e percentiel"),
+        _("Mediaan"),
+        _("90e percentiel"),
+        _("Hoogste"),
+    ]
+    rows = (
+        [list(row) for row in bands[SWEEP_COLUMNS].itertuples(index=False)]
+        if not bands.empty
+        else []
+    )
+    name = f"gevoeligheid-{sweep.pk}"
+    if fmt == "csv":
+        return download(csv_bytes(header, rows, decimals=1), filename=name, fmt="csv")
+    return download(xlsx_bytes([Sheet(_("Bandbreedte"), header, rows)]), filename=name, fmt="xlsx")

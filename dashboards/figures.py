@@ -216,7 +216,7 @@ def sensitivity_bands(bands: pd.DataFrame) -> Chart:
         },
     )
     figure.add_scatter(
-        name=_("fair share van deze run"),
+        name=_("fair share van deze berekening"),
         x=bands["municipality"],
         y=bands["quota"],
         mode="markers",
@@ -242,7 +242,7 @@ def sensitivity_bands(bands: pd.DataFrame) -> Chart:
             _("mediaan"),
             _("90e percentiel"),
             _("maximum"),
-            _("deze run"),
+            _("deze berekening"),
         ],
         rows=[
             [

@@ -65,7 +65,8 @@ class HousingPlanForm(VersionedForm):
 
 
 class ObjectionForm(forms.Form):
-    year = forms.IntegerField(label=_("Jaar"), min_value=2020, max_value=2040)
+    # Only a year whose objection term is open can be chosen (`years`).
+    year = forms.TypedChoiceField(label=_("Jaar"), coerce=int, choices=())
     target_group = forms.ModelChoiceField(
         label=_("Aandachtsgroep"),
         queryset=TargetGroup.objects.all(),
@@ -77,6 +78,10 @@ class ObjectionForm(forms.Form):
         label=_("Cijfers"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     requested_number = forms.IntegerField(label=_("Gevraagd aantal"), min_value=0, required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
 
 
 class ObjectionDecisionForm(forms.Form):

@@ -408,6 +408,26 @@ def agreement_rows(*, user, municipality, year):
     ]
 
 
+def objected_fair_shares(*, user, municipality, year):
+    """Per target group the approved fair share of `year` that an objection would contest,
+    with the run that computed it (for its explanation); empty before the region approves one."""
+    frame = approved_fair_shares(user=user, years=[year], municipality_ids=[municipality.pk])
+    if frame.empty:
+        return []
+    cells = frame.groupby("target_group_id").agg(quota=("quota", "sum"), run_id=("run_id", "max"))
+    groups = TargetGroup.objects.restrict(user).filter(pk__in=cells.index)
+    return [
+        {
+            "group": group,
+            "quota": int(cells.at[group.pk, "quota"]),
+            "run_id": None
+            if pd.isna(cells.at[group.pk, "run_id"])
+            else int(cells.at[group.pk, "run_id"]),
+        }
+        for group in groups
+    ]
+
+
 def realisation_rows(*, user, municipality, year):
     """Per target group: the four quarters, each with the municipality's record (the one
     without a neighbourhood; per-neighbourhood records come from the import) and what the

@@ -119,6 +119,48 @@ def _save_versioned(model, *, user, identity, version, values, check=None):
         raise StaleEdit(model.objects.get(**identity)) from None
 
 
+class GridRejected(Exception):
+    """Cells of a grid that could not be saved, by key, each with its reason; nothing of the
+    grid was saved. `stale` holds, per key, the record someone else saved meanwhile."""
+
+    def __init__(self, errors, stale):
+        self.errors = errors
+        self.stale = stale
+        super().__init__(
+            _("%(count)s cellen konden niet worden opgeslagen.") % {"count": len(errors)}
+        )
+
+
+def grid_save(*, saves) -> list:
+    """Save a grid's changed cells all together or not at all.
+
+    `saves` are `(key, save)` pairs, `save()` calling one record's service (each with its own
+    optimistic lock). Every cell is tried, so the user hears of every problem at once; any
+    problem undoes the whole grid and raises GridRejected naming the cells.
+    """
+    errors, stale, saved = {}, {}, []
+    with transaction.atomic():
+        for key, save in saves:
+            try:
+                saved.append(save())
+            except StaleEdit as exc:
+                stale[key] = exc.current
+                errors[key] = _(
+                    "Intussen gewijzigd door %(who)s (versie %(version)s). Uw invoer staat er "
+                    "nog; sla opnieuw op om die te bewaren."
+                ) % {
+                    "who": exc.current.updated_by or _("iemand anders"),
+                    "version": exc.current.version,
+                }
+            except ValidationError as exc:
+                errors[key] = " ".join(exc.messages)
+            except PermissionDenied as exc:
+                errors[key] = str(exc)
+        if errors:
+            raise GridRejected(errors, stale)
+    return saved
+
+
 def local_agreement_save(
     *,
     user,

@@ -37,6 +37,16 @@ urlpatterns = [
         name="agreement_step",
     ),
     path(
+        "gemeente/<slug:slug>/<int:year>/afspraken/",
+        views.agreements_grid,
+        name="agreements_grid",
+    ),
+    path(
+        "gemeente/<slug:slug>/<int:year>/realisatie/",
+        views.realisation_grid,
+        name="realisation_grid",
+    ),
+    path(
         "gemeente/<slug:slug>/<int:year>/realisatie/<slug:group_code>/<int:quarter>/",
         views.realisation,
         name="realisation",

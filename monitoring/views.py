@@ -1,5 +1,8 @@
 """Screens of monitoring: agreements, realisation, housing plans, objections, the dashboard."""
 
+from dataclasses import dataclass
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from gmr_thuis import pagecache
@@ -659,9 +662,16 @@ def objections(request):
 
 @login_required
 def objection_lodge(request, slug):
+    """The objection form, shown only while a term is open, next to the fair share objected to."""
     municipality = _municipality(request, slug, CHANGE)
-    form = ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    today = timezone.localdate()
+    open_windows = list(
+        ObjectionWindow.objects.filter(region=municipality.region_id, deadline__gte=today)
+    )
+    form = ObjectionForm(request.POST or None, years=[w.year for w in open_windows])
+    if request.method == "POST" and not open_windows:
+        form.add_error(None, _("Er staat geen bezwaartermijn open."))
+    elif request.method == "POST" and form.is_valid():
         try:
             objection = services.objection_lodge(
                 user=request.user, municipality=municipality, **form.cleaned_data
@@ -676,9 +686,19 @@ def objection_lodge(request, slug):
         "monitoring/objection_lodge.html",
         {
             "municipality": municipality,
-            "form": form,
-            "windows": ObjectionWindow.objects.filter(region=municipality.region_id),
+            "form": form if open_windows else None,
+            "windows": open_windows,
+            "fair_shares": [
+                (
+                    window,
+                    selectors.objected_fair_shares(
+                        user=request.user, municipality=municipality, year=window.year
+                    ),
+                )
+                for window in open_windows
+            ],
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -707,10 +727,23 @@ def objection(request, pk):
                     request, _("Het besluit is vastgelegd; de gemeente krijgt bericht.")
                 )
                 return redirect(reverse("monitoring:objection", args=[pk]))
+    objected = [
+        row
+        for row in selectors.objected_fair_shares(
+            user=request.user, municipality=record.municipality, year=record.year
+        )
+        if record.target_group_id is None or row["group"].pk == record.target_group_id
+    ]
     return render(
         request,
         "monitoring/objection.html",
-        {"objection": record, "form": form, "history": _history(request.user, record)},
+        {
+            "objection": record,
+            "form": form,
+            "history": _history(request.user, record),
+            "objected": objected,
+            "objected_total": sum(row["quota"] for row in objected),
+        },
     )
 
 
@@ -734,3 +767,196 @@ def inbox(request):
     if box is None:
         raise Http404
     return render(request, "monitoring/inbox.html", {"inbox": box, "inbox_year": today.year})
+
+
+@dataclass
+class GridCell:
+    """One editable number of a grid: its record's field, the value shown and the version
+    the user loaded (the optimistic lock of that record)."""
+
+    key: str
+    label: str
+    record: object
+    field: str
+    editable: bool = True
+    value: str = ""
+    original: str = ""
+    version: int | None = None
+    error: str = ""
+
+    def __post_init__(self):
+        current = getattr(self.record, self.field, None) if self.record else None
+        self.value = self.original = "" if current is None else str(current)
+        self.version = self.record.version if self.record else None
+
+
+def _grid_cells(rows):
+    return [cell for row in rows for cell in row["cells"] if cell.editable]
+
+
+def _grid_number(raw):
+    """A typed cell: a whole number of 0 or more (spaces allowed), else ValueError."""
+    text = raw.replace(" ", "").replace("\u00a0", "")
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+def _grid(request, *, rows, save, template, context):
+    """A grid of records saved with one POST: only changed cells are saved, through
+    `save(cell, value, version)`, all together or not at all; problems are shown at the cell.
+    A cell someone else saved meanwhile keeps the user's input and takes their version, so
+    saving again is deliberate (as on the record pages)."""
+    status = 200
+    if request.method == "POST":
+        saves = []
+        for cell in _grid_cells(rows):
+            raw = request.POST.get(f"c-{cell.key}", "").strip()
+            original = request.POST.get(f"o-{cell.key}", "")
+            version = request.POST.get(f"v-{cell.key}", "")
+            cell.value = raw
+            cell.original = original
+            cell.version = int(version) if version.isdigit() else None
+            if raw == original:
+                continue
+            if not raw:
+                cell.error = _("Vul een aantal in; een ingevuld aantal kan niet leeg worden.")
+                continue
+            try:
+                value = _grid_number(raw)
+            except ValueError:
+                cell.error = _("Vul een geheel aantal in van 0 of meer, bijvoorbeeld 12.")
+                continue
+            saves.append((cell.key, partial(save, cell, value, cell.version)))
+        errors = [cell for cell in _grid_cells(rows) if cell.error]
+        if not errors and not saves:
+            messages.info(request, _("Er was niets gewijzigd."))
+            return redirect(request.get_full_path())
+        if not errors:
+            try:
+                saved = services.grid_save(saves=saves)
+            except services.GridRejected as exc:
+                for cell in _grid_cells(rows):
+                    cell.error = exc.errors.get(cell.key, "")
+                    current = exc.stale.get(cell.key)
+                    if current is not None:
+                        value = getattr(current, cell.field)
+                        cell.original = "" if value is None else str(value)
+                        cell.version = current.version
+                status = 409 if exc.stale else 400
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s cel opgeslagen.", "%(count)s cellen opgeslagen.", len(saved)
+                    )
+                    % {"count": len(saved)},
+                )
+                return redirect(request.get_full_path())
+        else:
+            status = 400
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "rows": rows,
+            "errors": [cell for cell in _grid_cells(rows) if cell.error],
+        },
+        status=status,
+    )
+
+
+@login_required
+def agreements_grid(request, slug, year):
+    """All groups' local agreements of one year on one page (the agreed numbers); the record
+    page of each keeps its texts, comments and history."""
+    municipality = _municipality(request, slug, CHANGE)
+    rows = [
+        {
+            "group": row["group"],
+            "fair_share": row["fair_share"],
+            "agreement": row["agreement"],
+            "cells": [
+                GridCell(
+                    key=row["group"].code,
+                    label=_("%(group)s: afgesproken aantal %(year)s")
+                    % {"group": row["group"].name, "year": year},
+                    record=row["agreement"],
+                    field="agreed_number",
+                    editable=row["agreement"] is None or row["agreement"].is_editable,
+                )
+            ],
+        }
+        for row in selectors.agreement_rows(user=request.user, municipality=municipality, year=year)
+    ]
+    groups = {row["group"].code: row["group"] for row in rows}
+
+    def save(cell, value, version):
+        record = cell.record
+        return services.local_agreement_save(
+            user=request.user,
+            municipality=municipality,
+            target_group=groups[cell.key],
+            year=year,
+            agreed_number=value,
+            care_support=record.care_support if record else "",
+            corporation_partners=record.corporation_partners if record else "",
+            care_partners=record.care_partners if record else "",
+            notes=record.notes if record else "",
+            version=version,
+        )
+
+    return _grid(
+        request,
+        rows=rows,
+        save=save,
+        template="monitoring/agreements_grid.html",
+        context={"municipality": municipality, "year": year},
+    )
+
+
+@login_required
+def realisation_grid(request, slug, year):
+    """A year's placements of every group per quarter in one grid, as a spreadsheet."""
+    municipality = _municipality(request, slug, CHANGE)
+    rows = [
+        {
+            "group": row["group"],
+            "cells": [
+                GridCell(
+                    key=f"{row['group'].code}-{cell['quarter']}",
+                    label=_("%(group)s: plaatsingen kwartaal %(quarter)s %(year)s")
+                    % {"group": row["group"].name, "quarter": cell["quarter"], "year": year},
+                    record=cell["record"],
+                    field="placements",
+                )
+                for cell in row["quarters"]
+            ],
+        }
+        for row in selectors.realisation_rows(
+            user=request.user, municipality=municipality, year=year
+        )
+    ]
+    groups = {row["group"].code: row["group"] for row in rows}
+
+    def save(cell, value, version):
+        code, quarter = cell.key.rsplit("-", 1)
+        return services.realisation_save(
+            user=request.user,
+            municipality=municipality,
+            target_group=groups[code],
+            year=year,
+            quarter=int(quarter),
+            placements=value,
+            notes=cell.record.notes if cell.record else "",
+            version=version,
+        )
+
+    return _grid(
+        request,
+        rows=rows,
+        save=save,
+        template="monitoring/realisation_grid.html",
+        context={"municipality": municipality, "year": year, "quarters": range(1, 5)},
+    )

@@ -521,6 +521,12 @@ ROUTES = {
         READ, lambda w: f"/verdeling/vergelijk/?basis={w.run.pk}&andere={w.unapproved.pk}"
     ),
     "allocation:sweep_detail": Route(READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/"),
+    "allocation:sweep_export_csv": Route(
+        READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/export.csv"
+    ),
+    "allocation:sweep_export_xlsx": Route(
+        READ, lambda w: f"/verdeling/gevoeligheid/{w.sweep.pk}/export.xlsx"
+    ),
     # Monitoring
     "monitoring:dashboard": Route(READ, _url(f"/monitoring/?jaar={YEAR}&kwartaal=2")),
     "monitoring:my_municipality": Route(PERSONAL, _url(f"/monitoring/mijn-gemeente/?jaar={YEAR}")),
@@ -550,6 +556,28 @@ ROUTES = {
         # The owner may take other steps of this agreement: the view redirects with the
         # service's refusal as a message instead of answering 403.
         denied=frozenset({302, 403, 404}),
+    ),
+    "monitoring:agreements_grid": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/afspraken/"),
+        post=lambda w: {
+            "c-statushouders": 12,
+            "o-statushouders": w.draft.agreed_number,
+            "v-statushouders": w.draft.version,
+        },
+        state=lambda w: LocalAgreement.objects.get(pk=w.draft.pk).agreed_number,
+        westervoort=True,
+    ),
+    "monitoring:realisation_grid": Route(
+        WRITE,
+        _url(f"/monitoring/gemeente/westervoort/{YEAR}/realisatie/"),
+        post=lambda w: {
+            "c-statushouders-1": 7,
+            "o-statushouders-1": w.realisation.placements,
+            "v-statushouders-1": w.realisation.version,
+        },
+        state=lambda w: Realisation.objects.get(pk=w.realisation.pk).placements,
+        westervoort=True,
     ),
     "monitoring:realisation": Route(
         WRITE,

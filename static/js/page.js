@@ -7,6 +7,23 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // On a phone the main menu folds behind a "Menu" button; wider screens show it open.
+  var toggle = document.querySelector(".nav-toggle");
+  var menu = document.getElementById("main-nav-list");
+  if (toggle && menu) {
+    var narrow = window.matchMedia("(max-width: 40rem)");
+    var fit = function () {
+      toggle.hidden = !narrow.matches;
+      menu.hidden = narrow.matches && toggle.getAttribute("aria-expanded") !== "true";
+    };
+    toggle.addEventListener("click", function () {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+      fit();
+    });
+    narrow.addEventListener("change", fit);
+    fit();
+  }
+
   // A slider shows its value in its <output for=...>, written as the page's language writes
   // numbers, with the output's data-decimals (default 1).
   var language = document.documentElement.lang || "nl";

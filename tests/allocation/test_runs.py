@@ -315,6 +315,31 @@ def test_a_sweep_stores_bands_for_every_year(
         assert band.minimum <= band.p10 <= band.median <= band.p90 <= band.maximum
 
 
+def test_the_sweep_result_filters_by_municipality_and_group_and_downloads_as_shown(
+    client, project_leader, scenario, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep = services.sensitivity_sweep_start(
+            user=project_leader, scenario=scenario, weight_factors=[0.5, 1], cap_shares=[0.5]
+        )
+    client.force_login(project_leader)
+    url = f"/verdeling/gevoeligheid/{sweep.pk}/"
+    everything = client.get(url).context["bands"]
+    name = everything[0]["municipality"]
+
+    page = client.get(url, {"gemeente": name})
+    csv = client.get(f"{url}export.csv", {"gemeente": name})
+    xlsx = client.get(f"{url}export.xlsx", {"gemeente": name})
+
+    shown = page.context["bands"]
+    assert shown and len(shown) < len(everything)
+    assert {band["municipality"] for band in shown} == {name}
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("Jaar;Gemeente;Aandachtsgroep")
+    assert len(lines) == len(shown) + 1 and all(name in line for line in lines[1:])
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
 def test_every_year_of_a_sweep_computes_from_the_inputs_taken_at_its_start(
     project_leader, scenario
 ):

@@ -106,7 +106,7 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     page.get_by_role("button", name="Verdeling berekenen").click()
     page.wait_for_url(RUN_PAGE)
     first = AllocationRun.objects.get()
-    page.get_by_role("heading", name=f"Run {first.pk} van {SCENARIO}").wait_for()
+    page.get_by_role("heading", name=f"Berekening {first.pk} van {SCENARIO}").wait_for()
     expect(page.locator("#run-progress")).to_contain_text("klaar")
     expect(page.locator("#run-progress-bar")).to_have_attribute("value", "100")
     assert page.locator("table.ijktabel tbody tr").count() == MUNICIPALITIES + 1
@@ -125,7 +125,7 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     page.get_by_role("button", name="Verdeling berekenen").click()
     page.wait_for_url(RUN_PAGE)
     second = AllocationRun.objects.exclude(pk=first.pk).get()
-    page.get_by_role("heading", name=f"Run {second.pk} van {SCENARIO}").wait_for()
+    page.get_by_role("heading", name=f"Berekening {second.pk} van {SCENARIO}").wait_for()
     expect(page.locator("#run-progress")).to_contain_text("in de wachtrij")
     expect(page.locator("#run-progress-bar")).to_have_attribute("value", "0")
     assert page.locator("table.ijktabel").count() == 0
@@ -141,7 +141,9 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     page.get_by_label("Vergelijk met").select_option(str(first.pk))
     page.get_by_role("button", name="Vergelijk", exact=True).click()
     # Read from the earlier run to the later one, whichever page the comparison started from.
-    page.get_by_role("heading", name=f"Run {first.pk} en run {second.pk} vergeleken").wait_for()
+    page.get_by_role(
+        "heading", name=f"Berekening {first.pk} en berekening {second.pk} vergeleken"
+    ).wait_for()
     inputs = page.get_by_role("table", name="Verschillen in invoer")
     cap_row = inputs.get_by_role("row", name="Plafond: maximaal aandeel van de mutaties")
     # The cap is stored exactly: one third before, the slider's 0.1 after.
@@ -193,7 +195,7 @@ def test_project_leader_edits_previews_runs_compares_approves_and_exports(
     page.get_by_role("link", name="Verdeling", exact=True).click()
     current = page.get_by_role("region", name="Geldende fair shares")
     expect(current).to_contain_text("2025–2030")
-    expect(current).to_contain_text(f"Run {second.pk}")
+    expect(current).to_contain_text(f"Berekening {second.pk}")
 
 
 def test_steering_member_reads_a_run_without_run_or_approve_buttons(

@@ -3,6 +3,7 @@ every focusable element has a visible size and an accessible name that includes 
 and at a phone's width (390 px) no page is wider than the screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.monitoring.conftest import approve_fair_share, groups  # noqa: F401  (fixtures)
 
@@ -14,7 +15,10 @@ PAGES = [
     "/monitoring/",
     "/monitoring/gemeente/westervoort/2026/",
     "/monitoring/gemeente/westervoort/2026/afspraak/statushouders/",
+    "/monitoring/gemeente/westervoort/2026/afspraken/",
+    "/monitoring/gemeente/westervoort/2026/realisatie/",
     "/monitoring/bezwaren/",
+    "/monitoring/bezwaren/nieuw/westervoort/",
     "/gemeenten/westervoort/",
 ]
 
@@ -74,8 +78,9 @@ def test_every_focusable_element_is_visible_and_named(page, login, fair_share_20
     assert found == {}
 
 
-def test_no_page_overflows_at_phone_width(page, login, fair_share_2026):
-    page.set_viewport_size({"width": 390, "height": 844})
+@pytest.mark.parametrize("width", [375, 390])
+def test_no_page_overflows_at_phone_width(page, login, fair_share_2026, width):
+    page.set_viewport_size({"width": width, "height": 844})
     login(page, "alice")
     wider = {}
     for url in PAGES:
@@ -86,3 +91,20 @@ def test_no_page_overflows_at_phone_width(page, login, fair_share_2026):
             wider[url] = (extra, page.evaluate(WIDEST))
 
     assert wider == {}
+
+
+def test_the_menu_folds_on_a_phone_and_opens_with_the_keyboard(page, login, fair_share_2026):
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, "alice")
+    menu = page.locator("#main-nav-list")
+    toggle = page.get_by_role("button", name="Menu")
+
+    assert menu.is_hidden()
+    toggle.focus()
+    page.keyboard.press("Enter")
+
+    assert toggle.get_attribute("aria-expanded") == "true"
+    expect(menu).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(toggle).to_be_hidden()
+    expect(menu).to_be_visible()

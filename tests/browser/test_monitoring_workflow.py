@@ -48,7 +48,7 @@ def test_civil_servant_submits_region_approves_dashboard_reflects_it(
 
     # ... and objects to the number.
     page.goto("/monitoring/bezwaren/nieuw/westervoort/")
-    page.get_by_label("Jaar").fill("2026")
+    page.get_by_label("Jaar").select_option("2026")
     page.get_by_label("Onderbouwing").fill("Westervoort heeft maar 90 mutaties per jaar.")
     page.get_by_role("button", name="Bezwaar indienen").click()
     page.get_by_text("Uw bezwaar is ingediend.").wait_for()
