@@ -4,18 +4,16 @@ allocation reports (a retry with the same Idempotency-Key returns the first offe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status
-from rest_framework.response import Response
+from rest_framework import exceptions, mixins
 
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
+from gmr_thuis.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, idempotent_response
 from gmr_thuis.api.schema import ErrorSerializer
 from gmr_thuis.permissions import OFFER_HOMES, can, represented_corporation
 from mediation.api.serializers import OfferSerializer
 from mediation.models import Offer
 from mediation.services import offer_create
-from monitoring.api.views import IDEMPOTENCY_HEADER, IdempotencyConflict
 
-IDEMPOTENCY_KEY_MAX_LENGTH = Offer._meta.get_field("idempotency_key").max_length
 OFFERED_FIELDS = [
     "municipality",
     "neighbourhood",
@@ -75,14 +73,7 @@ class MediationOfferViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         if not can(request.user, OFFER_HOMES):
             raise exceptions.PermissionDenied(_("Alleen woningcorporaties bieden woningen aan."))
-        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip() or None
-        if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-            raise exceptions.ValidationError(
-                {
-                    IDEMPOTENCY_HEADER: _("Ten hoogste %(n)s tekens.")
-                    % {"n": IDEMPOTENCY_KEY_MAX_LENGTH}
-                }
-            )
+        key = idempotency_key(request, Offer)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         offer, created = offer_create(
@@ -98,9 +89,6 @@ class MediationOfferViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             "ground_floor": False,
             **serializer.validated_data,
         }
-        if not created and any(getattr(offer, f) != offered[f] for f in OFFERED_FIELDS):
-            raise IdempotencyConflict()
-        return Response(
-            self.get_serializer(offer).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        return idempotent_response(
+            self.get_serializer, offer, created=created, sent=offered, fields=OFFERED_FIELDS
         )

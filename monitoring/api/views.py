@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status
-from rest_framework.response import Response
+from rest_framework import exceptions, mixins
 
 from gmr_thuis.api.base import ScopedReadOnlyViewSet, ScopedViewSet
 from gmr_thuis.api.frames import CellFrameViewSet
+from gmr_thuis.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, idempotent_response
 from gmr_thuis.api.schema import ErrorSerializer
 from gmr_thuis.permissions import (
     REPORT_ALLOCATIONS,
@@ -30,9 +30,6 @@ from monitoring.models import AllocationReport, LocalAgreement
 from monitoring.selectors import neighbourhood_concentration
 from monitoring.services import allocation_report_create
 from municipalities.models import Neighbourhood
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_KEY_MAX_LENGTH = AllocationReport._meta.get_field("idempotency_key").max_length
 
 
 class LocalAgreementViewSet(ScopedReadOnlyViewSet):
@@ -57,14 +54,6 @@ class RealisationSummaryViewSet(CellFrameViewSet):
         return realisation_summary(
             user=self.request.user, municipality_ids=municipality_ids, years=years
         )
-
-
-class IdempotencyConflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _(
-        "Deze Idempotency-Key is al gebruikt voor een andere melding; kies een nieuwe sleutel."
-    )
-    default_code = "idempotency_conflict"
 
 
 REPORTED_FIELDS = ["municipality", "target_group", "date", "count", "neighbourhood", "reference"]
@@ -115,14 +104,7 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         if not can(request.user, REPORT_ALLOCATIONS):
             raise exceptions.PermissionDenied(_("Alleen woningcorporaties melden toewijzingen."))
-        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip() or None
-        if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-            raise exceptions.ValidationError(
-                {
-                    IDEMPOTENCY_HEADER: _("Ten hoogste %(n)s tekens.")
-                    % {"n": IDEMPOTENCY_KEY_MAX_LENGTH}
-                }
-            )
+        key = idempotency_key(request, AllocationReport)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report, created = allocation_report_create(
@@ -132,11 +114,8 @@ class AllocationReportViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             **serializer.validated_data,
         )
         reported = {"reference": "", "neighbourhood": None, **serializer.validated_data}
-        if not created and any(getattr(report, f) != reported[f] for f in REPORTED_FIELDS):
-            raise IdempotencyConflict()
-        return Response(
-            self.get_serializer(report).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        return idempotent_response(
+            self.get_serializer, report, created=created, sent=reported, fields=REPORTED_FIELDS
         )
 
 
