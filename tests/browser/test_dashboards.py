@@ -113,3 +113,34 @@ def test_main_dashboard_pages_have_no_serious_accessibility_violations(
     if "rapport" in path:
         page.emulate_media(media="print")
         screenshot(page, "dashboard-report-print")
+
+
+def test_on_a_phone_the_heatmap_becomes_a_table_one_group_at_a_time(page, login, dashboard_data):
+    """At 390 px the heatmap is not drawn (unreadable there); its table opens with a picker that
+    shows one group's column beside the municipalities, and a wider screen draws the chart."""
+    login(page, "stuurgroep")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/dashboard/")
+    picker = page.get_by_label("Toon de kolom")
+    picker.wait_for()
+    assert page.locator("#heatmap.chart__plot--drawn").count() == 0
+    table = page.locator("#heatmap-figure table")
+    assert table.is_visible()
+    groups = picker.locator("option").all_inner_texts()
+    assert len(groups) > 1
+    picker.select_option(label=groups[1])
+    header = table.locator("thead th:visible").all_inner_texts()
+    assert header == ["Gemeente", groups[1]]
+    row = table.locator("tbody tr").first
+    assert row.locator("th:visible, td:visible").count() == 2
+    assert (
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        <= 0
+    )
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert drawn(page, "heatmap") > 0
+    assert not picker.is_visible()
+    assert table.locator("thead th:visible").count() == len(groups) + 1
