@@ -143,6 +143,22 @@ class ObjectChange(models.Model):
         ]
 
 
+class IdempotentRecord(models.Model):
+    """A record a corporation sends through the API: a repeated request with the same key
+    returns the first record instead of creating another (gmr_thuis.api.idempotency). Each
+    concrete model adds its own unique constraint on (corporation, idempotency_key)."""
+
+    # NULL, not "": many records carry no key, and NULLs never collide in the unique constraint.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class ApiToken(models.Model):
     """A key for the REST API; only its SHA-256 digest is stored, the key is shown once."""
 

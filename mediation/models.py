@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.models import IdempotentRecord
 from gmr_thuis.permissions import ScopedQuerySet
 from monitoring.models import VersionedRecord
 
@@ -143,7 +144,7 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("ingetrokken")
 
 
-class Offer(models.Model):
+class Offer(IdempotentRecord):
     """A vacant home a corporation offers to the table."""
 
     scope_municipality = "municipality"
@@ -179,12 +180,6 @@ class Offer(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.AVAILABLE
     )
-    # NULL, not "": many offers carry no key, and NULLs never collide in the unique constraint.
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 

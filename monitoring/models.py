@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gmr_thuis.models import IdempotentRecord
 from gmr_thuis.permissions import ScopedQuerySet
 
 # The regional agreements run to 2030; the dashboard measures cumulative progress towards it.
@@ -302,7 +303,7 @@ class HousingPlan(VersionedRecord):
         return f"{self.municipality} {self.year} {self.get_kind_display()}"
 
 
-class AllocationReport(models.Model):
+class AllocationReport(IdempotentRecord):
     """A corporation's report of homes allocated (toewijzingen) to a target group."""
 
     scope_municipality = "municipality"
@@ -330,12 +331,6 @@ class AllocationReport(models.Model):
     count = models.PositiveIntegerField(_("aantal"), validators=[MinValueValidator(1)])
     neighbourhood = neighbourhood_field("allocation_reports")
     reference = models.CharField(_("kenmerk"), max_length=100, blank=True)
-    # NULL, not "": many reports carry no key, and NULLs never collide in the unique constraint.
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
