@@ -24,5 +24,11 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="minutes_xlsx",
     ),
+    path(
+        "overleggen/<int:pk>/verslag.pdf",
+        views.meeting_minutes,
+        {"fmt": "pdf"},
+        name="minutes_pdf",
+    ),
     path("plaatsingen/<int:pk>/bevestigen/", views.placement_confirm, name="confirm"),
 ]

@@ -32,6 +32,7 @@ from gmr_thuis.permissions import (
 )
 from mediation import charts, selectors, services
 from mediation.forms import NO_PERSONAL_DATA, CaseForm, DecisionForm, MeetingForm, OfferForm
+from mediation.minutes_pdf import minutes_pdf
 from mediation.models import CaseAccessLog, Outcome, Placement
 from municipalities.models import Municipality
 
@@ -366,6 +367,12 @@ def meeting_minutes(request, pk, fmt="html"):
     cases, _offers = selectors.agenda(user=request.user, meeting=meeting)
     context = _meeting_context(request, meeting)
     services.log_access(user=request.user, cases=cases, what=CaseAccessLog.What.MINUTES)
+    if fmt == "pdf":
+        response = HttpResponse(minutes_pdf(context), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="verslag-bemiddelingstafel-{meeting.date}.pdf"'
+        )
+        return response
     if fmt == "xlsx":
         sheet = Sheet(
             title=_("Verslag"),

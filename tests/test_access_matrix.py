@@ -802,6 +802,11 @@ ROUTES = {
         lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/verslag.xlsx",
         allowed=TABLE_MEMBERS,
     ),
+    "mediation:minutes_pdf": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/verslag.pdf",
+        allowed=TABLE_MEMBERS,
+    ),
     "mediation:confirm": Route(
         MEDIATION,
         lambda w: f"/bemiddeling/plaatsingen/{w.mediation.placement.pk}/bevestigen/",

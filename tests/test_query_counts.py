@@ -70,6 +70,7 @@ PINNED = {
     "mediation:meeting": 39,
     "mediation:meetings": 7,
     "mediation:minutes": 44,
+    "mediation:minutes_pdf": 43,
     "mediation:minutes_xlsx": 39,
     "mediation:offer_create": 6,
     "mediation:offers": 7,
