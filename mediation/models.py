@@ -382,6 +382,7 @@ class CaseAccessLog(models.Model):
         AGENDA = "agenda", _("op de agenda bekeken")
         EXPORT = "export", _("gegevens geëxporteerd")
         MINUTES = "minutes", _("in het verslag bekeken")
+        EDIT = "edit", _("ter wijziging geopend")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -752,6 +752,11 @@ ROUTES = {
         lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/",
         allowed=TABLE_MEMBERS,
     ),
+    "mediation:case_edit": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/casus/{w.mediation.open_case.pk}/wijzigen/",
+        allowed=frozenset({"project_leader", "outsider"}),
+    ),
     "mediation:case_export": Route(
         MEDIATION,
         lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/gegevens.json",

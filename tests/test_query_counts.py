@@ -65,6 +65,7 @@ PINNED = {
     "home": 8,
     "mediation:case": 15,
     "mediation:case_create": 7,
+    "mediation:case_edit": 16,
     "mediation:case_export": 10,
     "mediation:cases": 15,
     "mediation:meeting": 39,
