@@ -383,6 +383,7 @@ class CaseAccessLog(models.Model):
         EXPORT = "export", _("gegevens geëxporteerd")
         MINUTES = "minutes", _("in het verslag bekeken")
         EDIT = "edit", _("ter wijziging geopend")
+        ADMIN = "admin", _("in het beheer bekeken")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
