@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from gmr_thuis.exports import Sheet, download, xlsx_bytes
@@ -428,16 +429,17 @@ def _minutes_rows(context):
     return rows
 
 
+# Marked for translation here, translated when a minutes page or file is made.
 MINUTES_HEADER = [
-    "Casus",
-    "Verzendende gemeente",
-    "Aandachtsgroep",
-    "Voorstel",
-    "Score",
-    "Besluit",
-    "Woning",
-    "Reden",
-    "Plaatsing bevestigd",
+    gettext_noop("Casus"),
+    gettext_noop("Verzendende gemeente"),
+    gettext_noop("Aandachtsgroep"),
+    gettext_noop("Voorstel"),
+    gettext_noop("Score"),
+    gettext_noop("Besluit"),
+    gettext_noop("Woning"),
+    gettext_noop("Reden"),
+    gettext_noop("Plaatsing bevestigd"),
 ]
 
 
