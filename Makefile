@@ -34,6 +34,7 @@ data: migrate
 
 demo: data
 	$(PY) manage.py load_demo_users
+	$(PY) manage.py load_demo_mediation
 
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0

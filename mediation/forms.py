@@ -87,10 +87,30 @@ class CaseForm(forms.Form):
         ).order_by("code")
 
     def values(self):
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.LISTS}
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in self.LISTS and k != "version"
+        }
 
     def lists(self):
         return {k: list(self.cleaned_data[k]) for k in self.LISTS}
+
+
+class CaseEditForm(CaseForm):
+    """The case form of an existing case: it carries the version the editor loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_of(cls, case) -> dict:
+        initial = {
+            name: getattr(case, name)
+            for name in cls.base_fields
+            if name not in cls.LISTS and name != "version"
+        }
+        initial["target_group"] = case.target_group_id
+        initial.update({name: list(getattr(case, name).all()) for name in cls.LISTS})
+        initial["version"] = case.version
+        return initial
 
 
 class OfferForm(forms.Form):

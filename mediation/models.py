@@ -377,6 +377,8 @@ class CaseAccessLog(models.Model):
         AGENDA = "agenda", _("op de agenda bekeken")
         EXPORT = "export", _("gegevens geëxporteerd")
         MINUTES = "minutes", _("in het verslag bekeken")
+        EDIT = "edit", _("ter wijziging geopend")
+        ADMIN = "admin", _("in het beheer bekeken")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -178,9 +178,13 @@ def case_update(*, user, case, values: dict, lists: dict, version: int) -> Case:
             raise PermissionDenied(_("U mag deze casus niet wijzigen."))
         if row.anonymised_at is not None:
             raise ValidationError(_("Deze casus is geanonimiseerd."))
+        if row.status not in ACTIVE_STATUSES:
+            raise ValidationError(_("Deze casus is afgesloten: wijzigen kan niet meer."))
         if row.version != version:
             raise StaleEdit(row)
         values = {name: values.get(name) for name in CASE_FIELDS if name in values}
+        if "number" in values:
+            values["number"] = (values.get("number") or "").strip()
         validate_case(municipality=row.municipality, values=values, lists=lists, case=row)
         for name, value in values.items():
             setattr(row, name, value)

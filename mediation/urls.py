@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.case_list, name="cases"),
     path("casus/nieuw/", views.case_create, name="case_create"),
     path("casus/<int:pk>/", views.case_detail, name="case"),
+    path("casus/<int:pk>/wijzigen/", views.case_edit, name="case_edit"),
     path("casus/<int:pk>/gegevens.json", views.case_export, name="case_export"),
     path("woningen/", views.offer_list, name="offers"),
     path("woningen/nieuw/", views.offer_create, name="offer_create"),
@@ -23,6 +24,12 @@ urlpatterns = [
         views.meeting_minutes,
         {"fmt": "xlsx"},
         name="minutes_xlsx",
+    ),
+    path(
+        "overleggen/<int:pk>/verslag.pdf",
+        views.meeting_minutes,
+        {"fmt": "pdf"},
+        name="minutes_pdf",
     ),
     path("plaatsingen/<int:pk>/bevestigen/", views.placement_confirm, name="confirm"),
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from gmr_thuis.exports import Sheet, download, xlsx_bytes
@@ -31,8 +32,17 @@ from gmr_thuis.permissions import (
     represented_municipality,
 )
 from mediation import charts, selectors, services
-from mediation.forms import NO_PERSONAL_DATA, CaseForm, DecisionForm, MeetingForm, OfferForm
-from mediation.models import CaseAccessLog, Outcome, Placement
+from mediation.forms import (
+    NO_PERSONAL_DATA,
+    CaseEditForm,
+    CaseForm,
+    DecisionForm,
+    MeetingForm,
+    OfferForm,
+)
+from mediation.minutes_pdf import minutes_pdf
+from mediation.models import ACTIVE_STATUSES, CaseAccessLog, Outcome, Placement
+from monitoring.services import StaleEdit
 from municipalities.models import Municipality
 
 
@@ -123,6 +133,7 @@ def case_detail(request, pk):
     case = selectors.case_for(user=request.user, pk=pk)
     services.log_access(user=request.user, cases=[case], what=CaseAccessLog.What.DETAIL)
     may_read_log = can(request.user, READ_ACCESS_LOG)
+    may_change = can(request.user, CHANGE, case)
     return render(
         request,
         "mediation/case.html",
@@ -131,8 +142,80 @@ def case_detail(request, pk):
             "decisions": case.decisions.select_related("meeting", "offer__municipality"),
             "placements": case.placements.select_related("municipality", "corporation"),
             "access_log": selectors.access_log(case) if may_read_log else None,
-            "may_export": can(request.user, CHANGE, case),
+            "may_export": may_change,
+            "may_edit": may_change and _is_editable(case),
         },
+    )
+
+
+def _is_editable(case):
+    return case.status in ACTIVE_STATUSES and case.anonymised_at is None
+
+
+def _stale_values(form, case):
+    """The values another editor saved, labelled as on the form."""
+    shown = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        if name in CaseForm.LISTS:
+            value = ", ".join(str(item) for item in getattr(case, name).all())
+        elif hasattr(case, f"get_{name}_display"):
+            value = getattr(case, f"get_{name}_display")()
+        else:
+            value = getattr(case, name)
+        shown.append((field.label, value))
+    return shown
+
+
+@login_required
+def case_edit(request, pk):
+    """The sending municipality (or the project leader) changes an open case. A save over a
+    version someone else saved meanwhile is refused: the user's input stays, the other values
+    are shown, and the form then carries the current version so saving again is deliberate."""
+    _member(request.user)
+    case = selectors.case_for(user=request.user, pk=pk, action=CHANGE)
+    services.log_access(user=request.user, cases=[case], what=CaseAccessLog.What.EDIT)
+    region = case.municipality.region
+    editable = _is_editable(case)
+    stale = None
+    if request.method == "POST" and editable:
+        form = CaseEditForm(request.POST, region=region)
+        if form.is_valid():
+            try:
+                saved = services.case_update(
+                    user=request.user,
+                    case=case,
+                    values=form.values(),
+                    lists=form.lists(),
+                    version=form.cleaned_data["version"],
+                )
+            except StaleEdit as exc:
+                stale = exc.current
+                data = request.POST.copy()
+                data["version"] = stale.version
+                form = CaseEditForm(data, region=region)
+                form.is_valid()
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Casus %(number)s opgeslagen.") % {"number": saved.number}
+                )
+                return redirect("mediation:case", pk=saved.pk)
+    else:
+        form = CaseEditForm(initial=CaseEditForm.initial_of(case), region=region)
+    return render(
+        request,
+        "mediation/case_edit.html",
+        {
+            "case": case,
+            "form": form if editable else None,
+            "warning": NO_PERSONAL_DATA,
+            "stale": stale,
+            "stale_values": _stale_values(form, stale) if stale else None,
+        },
+        status=409 if stale else 200,
     )
 
 
@@ -346,16 +429,17 @@ def _minutes_rows(context):
     return rows
 
 
+# Marked for translation here, translated when a minutes page or file is made.
 MINUTES_HEADER = [
-    "Casus",
-    "Verzendende gemeente",
-    "Aandachtsgroep",
-    "Voorstel",
-    "Score",
-    "Besluit",
-    "Woning",
-    "Reden",
-    "Plaatsing bevestigd",
+    gettext_noop("Casus"),
+    gettext_noop("Verzendende gemeente"),
+    gettext_noop("Aandachtsgroep"),
+    gettext_noop("Voorstel"),
+    gettext_noop("Score"),
+    gettext_noop("Besluit"),
+    gettext_noop("Woning"),
+    gettext_noop("Reden"),
+    gettext_noop("Plaatsing bevestigd"),
 ]
 
 
@@ -366,6 +450,12 @@ def meeting_minutes(request, pk, fmt="html"):
     cases, _offers = selectors.agenda(user=request.user, meeting=meeting)
     context = _meeting_context(request, meeting)
     services.log_access(user=request.user, cases=cases, what=CaseAccessLog.What.MINUTES)
+    if fmt == "pdf":
+        response = HttpResponse(minutes_pdf(context), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="verslag-bemiddelingstafel-{meeting.date}.pdf"'
+        )
+        return response
     if fmt == "xlsx":
         sheet = Sheet(
             title=_("Verslag"),

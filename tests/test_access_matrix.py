@@ -752,6 +752,11 @@ ROUTES = {
         lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/",
         allowed=TABLE_MEMBERS,
     ),
+    "mediation:case_edit": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/casus/{w.mediation.open_case.pk}/wijzigen/",
+        allowed=frozenset({"project_leader", "outsider"}),
+    ),
     "mediation:case_export": Route(
         MEDIATION,
         lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/gegevens.json",
@@ -800,6 +805,11 @@ ROUTES = {
     "mediation:minutes_xlsx": Route(
         MEDIATION,
         lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/verslag.xlsx",
+        allowed=TABLE_MEMBERS,
+    ),
+    "mediation:minutes_pdf": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/overleggen/{w.mediation.meeting.pk}/verslag.pdf",
         allowed=TABLE_MEMBERS,
     ),
     "mediation:confirm": Route(

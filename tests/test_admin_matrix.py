@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from allocation.models import AllocationRun, Approval, Methodology, Scenario
 from gmr_thuis.models import ApiToken, Membership
 from gmr_thuis.tokens import api_token_issue
+from mediation import models as mediation
 from monitoring.models import (
     AllocationReport,
     HousingPlan,
@@ -78,7 +79,55 @@ def _records(region, municipality, corporation, group, methodology, leader, suff
         name="Centrum",
         municipality=municipality,
     )
+    case = mediation.Case.objects.create(
+        municipality=municipality,
+        number=f"CASUS-{suffix}",
+        target_group=group,
+        adults=1,
+        rooms_min=2,
+        rent_max=800,
+        note="Vertrouwelijke toelichting",
+        care_provider="Zorgpartij",
+        ready_from=date(2026, 1, 1),
+        deadline=date(2026, 6, 1),
+    )
+    offer = mediation.Offer.objects.create(
+        corporation=corporation,
+        municipality=municipality,
+        rooms=3,
+        rent=700,
+        available_from=date(2026, 1, 1),
+        valid_until=date(2026, 6, 1),
+    )
+    meeting = mediation.Meeting.objects.create(region=region, date=date(2026, 2, 1))
+    meeting.cases.add(case)
+    meeting.offers.add(offer)
+    decision = mediation.Decision.objects.create(
+        meeting=meeting,
+        case=case,
+        outcome="placed",
+        offer=offer,
+        reason="Vertrouwelijke reden",
+    )
+    placement = mediation.Placement.objects.create(
+        decision=decision,
+        case=case,
+        offer=offer,
+        municipality=municipality,
+        sending_municipality=municipality,
+        corporation=corporation,
+        target_group=group,
+        ready_from=date(2026, 1, 1),
+    )
     return {
+        mediation.Case: case,
+        mediation.Offer: offer,
+        mediation.Meeting: meeting,
+        mediation.Decision: decision,
+        mediation.Placement: placement,
+        mediation.CaseAccessLog: mediation.CaseAccessLog.objects.create(
+            user=leader, username=leader.username, case=case, what="detail"
+        ),
         m.Region: region,
         m.Municipality: municipality,
         m.MunicipalityFigure: factories.FigureFactory(municipality=municipality),
@@ -505,3 +554,29 @@ def test_token_services_refuse_another_region(world):
         api_token_issue(issued_by=world["other_leader"], user=world["gmr_leader"], name="x")
     with pytest.raises(PermissionDenied):
         api_token_revoke(revoked_by=world["other_leader"], token=world["gmr_records"][ApiToken])
+
+
+def test_the_mediation_admin_shows_no_free_text_and_logs_each_look_at_a_case(client, world):
+    leader = world["other_leader"]
+    client.force_login(leader)
+    records = world["other_records"]
+    case = records[mediation.Case]
+    before = mediation.CaseAccessLog.objects.filter(case=case, what="admin").count()
+
+    pages = [
+        client.get(_admin_url(model, view, *args))
+        for model in (mediation.Case, mediation.Decision, mediation.Placement, mediation.Meeting)
+        for view, args in (("changelist", ()), ("change", (records[model].pk,)))
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert "Vertrouwelijke" not in content
+        assert "Zorgpartij" not in content
+    case_page = pages[1]
+    assert not case_page.context["has_change_permission"]
+    assert case.number in case_page.content.decode()
+    after = mediation.CaseAccessLog.objects.filter(case=case, what="admin")
+    assert after.count() == before + 1
+    assert after.first().username == leader.username
