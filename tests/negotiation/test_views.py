@@ -260,3 +260,31 @@ def test_a_practice_session_s_building_blocks_are_not_real_ones(
     )
     assert session.building_blocks.count() == 1
     assert not selectors.building_blocks(user=project_leader).exists()
+
+
+def test_a_move_on_a_stale_board_is_refused_in_dutch_through_the_view(
+    client, solving, owner, nijmegen_servant, places, groups
+):
+    from tests.negotiation.test_services import propose
+
+    first = propose(
+        owner, solving, places["westervoort"], places["nijmegen"], groups["statushouders"], 2
+    )
+    second = propose(
+        owner, solving, places["westervoort"], places["nijmegen"], groups["uitstroom-bw"], 1
+    )
+    seen = solving.board_version
+    services.exchange_decide(user=nijmegen_servant, exchange=first, accept=True)
+    client.force_login(nijmegen_servant)
+    response = client.post(
+        reverse("negotiation:move", args=[solving.pk]),
+        {"move": "accept", "exchange": second.pk, "board_version": seen},
+        follow=True,
+    )
+    assert "Het bord is intussen veranderd" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == "proposed"
+    cell = BoardCell.objects.get(
+        session=solving, municipality=places["westervoort"], target_group=groups["uitstroom-bw"]
+    )
+    assert cell.number == 8
