@@ -489,7 +489,7 @@ def adopted_justification(*, user, municipality, target_group, year):
         text = _("%(taker)s neemt %(amount)s %(group)s over van %(giver)s (%(year)s)") % {
             "taker": e.taker.name,
             "amount": e.amount,
-            "group": e.group.name,
+            "group": e.group.name(),
             "giver": e.giver.name,
             "year": e.year,
         }
@@ -497,7 +497,7 @@ def adopted_justification(*, user, municipality, target_group, year):
             text += "; " + _("%(giver)s neemt %(amount)s %(group)s terug") % {
                 "giver": e.giver.name,
                 "amount": e.return_amount,
-                "group": e.return_group.name,
+                "group": e.return_group.name(),
             }
         if e.building_block_id:
             text += "; " + _("bouwsteen: %(title)s") % {"title": e.building_block.title}

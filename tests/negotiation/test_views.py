@@ -193,7 +193,7 @@ def test_the_adopted_target_is_justified_on_the_local_agreement_page(
 
     assert (justification["fair_share"], justification["number"]) == (20, 16)
     assert "Onderbouwing van het doel" in content
-    assert "Nijmegen neemt 4" in content and "van Westervoort (2026)" in content
+    assert "Nijmegen neemt 4 Groep statushouders over van Westervoort (2026)" in content
     assert "Flexwoningen De Liemers" in content
     assert reverse("negotiation:report", args=[solving.pk]) in content
     # A group no exchange touched keeps its fair share, still from the adopted agreement.
