@@ -72,6 +72,16 @@ class SessionForm(forms.Form):
             )
             self.player_fields.append((name, municipality))
 
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("player_")]
+
+    def player_bound_fields(self):
+        return [self[name] for name, _municipality in self.player_fields]
+
+    @property
+    def players_chosen(self):
+        return any(self.data.get(name) for name, _municipality in self.player_fields)
+
     def clean(self):
         data = super().clean()
         aldermen = {}
