@@ -369,6 +369,18 @@ def possible_aldermen(user):
     ).select_related("membership__municipality")
 
 
+def possible_players(user):
+    """The users of `user`'s region who may play municipalities in a practice session (a
+    workshop): every active member of the region."""
+    from django.contrib.auth import get_user_model
+
+    member = membership_of(user)
+    users = get_user_model()._default_manager.filter(is_active=True)
+    if member is None:
+        return users.none()
+    return users.filter(membership__region_id=member.region_id).order_by("username")
+
+
 def can_administer(user):
     """Superusers run the site; the region's project leader hands out roles and API keys."""
     return bool(getattr(user, "is_superuser", False)) or is_project_leader(user)

@@ -15,7 +15,11 @@ class MediationConfig(AppConfig):
     def ready(self):
         # Confirmed placements count as the receiving municipality's realisation; monitoring
         # never imports this app.
-        from mediation.selectors import via_mediation_frame
+        from mediation.selectors import via_mediation_frame, via_mediation_neighbourhood_frame
         from monitoring.selectors import register_realisation_source
 
-        register_realisation_source("via_mediation", via_mediation_frame)
+        register_realisation_source(
+            "via_mediation",
+            via_mediation_frame,
+            per_neighbourhood=via_mediation_neighbourhood_frame,
+        )

@@ -264,6 +264,27 @@ def via_mediation_frame(municipality_ids) -> pd.DataFrame:
     return frame.groupby(key, as_index=False)["via_mediation"].sum()
 
 
+def via_mediation_neighbourhood_frame(municipality_ids) -> pd.DataFrame:
+    """Per receiving municipality × group × year × quarter × neighbourhood: confirmed table
+    placements whose home lies in a known neighbourhood (the offer's)."""
+    key = ["municipality_id", "target_group_id", "year", "quarter", "neighbourhood_id"]
+    rows = [
+        {
+            "municipality_id": p["municipality_id"],
+            "target_group_id": p["target_group_id"],
+            "year": p["placed_on"].year,
+            "quarter": (p["placed_on"].month - 1) // 3 + 1,
+            "neighbourhood_id": p["offer__neighbourhood_id"],
+            "via_mediation": 1,
+        }
+        for p in confirmed_placements()
+        .filter(municipality_id__in=municipality_ids, offer__neighbourhood__isnull=False)
+        .values("municipality_id", "target_group_id", "placed_on", "offer__neighbourhood_id")
+    ]
+    frame = pd.DataFrame(rows, columns=[*key, "via_mediation"])
+    return frame.groupby(key, as_index=False)["via_mediation"].sum()
+
+
 def sent_received(*, region) -> pd.DataFrame:
     """Per municipality of the region: cases brought to the table and cases received."""
     sent = dict(

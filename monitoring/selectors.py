@@ -79,6 +79,16 @@ def approved_fair_shares(*, user, years=None, municipality_ids=None) -> pd.DataF
     return prefer_adopted_targets(frame, user=user, years=years, municipality_ids=municipality_ids)
 
 
+def agreed_target_justification(*, user, municipality, target_group, year):
+    """Where the agreed target comes from when a negotiation outcome was adopted: its fair
+    share, the exchanges and building blocks (negotiation.selectors.adopted_justification)."""
+    from negotiation.selectors import adopted_justification
+
+    return adopted_justification(
+        user=user, municipality=municipality, target_group=target_group, year=year
+    )
+
+
 def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
     frame = approved_fair_shares(user=user, municipality_ids=municipality_ids)
     columns = [*CELL, "year", "quota", "run_id"]
@@ -90,12 +100,18 @@ def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
 # Other apps' counts of the same placements (the mediation table's confirmed placements): a
 # function of (municipality_ids) -> frame of CELL, year, quarter and its own column.
 _REALISATION_SOURCES = {}
+_NEIGHBOURHOOD_SOURCES = {}
 
 
-def register_realisation_source(column, source):
+def register_realisation_source(column, source, *, per_neighbourhood=None):
     """A further count of placements, shown as `column`: the quarter counts at least that many
-    (its placements are among the ones the municipality and the corporations report)."""
+    (its placements are among the ones the municipality and the corporations report).
+
+    `per_neighbourhood`, a function of (municipality_ids) -> frame of CELL, year, quarter,
+    neighbourhood_id and `column`, feeds the same placements to the concentration check."""
     _REALISATION_SOURCES[column] = source
+    if per_neighbourhood is not None:
+        _NEIGHBOURHOOD_SOURCES[column] = per_neighbourhood
 
 
 def realised_frame(*, user, municipality_ids=None) -> pd.DataFrame:
@@ -559,7 +575,9 @@ def _neighbourhood_frame(user, year, region):
 
 def _neighbourhood_placements(user, region):
     """Placements with a neighbourhood, per neighbourhood and year: the municipality's records
-    where it reported any with a neighbourhood in that cell, else the corporations'."""
+    where it reported any with a neighbourhood in that cell, else the corporations'; the
+    registered sources (the mediation table's confirmed placements in an offer's neighbourhood)
+    count where they are more."""
     key = [*CELL, "year", "quarter"]
     in_region = {"neighbourhood__isnull": False, "municipality__region": region}
     reported = Realisation.objects.restrict(user, VIEW).filter(**in_region)
@@ -586,6 +604,19 @@ def _neighbourhood_placements(user, region):
         reported_cells = pd.MultiIndex.from_frame(municipal[key])
         corporate = corporate[~pd.MultiIndex.from_frame(corporate[key]).isin(reported_cells)]
     placements = pd.concat([municipal, corporate], ignore_index=True)
+    placements = placements.groupby([*key, "neighbourhood_id"], as_index=False)["placements"].sum()
+    readable = Municipality.objects.restrict(user, VIEW).filter(region=region)
+    readable = readable.values_list("pk", flat=True)
+    for column, source in _NEIGHBOURHOOD_SOURCES.items():
+        # The same placements as the reports (the mediation table's confirmed placements): a
+        # quarter's neighbourhood counts the larger of the two, never their sum.
+        counted = source(readable)[[*key, "neighbourhood_id", column]]
+        placements = placements.merge(counted, on=[*key, "neighbourhood_id"], how="outer")
+        placements["placements"] = np.fmax(
+            placements["placements"].astype(float), placements[column].astype(float)
+        )
+        placements = placements.drop(columns=column)
+    placements["placements"] = placements["placements"].fillna(0).astype("int64")
     return (
         placements.groupby(["neighbourhood_id", "year"], as_index=False)["placements"]
         .sum()

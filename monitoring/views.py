@@ -392,6 +392,9 @@ def agreement(request, slug, year, group_code):
             "group": group,
             "year": year,
             "fair_share": fair_share,
+            "justification": selectors.agreed_target_justification(
+                user=request.user, municipality=municipality, target_group=group, year=year
+            ),
             "is_project_leader": is_project_leader(request.user),
             "step_form": AgreementStepForm(),
         },

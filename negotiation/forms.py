@@ -8,6 +8,7 @@ from gmr_thuis.permissions import (
     VIEW,
     possible_aldermen,
     possible_observers,
+    possible_players,
     represented_municipality,
     restrict,
 )
@@ -52,6 +53,34 @@ class SessionForm(forms.Form):
         self.fields["aldermen"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.get_username()} ({represented_municipality(u)})"
         )
+        # A practice session (a workshop): per municipality the person who plays it; one person
+        # may play several. A municipality without a player is played by the facilitator.
+        self.players = {u.pk: u for u in possible_players(user)}
+        choices = [("", _("de gespreksleider"))] + [
+            (pk, u.get_full_name() or u.get_username()) for pk, u in self.players.items()
+        ]
+        self.player_fields = []
+        for municipality in self.fields["municipalities"].queryset:
+            name = f"player_{municipality.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=_("Speler voor %(municipality)s (oefensessie)")
+                % {"municipality": municipality.name},
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.player_fields.append((name, municipality))
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("player_")]
+
+    def player_bound_fields(self):
+        return [self[name] for name, _municipality in self.player_fields]
+
+    @property
+    def players_chosen(self):
+        return any(self.data.get(name) for name, _municipality in self.player_fields)
 
     def clean(self):
         data = super().clean()
@@ -70,4 +99,14 @@ class SessionForm(forms.Form):
         if set(aldermen) - chosen:
             self.add_error("aldermen", _("Een wethouder hoort bij een deelnemende gemeente."))
         data["aldermen_by_municipality"] = aldermen
+        players = {
+            municipality.pk: self.players[data[name]]
+            for name, municipality in self.player_fields
+            if data.get(name) is not None
+        }
+        if players and not data.get("is_practice"):
+            self.add_error("is_practice", _("Spelers kies je alleen voor een oefensessie."))
+        if set(players) - chosen:
+            self.add_error(None, _("Een speler speelt een deelnemende gemeente."))
+        data["players_by_municipality"] = players
         return data

@@ -4,10 +4,11 @@ replay, and the adopted targets monitoring prefers over the raw fair share."""
 from collections import defaultdict
 
 import pandas as pd
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gmr_thuis.permissions import VIEW, get_object_for, restrict
+from gmr_thuis.permissions import VIEW, can, get_object_for, restrict
 from municipalities.models import Indicator, MunicipalityFigure, TargetGroup
 from negotiation import fairness, rules
 from negotiation.models import (
@@ -32,8 +33,9 @@ def session_for(*, user, pk):
 
 
 def building_blocks(*, user):
+    """The building blocks that outlive their session; a practice session's are play only."""
     return (
-        restrict(BuildingBlock.objects.all(), user, VIEW)
+        restrict(BuildingBlock.objects.exclude(session__is_practice=True), user, VIEW)
         .select_related("owner", "session")
         .prefetch_related("target_groups", "municipalities")
     )
@@ -452,3 +454,70 @@ def prefer_adopted_targets(frame, *, user, years=None, municipality_ids=None):
     kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
     merged = pd.concat([kept[frame.columns], adopted[frame.columns]], ignore_index=True)
     return merged.sort_values(["year", "cbs_code", "target_group_code"]).reset_index(drop=True)
+
+
+def adopted_justification(*, user, municipality, target_group, year):
+    """Why a municipality's agreed target of one group and year is what it is: the current
+    adopted agreement's number next to the fair share the session started from, with the
+    accepted exchanges and the building blocks that moved it. None without an adopted target."""
+    target = (
+        restrict(AdoptedTarget.objects.all(), user, VIEW)
+        .filter(
+            agreement__is_current=True,
+            municipality=municipality,
+            target_group=target_group,
+            year=year,
+        )
+        .select_related("agreement__session")
+        .first()
+    )
+    if target is None:
+        return None
+    session = target.agreement.session
+    cell = session.cells.filter(
+        municipality=municipality, target_group=target_group, year=year
+    ).first()
+    concerned = Q(taker=municipality) | Q(giver=municipality)
+    of_group = Q(group=target_group) | Q(return_group=target_group)
+    exchanges = (
+        session.exchanges.filter(concerned, of_group, status=ExchangeStatus.ACCEPTED, year=year)
+        .select_related("taker", "giver", "group", "return_group", "building_block")
+        .order_by("decided_at", "pk")
+    )
+    lines = []
+    for e in exchanges:
+        text = _("%(taker)s neemt %(amount)s %(group)s over van %(giver)s (%(year)s)") % {
+            "taker": e.taker.name,
+            "amount": e.amount,
+            "group": e.group.name(),
+            "giver": e.giver.name,
+            "year": e.year,
+        }
+        if e.return_amount:
+            text += "; " + _("%(giver)s neemt %(amount)s %(group)s terug") % {
+                "giver": e.giver.name,
+                "amount": e.return_amount,
+                "group": e.return_group.name(),
+            }
+        if e.building_block_id:
+            text += "; " + _("bouwsteen: %(title)s") % {"title": e.building_block.title}
+        lines.append({"text": text, "motivation": e.motivation})
+    blocks = (
+        session.building_blocks.filter(
+            Q(owner=municipality) | Q(municipalities=municipality),
+            target_groups=target_group,
+            year=year,
+        )
+        .select_related("owner")
+        .distinct()
+        .order_by("title")
+    )
+    return {
+        "agreement": target.agreement,
+        "session": session,
+        "may_open_session": can(user, VIEW, session),
+        "fair_share": cell.fair_share if cell else None,
+        "number": target.number,
+        "exchanges": lines,
+        "building_blocks": list(blocks),
+    }

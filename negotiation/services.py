@@ -224,6 +224,10 @@ def session_create(
     session.observers.set(observers)
     players = players or {}
     aldermen = aldermen or {}
+    if players and not is_practice:
+        raise NegotiationError(_("Spelers kies je alleen voor een oefensessie."))
+    if set(players) - {m.pk for m in municipalities}:
+        raise NegotiationError(_("Een speler speelt een deelnemende gemeente."))
     if aldermen and level != Level.ADMINISTRATIVE:
         raise NegotiationError(_("Een wethouder spreekt alleen op bestuurlijk niveau."))
     for m in municipalities:

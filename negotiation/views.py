@@ -60,6 +60,7 @@ def session_create(request):
                 fairness_band=data["fairness_band"],
                 is_practice=data["is_practice"],
                 aldermen=data["aldermen_by_municipality"],
+                players=data["players_by_municipality"],
             )
         except services.NegotiationError as exc:
             form.add_error(None, exc)

@@ -25,10 +25,13 @@ class NegotiationSessionViewSet(ScopedReadOnlyViewSet):
 
 
 class BuildingBlockViewSet(ScopedReadOnlyViewSet):
-    """Building blocks (bouwstenen): homes or places added, pledged at the table."""
+    """Building blocks (bouwstenen): homes or places added, pledged at the table (not those
+    of practice sessions, which are play only)."""
 
-    queryset = BuildingBlock.objects.select_related("owner").prefetch_related(
-        "municipalities", "target_groups"
+    queryset = (
+        BuildingBlock.objects.exclude(session__is_practice=True)
+        .select_related("owner")
+        .prefetch_related("municipalities", "target_groups")
     )
     serializer_class = BuildingBlockSerializer
     ordering_fields = ["year", "homes_added", "id"]

@@ -91,3 +91,24 @@ def test_the_schema_states_the_paging_and_period_bounds():
     assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500}
     assert parameters["page"]["minimum"] == 1
     assert parameters["period"]["pattern"] == r"^(20\d\d|2100)-(20\d\d|2100)$"
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "/api/v1/negotiation-sessions/",
+        "/api/v1/building-blocks/",
+        "/api/v1/neighbourhoods/",
+        "/api/v1/neighbourhood-concentration/",
+    ],
+)
+def test_read_only_endpoints_are_in_the_schema_with_get_only(prefix):
+    paths = {
+        path: operations
+        for path, operations in api_schema_document()["paths"].items()
+        if path.startswith(prefix)
+    }
+    assert paths, f"{prefix} is missing from the OpenAPI schema"
+    for path, operations in paths.items():
+        methods = set(operations) - {"parameters"}
+        assert methods == {"get"}, f"{path} offers {sorted(methods)}"

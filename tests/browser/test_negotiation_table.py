@@ -180,4 +180,18 @@ def test_three_rounds_to_an_adopted_agreement(
     }
     assert numbers[("Westervoort", "statushouders")] == 23
     assert numbers[("Nijmegen", "statushouders")] == 97
+
+    # In monitoring the adopted number is Westervoort's agreed target, with its justification.
+    wester.goto("/monitoring/gemeente/westervoort/2026/afspraak/statushouders/")
+    expect(wester.locator("dl.summary")).to_contain_text("Afgesproken regionaal doel")
+    expect(wester.locator("dl.summary")).to_contain_text("23")
+    expect(wester.locator("#justification")).to_contain_text(
+        "Westervoort neemt 3 Groep statushouders over van Nijmegen"
+    )
+    serious = [
+        v["id"]
+        for v in Axe().run(wester).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
     assert csp_violations == []

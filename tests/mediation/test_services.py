@@ -296,3 +296,83 @@ def test_retention_anonymises_details_and_keeps_the_counts(
     for key in ("total", "placed", "median_days", "past_deadline"):
         assert figures_after[key] == figures_before[key]
     assert figures_after["sent_received"].equals(figures_before["sent_received"])
+
+
+def _district(westervoort, code, dwellings):
+    from municipalities.models import Neighbourhood, NeighbourhoodFigure
+
+    neighbourhood = Neighbourhood.objects.create(
+        code=code, kind="wijk", name=f"Wijk {code[-2:]}", municipality=westervoort
+    )
+    NeighbourhoodFigure.objects.create(
+        neighbourhood=neighbourhood,
+        year=timezone.localdate().year - 1,
+        indicator="dwellings",
+        value=dwellings,
+        source="test: invented",
+        is_estimate=True,
+    )
+    return neighbourhood
+
+
+def test_an_offer_in_a_neighbourhood_of_another_municipality_is_refused(
+    vivare_staff, vivare, westervoort, nijmegen
+):
+    from municipalities.models import Neighbourhood
+
+    hatert = Neighbourhood.objects.create(
+        code="WK026807", kind="wijk", name="Hatert", municipality=nijmegen
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.offer_create(
+            user=vivare_staff,
+            corporation=vivare,
+            values=offer_values(westervoort, neighbourhood=hatert),
+        )
+    assert raised.value.message_dict["neighbourhood"] == [
+        "Hatert (WK026807) ligt niet in Westervoort."
+    ]
+    assert not Offer.objects.exists()
+
+
+def test_a_confirmed_placement_counts_in_its_neighbourhood_s_concentration(
+    case, meeting, project_leader, owner, vivare_staff, vivare, westervoort, group, region
+):
+    from monitoring import services as monitoring_services
+    from monitoring.selectors import neighbourhood_concentration
+
+    noord = _district(westervoort, "WK029300", 500)
+    zuid = _district(westervoort, "WK029301", 500)
+    offer, _created = services.offer_create(
+        user=vivare_staff, corporation=vivare, values=offer_values(westervoort, neighbourhood=zuid)
+    )
+    meeting = services.meeting_refresh_agenda(user=project_leader, meeting=meeting)
+    today = timezone.localdate()
+
+    def placements():
+        frame = neighbourhood_concentration(user=project_leader, region=region, year=today.year)
+        return frame.set_index("code")["placements"].to_dict()
+
+    assert placements() == {"WK029300": 0, "WK029301": 0}
+    decision = services.decision_record(
+        user=project_leader, meeting=meeting, case=case, outcome=Outcome.PLACED, offer=offer
+    )
+    services.placement_confirm(user=owner, placement=decision.placement, side="municipality")
+    assert placements()["WK029301"] == 0  # one confirmation is not a placement yet
+    services.placement_confirm(user=vivare_staff, placement=decision.placement, side="corporation")
+    assert placements() == {"WK029300": 0, "WK029301": 1}
+
+    # The municipality reports the same placement in Zuid and another one in Noord: Zuid
+    # counts the larger of its report and the table's count, not their sum.
+    for neighbourhood in (zuid, noord):
+        monitoring_services.realisation_save(
+            user=owner,
+            municipality=westervoort,
+            target_group=group,
+            year=today.year,
+            quarter=(today.month - 1) // 3 + 1,
+            placements=1,
+            neighbourhood=neighbourhood,
+            version=None,
+        )
+    assert placements() == {"WK029300": 1, "WK029301": 1}

@@ -61,3 +61,20 @@ def test_choropleth_draws_one_shape_per_municipality_with_the_attribution():
     points = figure.data[-1]
     assert len(points.x) == 17 and list(points.marker.size).count(0) == 15  # two bubbles
     assert geo.ATTRIBUTION in figure.layout.annotations[0].text
+
+
+def test_the_loaded_region_is_drawn_with_exactly_its_own_17_boundaries(gmr_data):
+    """Joined on the CBS code of the data set: fails as soon as a municipality of the region
+    has no geometry (MissingGeometry) or a shape is drawn that is not the region's."""
+    from municipalities.models import Municipality
+
+    region = Municipality.objects.filter(region__slug="gmr").order_by("cbs_code")
+    names = dict(region.values_list("cbs_code", "name"))
+    assert len(names) == 17
+    features = geo.region_features(list(names))
+    figure = maps.choropleth(
+        features, {code: 1.0 for code in names}, hover=names, colorbar_title="x"
+    )
+    shapes = [t for t in figure.data if t.fill == "toself"]
+    assert sorted(t.name for t in shapes) == sorted(names.values())
+    assert [f["id"] for f in features] == list(names)

@@ -156,3 +156,135 @@ def test_presentation_shows_map_totals_round_and_timer(client, session, project_
         assert "Regionale totalen per groep" in html
         assert "Inzicht" in html
         assert "data-timer" in html
+
+
+def test_the_adopted_target_is_justified_on_the_local_agreement_page(
+    client, solving, project_leader, owner, nijmegen_servant, duiven_servant, places, groups
+):
+    from allocation.services import allocation_run_approve
+    from tests.negotiation.test_services import play_to_the_end, propose
+
+    allocation_run_approve(user=project_leader, run=solving.run)
+    exchange = propose(
+        nijmegen_servant,
+        solving,
+        places["nijmegen"],
+        places["westervoort"],
+        groups["statushouders"],
+        4,
+        block={"title": "Flexwoningen De Liemers", "kind": "new_construction", "homes_added": 6},
+    )
+    services.exchange_decide(user=owner, exchange=exchange, accept=True)
+    play_to_the_end(
+        solving,
+        project_leader,
+        [
+            (owner, places["westervoort"]),
+            (nijmegen_servant, places["nijmegen"]),
+            (duiven_servant, places["duiven"]),
+        ],
+    )
+    services.session_adopt(user=project_leader, session=solving)
+    client.force_login(owner)
+    url = reverse("monitoring:agreement", args=["westervoort", 2026, "statushouders"])
+    response = client.get(url)
+    content = response.content.decode()
+    justification = response.context["justification"]
+
+    assert (justification["fair_share"], justification["number"]) == (20, 16)
+    assert "Onderbouwing van het doel" in content
+    assert "Nijmegen neemt 4 Groep statushouders over van Westervoort (2026)" in content
+    assert "Flexwoningen De Liemers" in content
+    assert reverse("negotiation:report", args=[solving.pk]) in content
+    # A group no exchange touched keeps its fair share, still from the adopted agreement.
+    other = client.get(reverse("monitoring:agreement", args=["westervoort", 2026, "uitstroom-bw"]))
+    assert "Geen uitruil: het doel is de fair share." in other.content.decode()
+
+
+def test_a_practice_session_lets_one_workshop_player_play_several(
+    client, project_leader, run, places, owner
+):
+    client.force_login(project_leader)
+    data = {
+        "name": "Workshop",
+        "run": run.pk,
+        "level": "ambtelijk",
+        "municipalities": [m.pk for m in places.values()],
+        "fairness_band": "0.25",
+        f"player_{places['nijmegen'].pk}": owner.pk,
+        f"player_{places['duiven'].pk}": owner.pk,
+    }
+    refused = client.post(reverse("negotiation:session_create"), data)
+    assert refused.status_code == 200
+    assert "Spelers kies je alleen voor een oefensessie." in refused.content.decode()
+    assert not Session.objects.exists()
+
+    response = client.post(reverse("negotiation:session_create"), {**data, "is_practice": "on"})
+    session = Session.objects.get()
+    assert response.status_code == 302 and session.is_practice
+    assert [
+        services.acts_for(owner, session, m.pk)
+        for m in (places["nijmegen"], places["duiven"], places["westervoort"])
+    ] == [True, True, False]
+    # Westervoort has no player: the facilitator plays it.
+    assert services.acts_for(project_leader, session, places["westervoort"].pk)
+    client.force_login(owner)
+    assert client.get(reverse("negotiation:board", args=[session.pk])).status_code == 200
+
+
+def test_a_practice_session_s_building_blocks_are_not_real_ones(
+    project_leader, run, places, owner, groups
+):
+    from negotiation import selectors
+    from tests.negotiation.test_services import propose
+
+    session = services.session_create(
+        user=project_leader,
+        name="Oefenen",
+        run=run,
+        level="ambtelijk",
+        municipalities=places.values(),
+        is_practice=True,
+    )
+    services.round_open(user=project_leader, session=session, kind=RoundKind.INSIGHT)
+    services.round_close(user=project_leader, session=session, kind=RoundKind.INSIGHT)
+    services.round_open(user=project_leader, session=session, kind=RoundKind.SOLVE)
+    propose(
+        project_leader,
+        session,
+        places["nijmegen"],
+        places["westervoort"],
+        groups["statushouders"],
+        1,
+        block={"title": "Oefenbouwsteen", "kind": "new_construction", "homes_added": 3},
+    )
+    assert session.building_blocks.count() == 1
+    assert not selectors.building_blocks(user=project_leader).exists()
+
+
+def test_a_move_on_a_stale_board_is_refused_in_dutch_through_the_view(
+    client, solving, owner, nijmegen_servant, places, groups
+):
+    from tests.negotiation.test_services import propose
+
+    first = propose(
+        owner, solving, places["westervoort"], places["nijmegen"], groups["statushouders"], 2
+    )
+    second = propose(
+        owner, solving, places["westervoort"], places["nijmegen"], groups["uitstroom-bw"], 1
+    )
+    seen = solving.board_version
+    services.exchange_decide(user=nijmegen_servant, exchange=first, accept=True)
+    client.force_login(nijmegen_servant)
+    response = client.post(
+        reverse("negotiation:move", args=[solving.pk]),
+        {"move": "accept", "exchange": second.pk, "board_version": seen},
+        follow=True,
+    )
+    assert "Het bord is intussen veranderd" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == "proposed"
+    cell = BoardCell.objects.get(
+        session=solving, municipality=places["westervoort"], target_group=groups["uitstroom-bw"]
+    )
+    assert cell.number == 8

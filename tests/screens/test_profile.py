@@ -117,8 +117,9 @@ def test_profile_query_count_does_not_grow_with_municipalities(
 
     # session, user, membership, municipality, municipality ids, figures, care counts,
     # the header's organisation name; the neighbourhood flags: the region's thresholds, its
-    # neighbourhoods, realisation and corporation reports with a neighbourhood
-    with django_assert_num_queries(12):
+    # neighbourhoods, realisation and corporation reports with a neighbourhood, the mediation
+    # table's confirmed placements with one
+    with django_assert_num_queries(13):
         response = client.get(profile_url(seed_figures))
     assert response.status_code == 200
 
