@@ -120,11 +120,21 @@ def test_xlsx_export_has_table_explanations_and_method_sheets(client, run, steer
     assert "Plafond (deel van de mutaties)" in method
 
 
-def test_report_explains_every_cell_with_its_fair_share_and_sentence(client, run, steering_member):
+def test_report_explains_only_the_highlighted_cells_with_fair_share_and_sentence(
+    client, run, steering_member
+):
     client.force_login(steering_member)
     response = client.get(reverse("dashboards:report"), {"jaar": YEAR})
     rows = response.context["explanations"]
-    assert len(rows) == 4 * 3  # municipalities × groups
+    # Per group its largest fair share (3 groups), not every one of the 4 × 3 cells.
+    assert 3 <= len(rows) < 4 * 3
+    assert response.context["cell_count"] == 4 * 3
+    marked = [cell for row in response.context["table"]["rows"] for cell in row["cells"]]
+    assert sum(bool(cell and cell["highlight"]) for cell in marked) == len(rows)
+    blocks = response.context["blocks"]
+    assert [group for block in blocks for group in block["groups"]] == list(
+        response.context["table"]["groups"]
+    )
     first = rows[0]
     assert set(first) == {"municipality", "target_group_name", "quota", "sentence"}
     assert first["municipality"] in first["sentence"]
