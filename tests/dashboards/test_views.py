@@ -250,3 +250,15 @@ def test_report_names_the_flagged_neighbourhoods(client, run, steering_member, w
     content = response.content.decode()
     assert "Wijken waar plaatsingen zich opstapelen" in content
     assert "boven 1,50× het gemiddelde van de gemeente" in content
+
+
+def test_the_printed_report_blocks_and_page_identity_are_translated(client, run, steering_member):
+    client.force_login(steering_member)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("dashboards:report"), {"jaar": YEAR}).content.decode()
+    assert "priority groups 1 to 3 of 3" in page
+    assert "The explanation of the marked numbers" in page
+    assert (
+        f"run {run.pk}" in page
+        and "berekening" not in page.split("<style>")[1].split("</style>")[0]
+    )
