@@ -70,11 +70,17 @@ beat: migrate
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
 
-# NL Design System CSS, pinned in frontend/package-lock.json; the copies in static/vendor/utrecht/
-# are committed, so only a version bump needs npm.
+# NL Design System CSS and a partial Plotly bundle (the trace types in frontend/plotly-bundle.js),
+# pinned in frontend/package-lock.json; the results in static/vendor/ are committed, so only a
+# version bump or a new chart type needs npm.
+PLOTLY_BANNER := /* plotly.js $(shell node -p 'require("./frontend/package.json").dependencies["plotly.js"]') partial bundle (core, bar, heatmap, waterfall); MIT licence, Copyright Plotly, Inc.; see plotly.LICENSE */
 vendor:
 	cd frontend && npm ci --no-audit --no-fund --ignore-scripts
 	mkdir -p static/vendor/utrecht
 	cp frontend/node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht/component-library.css
 	cp frontend/node_modules/@utrecht/design-tokens/dist/theme.css static/vendor/utrecht/design-tokens.css
 	cp frontend/node_modules/@utrecht/component-library-css/LICENSE.md static/vendor/utrecht/LICENSE.md
+	cd frontend && npx esbuild plotly-bundle.js --bundle --minify --format=iife --global-name=Plotly \
+		--define:global=window --target=es2016 --loader:.css=empty --legal-comments=none \
+		--banner:js='$(PLOTLY_BANNER)' --outfile=../static/vendor/plotly.min.js
+	cp frontend/node_modules/plotly.js/LICENSE static/vendor/plotly.LICENSE

@@ -24,8 +24,9 @@ def groups_in_order(cells: pd.DataFrame) -> list[tuple[str, str]]:
     return list(zip(ordered["target_group"], ordered["target_group_name"], strict=True))
 
 
-def ijktabel_rows(cells: pd.DataFrame, *, url_for) -> dict:
-    """The IJktabel for a template: every number with the link to its explanation."""
+def ijktabel_rows(cells: pd.DataFrame, *, url_for, highlight=frozenset()) -> dict:
+    """The IJktabel for a template: every number with the link to its explanation; the cells
+    whose (slug, group code) is in `highlight` are marked."""
     groups = groups_in_order(cells)
     rows = []
     for (municipality, slug), own in cells.groupby(["municipality", "slug"], sort=True):
@@ -35,7 +36,11 @@ def ijktabel_rows(cells: pd.DataFrame, *, url_for) -> dict:
                 "municipality": municipality,
                 "slug": slug,
                 "cells": [
-                    {"quota": int(by_group.at[code, "quota"]), "url": url_for(slug, code)}
+                    {
+                        "quota": int(by_group.at[code, "quota"]),
+                        "url": url_for(slug, code),
+                        "highlight": (slug, code) in highlight,
+                    }
                     if code in by_group.index
                     else None
                     for code, _name in groups
@@ -50,6 +55,32 @@ def ijktabel_rows(cells: pd.DataFrame, *, url_for) -> dict:
         "totals": [int(totals.get(code, 0)) for code, _name in groups],
         "total": int(cells["quota"].sum()),
     }
+
+
+def highlighted_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells the steering-group report singles out: per group the largest fair share, and
+    every cell that the ceiling changed or that left part of the task undistributed."""
+    frame = cells[cells["quota"] > 0]
+    largest = frame.loc[frame.groupby("target_group")["quota"].idxmax()]
+    moved = frame[(frame["cap_contribution"].abs() >= 0.5) | (frame["shortfall"] > 0)]
+    picked = pd.concat([largest, moved])
+    return picked[~picked.index.duplicated()]
+
+
+def ijktabel_blocks(table: dict, *, size: int) -> list[dict]:
+    """The IJktabel cut into blocks of at most `size` groups for print; the template repeats the
+    municipality column in each block and ends each with the totals."""
+    groups = table["groups"]
+    return [
+        {
+            "groups": groups[start : start + size],
+            "rows": [{**row, "cells": row["cells"][start : start + size]} for row in table["rows"]],
+            "totals": table["totals"][start : start + size],
+            "first": start + 1,
+            "last": min(start + size, len(groups)),
+        }
+        for start in range(0, len(groups), size)
+    ]
 
 
 def explained_cells(cells: pd.DataFrame) -> pd.DataFrame:

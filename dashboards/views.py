@@ -263,20 +263,44 @@ def report(request):
     return render(request, "dashboards/report.html", {"picture": picture, **parts})
 
 
+# Groups per printed block of the IJktabel: with the municipality and the totals, 10 columns fit
+# the width of an A4 landscape page.
+PRINT_BLOCK_GROUPS = 8
+
+
 def _report_parts(user, picture):
-    cells = picture["cells"]
-    tasks = selectors.regional_tasks(user=user, run=picture["run"], year=picture["year"])
+    run, year, cells, summary = (
+        picture["run"],
+        picture["year"],
+        picture["cells"],
+        picture["summary"],
+    )
+    tasks = selectors.regional_tasks(user=user, run=run, year=year)
+    highlighted = exports.highlighted_cells(cells)
+    table = exports.ijktabel_rows(
+        cells,
+        url_for=picture["url_for"],
+        highlight=set(zip(highlighted["slug"], highlighted["target_group"], strict=True)),
+    )
+    explained = exports.explained_cells(highlighted)
+    progress = selectors.progress_towards_2030(user=user, year=year)
+    charts = {
+        "supply": figures.fair_share_vs_supply(summary),
+        "task": figures.task_vs_supply(tasks, summary),
+        "progress": figures.progress_to_2030(progress) if progress is not None else None,
+    }
     return {
-        "headline": selectors.headline(cells, picture["summary"], tasks),
-        "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
-        "summary": picture["summary"].to_dict("records"),
-        "changes": allocation_selectors.run_live_changes(
-            user=user, run=picture["run"], carry_over=False
-        ),
-        "explanations": exports.explained_cells(cells)[
+        "headline": selectors.headline(cells, summary, tasks),
+        "charts": charts,
+        "table": table,
+        "blocks": exports.ijktabel_blocks(table, size=PRINT_BLOCK_GROUPS),
+        "summary": summary.to_dict("records"),
+        "changes": allocation_selectors.run_live_changes(user=user, run=run, carry_over=False),
+        "explanations": explained[
             ["municipality", "target_group_name", "quota", "sentence"]
         ].to_dict("records"),
+        "cell_count": len(cells),
         "flagged_neighbourhoods": monitoring_selectors.flagged_neighbourhoods(
-            user=user, region=picture["run"].scenario.region, year=picture["year"]
+            user=user, region=run.scenario.region, year=year
         ),
     }

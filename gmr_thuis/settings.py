@@ -145,13 +145,14 @@ AXES_VERBOSE = False
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, never inline, so an
 # injected <script> or onclick does nothing. Styles may be inline because Plotly and htmx set
-# them at runtime; img data: for Plotly's and Swagger UI's icons. No page may be framed.
+# them at runtime; img data: for Plotly's and Swagger UI's icons, blob: for the images Plotly
+# makes of a chart for print (only our own scripts can create one). No page may be framed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         # 'self' covers the negotiation board's same-origin websocket (ws:/wss:).
         "connect-src": ["'self'"],

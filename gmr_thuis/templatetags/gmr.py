@@ -137,3 +137,14 @@ def nlds_widget(bound_field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def css_string(value):
+    """A text as a quoted CSS string, safe inside a <style> element: quotes, backslashes, line
+    breaks and markup characters become CSS escapes."""
+    escaped = "".join(
+        f"\\{ord(char):06x}" if char in '"\\<>&\n\r' or ord(char) < 32 else char
+        for char in str(value)
+    )
+    return mark_safe(f'"{escaped}"')

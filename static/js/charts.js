@@ -7,6 +7,20 @@
     if (Array.isArray(link)) { link = link[0]; }
     if (typeof link === "string" && link.charAt(0) === "/") { window.location.href = link; }
   }
+  // The chart as an image as wide as an A4 landscape page's content (277 mm at 96 px per inch),
+  // which print.css shows instead of the screen's drawing, so a printed chart is never cut off.
+  var PRINT_WIDTH = 1040;
+  function printImage(element, figure) {
+    var height = (figure.layout && figure.layout.height) || 420;
+    return window.Plotly.toImage(element, { format: "png", width: PRINT_WIDTH, height: height, scale: 2 })
+      .then(function (url) {
+        var image = document.createElement("img");
+        image.className = "chart__print";
+        image.alt = "";
+        image.src = url;
+        element.insertAdjacentElement("afterend", image);
+      });
+  }
   function draw(element) {
     var source = document.getElementById(element.dataset.chart);
     if (!source || !window.Plotly) { return; }
@@ -15,6 +29,7 @@
     window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
       element.on("plotly_click", openLink);
       element.classList.add("chart__plot--drawn");
+      if (element.hasAttribute("data-print-image")) { return printImage(element, figure); }
     });
   }
   // A chart too dense for a phone (the heatmap) becomes its own table there, one column at a

@@ -120,11 +120,21 @@ def test_xlsx_export_has_table_explanations_and_method_sheets(client, run, steer
     assert "Plafond (deel van de mutaties)" in method
 
 
-def test_report_explains_every_cell_with_its_fair_share_and_sentence(client, run, steering_member):
+def test_report_explains_only_the_highlighted_cells_with_fair_share_and_sentence(
+    client, run, steering_member
+):
     client.force_login(steering_member)
     response = client.get(reverse("dashboards:report"), {"jaar": YEAR})
     rows = response.context["explanations"]
-    assert len(rows) == 4 * 3  # municipalities × groups
+    # Per group its largest fair share (3 groups), not every one of the 4 × 3 cells.
+    assert 3 <= len(rows) < 4 * 3
+    assert response.context["cell_count"] == 4 * 3
+    marked = [cell for row in response.context["table"]["rows"] for cell in row["cells"]]
+    assert sum(bool(cell and cell["highlight"]) for cell in marked) == len(rows)
+    blocks = response.context["blocks"]
+    assert [group for block in blocks for group in block["groups"]] == list(
+        response.context["table"]["groups"]
+    )
     first = rows[0]
     assert set(first) == {"municipality", "target_group_name", "quota", "sentence"}
     assert first["municipality"] in first["sentence"]
@@ -240,3 +250,15 @@ def test_report_names_the_flagged_neighbourhoods(client, run, steering_member, w
     content = response.content.decode()
     assert "Wijken waar plaatsingen zich opstapelen" in content
     assert "boven 1,50× het gemiddelde van de gemeente" in content
+
+
+def test_the_printed_report_blocks_and_page_identity_are_translated(client, run, steering_member):
+    client.force_login(steering_member)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("dashboards:report"), {"jaar": YEAR}).content.decode()
+    assert "priority groups 1 to 3 of 3" in page
+    assert "The explanation of the marked numbers" in page
+    assert (
+        f"run {run.pk}" in page
+        and "berekening" not in page.split("<style>")[1].split("</style>")[0]
+    )
