@@ -223,6 +223,8 @@ def case_export(case) -> dict:
         "toelichting": case.note,
         "status": case.status,
         "gesloten_op": case.closed_at.isoformat() if case.closed_at else None,
+        "reden_sluiten": case.close_reason,
+        "toelichting_sluiten": case.close_note,
         "besluiten": [
             {
                 "overleg": d.meeting.date.isoformat(),

@@ -64,6 +64,7 @@ PINNED = {
     "dashboards:report": 50,
     "home": 8,
     "mediation:case": 15,
+    "mediation:case_close": 8,
     "mediation:case_create": 7,
     "mediation:case_edit": 16,
     "mediation:case_export": 10,
@@ -74,7 +75,8 @@ PINNED = {
     "mediation:minutes_pdf": 43,
     "mediation:minutes_xlsx": 39,
     "mediation:offer_create": 6,
-    "mediation:offers": 7,
+    # One more than before withdrawing existed: which offers a decision placed a case in.
+    "mediation:offers": 8,
     "monitoring:agreement": 18,
     "monitoring:agreements_grid": 12,
     "monitoring:dashboard": 30,

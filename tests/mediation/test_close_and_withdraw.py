@@ -65,6 +65,8 @@ def test_other_needs_a_note_free_of_personal_data(case, outsider):
     services.case_close(user=outsider, case=case, reason=CloseReason.OTHER, note="Verhuisd.")
     case.refresh_from_db()
     assert (case.close_reason, case.close_note) == ("other", "Verhuisd.")
+    exported = selectors.case_export(case)
+    assert (exported["reden_sluiten"], exported["toelichting_sluiten"]) == ("other", "Verhuisd.")
 
 
 def test_a_closed_case_cannot_be_closed_again(case, outsider):
@@ -292,3 +294,25 @@ def test_the_offers_list_has_a_withdraw_button_for_the_offering_corporation(
 
     again = client.post(url, follow=True)
     assert "al ingetrokken" in again.content.decode()
+
+
+def test_the_close_screen_and_its_messages_read_in_english(client, case, outsider, settings):
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    settings.GMR_MEDIATION_RETENTION_MONTHS = 6
+    client.force_login(outsider)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(f"/bemiddeling/casus/{case.pk}/sluiten/").content.decode()
+    assert "Close case NIJ-2026-001" in page
+    assert "6 months after closing its details are anonymised" in page
+    assert "no longer needed" in page and "withdrawn by the care party" in page
+    closed = client.post(
+        f"/bemiddeling/casus/{case.pk}/sluiten/",
+        {"reason": "not_needed", "confirm": "on"},
+        follow=True,
+    ).content.decode()
+    assert "Case NIJ-2026-001 closed (no longer needed)" in closed
+    with translation.override("en"), pytest.raises(ValidationError, match="already been closed"):
+        services.case_close(user=outsider, case=case, reason=CloseReason.NOT_NEEDED)
