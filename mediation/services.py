@@ -421,6 +421,18 @@ def closed_message(row):
     return _("Deze casus is al gesloten.")
 
 
+def close_refused(case) -> str | None:
+    """Why `case` cannot be closed, or None when it can."""
+    if case.status not in ACTIVE_STATUSES or case.anonymised_at is not None:
+        return closed_message(case)
+    if case.placements.exists():
+        return _(
+            "De tafel heeft voor deze casus een plaatsing besloten; die wacht op "
+            "bevestiging. Sluiten kan daarom niet."
+        )
+    return None
+
+
 def case_close(*, user, case, reason: str, note: str = "") -> Case:
     """The sending municipality (or the project leader) takes its open case off the table with a
     reason of `CloseReason`; "other" needs a short note, checked for personal data. Closing
@@ -438,15 +450,9 @@ def case_close(*, user, case, reason: str, note: str = "") -> Case:
         row = Case.objects.restrict(user, CHANGE).select_for_update().filter(pk=case.pk).first()
         if row is None:
             raise PermissionDenied(_("U mag deze casus niet sluiten."))
-        if row.status not in ACTIVE_STATUSES or row.anonymised_at is not None:
-            raise ValidationError(closed_message(row))
-        if row.placements.exists():
-            raise ValidationError(
-                _(
-                    "De tafel heeft voor deze casus een plaatsing besloten; die wacht op "
-                    "bevestiging. Sluiten kan daarom niet."
-                )
-            )
+        refused = close_refused(row)
+        if refused:
+            raise ValidationError(refused)
         if errors:
             raise ValidationError(errors)
         row.status = CaseStatus.CLOSED

@@ -136,6 +136,8 @@ def case_detail(request, pk):
     services.log_access(user=request.user, cases=[case], what=CaseAccessLog.What.DETAIL)
     may_read_log = can(request.user, READ_ACCESS_LOG)
     may_change = can(request.user, CHANGE, case)
+    # A case whose placement awaits its confirmations is not closed (one query, only then).
+    may_close = may_change and _is_editable(case) and not case.placements.exists()
     return render(
         request,
         "mediation/case.html",
@@ -146,7 +148,7 @@ def case_detail(request, pk):
             "access_log": selectors.access_log(case) if may_read_log else None,
             "may_export": may_change,
             "may_edit": may_change and _is_editable(case),
-            "may_close": may_change and _is_editable(case),
+            "may_close": may_close,
         },
     )
 
@@ -229,10 +231,9 @@ def case_close(request, pk):
     _member(request.user)
     case = selectors.case_for(user=request.user, pk=pk, action=CHANGE)
     services.log_access(user=request.user, cases=[case], what=CaseAccessLog.What.CLOSE)
-    closable = _is_editable(case)
-    form = CaseCloseForm(request.POST or None) if closable else None
-    refused = None if closable else services.closed_message(case)
-    if request.method == "POST" and not closable:
+    refused = services.close_refused(case)
+    form = None if refused else CaseCloseForm(request.POST or None)
+    if request.method == "POST" and refused:
         messages.error(request, refused)
         return redirect("mediation:case", pk=case.pk)
     if request.method == "POST" and form.is_valid():

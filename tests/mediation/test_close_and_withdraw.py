@@ -316,3 +316,16 @@ def test_the_close_screen_and_its_messages_read_in_english(client, case, outside
     assert "Case NIJ-2026-001 closed (no longer needed)" in closed
     with translation.override("en"), pytest.raises(ValidationError, match="already been closed"):
         services.case_close(user=outsider, case=case, reason=CloseReason.NOT_NEEDED)
+
+
+def test_a_case_awaiting_confirmation_offers_no_close(
+    client, case, offer, meeting, project_leader, outsider
+):
+    services.decision_record(
+        user=project_leader, meeting=meeting, case=case, outcome=Outcome.PLACED, offer=offer
+    )
+    client.force_login(outsider)
+
+    assert "/sluiten/" not in client.get(f"/bemiddeling/casus/{case.pk}/").content.decode()
+    page = client.get(f"/bemiddeling/casus/{case.pk}/sluiten/").content.decode()
+    assert "wacht op bevestiging" in page and "case-close-form" not in page
