@@ -226,6 +226,7 @@ CONFIRM_RECEIVING = "confirm_receiving"
 CONFIRM_OFFERING = "confirm_offering"
 READ_ACCESS_LOG = "read_access_log"
 SEE_TABLE = "see_table"
+WITHDRAW_OFFER = "withdraw_offer"
 
 # Tasks of a role, each a rule of (membership, object or None).
 ABILITIES = {
@@ -255,6 +256,18 @@ ABILITIES = {
         member.role == Role.CORPORATION
         and placement is not None
         and member.corporation_id == placement.corporation_id
+    ),
+    # An offer is withdrawn by the corporation that made it, or by the project leader of its
+    # region; never by the municipality where the home is.
+    WITHDRAW_OFFER: lambda member, offer: (
+        offer is not None
+        and (
+            (member.role == Role.CORPORATION and member.corporation_id == offer.corporation_id)
+            or (
+                member.role == Role.PROJECT_LEADER
+                and member.region_id == offer.municipality.region_id
+            )
+        )
     ),
     READ_ACCESS_LOG: lambda member, _obj: member.role == Role.PROJECT_LEADER,
     SEE_TABLE: lambda member, _obj: member.role != Role.STEERING_GROUP,

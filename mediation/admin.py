@@ -28,6 +28,7 @@ class CaseAdmin(RegionScopedReadOnlyAdmin):
         "deadline",
         "created_at",
         "closed_at",
+        "close_reason",
         "anonymised_at",
         "version",
         "updated_at",

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import CareIntensity, Outcome
+from mediation.models import CareIntensity, CloseReason, Outcome
 from municipalities.models import Municipality, Neighbourhood, TargetGroup
 
 NO_PERSONAL_DATA = _(
@@ -143,4 +143,19 @@ class DecisionForm(forms.Form):
     offer = forms.IntegerField(label=_("Woning"), required=False)
     reason = forms.CharField(
         label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CaseCloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reden van sluiten"), choices=CloseReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Toelichting"),
+        max_length=300,
+        required=False,
+        help_text=_("Nodig bij 'anders'. Geen namen, adressen of andere persoonsgegevens."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Ik begrijp dat de casus van de tafel gaat en de bewaartermijn nu begint."),
     )

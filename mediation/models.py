@@ -29,6 +29,13 @@ class CaseStatus(models.TextChoices):
 ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.POSTPONED)
 
 
+class CloseReason(models.TextChoices):
+    PLACED_ELSEWHERE = "placed_elsewhere", _("buiten de tafel geplaatst")
+    NOT_NEEDED = "not_needed", _("niet meer nodig")
+    WITHDRAWN = "withdrawn", _("ingetrokken door de zorgpartij")
+    OTHER = "other", _("anders")
+
+
 class CareIntensity(models.TextChoices):
     NONE = "none", _("geen")
     LIGHT = "light", _("licht")
@@ -116,6 +123,11 @@ class Case(VersionedRecord):
     )
     created_at = models.DateTimeField(_("ingebracht op"), auto_now_add=True)
     closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    # Why the sending municipality or the project leader took the case off the table.
+    close_reason = models.CharField(
+        _("reden van sluiten"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    close_note = models.CharField(_("toelichting bij sluiten"), max_length=300, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
     class Meta:
@@ -379,6 +391,7 @@ class CaseAccessLog(models.Model):
         MINUTES = "minutes", _("in het verslag bekeken")
         EDIT = "edit", _("ter wijziging geopend")
         ADMIN = "admin", _("in het beheer bekeken")
+        CLOSE = "close", _("ter sluiting geopend")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

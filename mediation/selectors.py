@@ -15,6 +15,7 @@ from mediation.models import (
     Case,
     CaseAccessLog,
     CaseStatus,
+    Decision,
     Meeting,
     Offer,
     OfferStatus,
@@ -39,6 +40,13 @@ def case_for(*, user, pk, action=VIEW):
 def offer_list(*, user):
     return Offer.objects.restrict(user, VIEW).select_related(
         "corporation", "municipality", "neighbourhood"
+    )
+
+
+def offers_in_a_decision(offers) -> set:
+    """The pks of those offers a decision of the table placed a case in (one query)."""
+    return set(
+        Decision.objects.filter(offer__in=[o.pk for o in offers]).values_list("offer_id", flat=True)
     )
 
 
@@ -215,6 +223,8 @@ def case_export(case) -> dict:
         "toelichting": case.note,
         "status": case.status,
         "gesloten_op": case.closed_at.isoformat() if case.closed_at else None,
+        "reden_sluiten": case.close_reason,
+        "toelichting_sluiten": case.close_note,
         "besluiten": [
             {
                 "overleg": d.meeting.date.isoformat(),

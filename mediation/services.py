@@ -19,6 +19,7 @@ from gmr_thuis.permissions import (
     REGISTER_CASE,
     RUN_TABLE,
     VIEW,
+    WITHDRAW_OFFER,
     can,
 )
 from mediation import selectors
@@ -27,6 +28,7 @@ from mediation.models import (
     Case,
     CaseAccessLog,
     CaseStatus,
+    CloseReason,
     Decision,
     Meeting,
     Offer,
@@ -316,6 +318,13 @@ def meeting_refresh_agenda(*, user, meeting) -> Meeting:
     return meeting
 
 
+def _lock_available(offer):
+    """The same row lock as `offer_withdraw`: a home withdrawn meanwhile is not given away."""
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if locked.status != OfferStatus.AVAILABLE:
+        raise ValidationError({"offer": _("Deze woning is niet (meer) beschikbaar.")})
+
+
 def decision_record(*, user, meeting, case, outcome: str, offer=None, reason: str = "") -> Decision:
     """The table's decision on one case; a placement waits for both confirmations."""
     _require_table(user)
@@ -345,6 +354,8 @@ def decision_record(*, user, meeting, case, outcome: str, offer=None, reason: st
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if outcome == Outcome.PLACED:
+            _lock_available(offer)
         decision = Decision.objects.create(
             meeting=meeting,
             case=case,
@@ -395,17 +406,103 @@ def placement_confirm(*, user, placement, side: str) -> Placement:
     return row
 
 
-def case_close(*, user, case) -> Case:
-    """The sending municipality (or the project leader) takes its case off the table."""
+def retention_months() -> int:
+    return settings.GMR_MEDIATION_RETENTION_MONTHS
+
+
+def closed_message(row):
+    """Why a case can no longer be closed."""
+    if row.anonymised_at is not None:
+        return _("Deze casus is geanonimiseerd.")
+    if row.status == CaseStatus.PLACED:
+        return _("Deze casus is al geplaatst: sluiten kan niet meer.")
+    if row.status == CaseStatus.REFERRED:
+        return _("Deze casus is al terugverwezen en daarmee afgesloten.")
+    return _("Deze casus is al gesloten.")
+
+
+def close_refused(case) -> str | None:
+    """Why `case` cannot be closed, or None when it can."""
+    if case.status not in ACTIVE_STATUSES or case.anonymised_at is not None:
+        return closed_message(case)
+    if case.placements.exists():
+        return _(
+            "De tafel heeft voor deze casus een plaatsing besloten; die wacht op "
+            "bevestiging. Sluiten kan daarom niet."
+        )
+    return None
+
+
+def case_close(*, user, case, reason: str, note: str = "") -> Case:
+    """The sending municipality (or the project leader) takes its open case off the table with a
+    reason of `CloseReason`; "other" needs a short note, checked for personal data. Closing
+    starts the retention period (`anonymise_closed_cases`). Refused for a case already closed,
+    placed or referred back, and for one with a placement the table decided (it waits for its
+    confirmations)."""
+    note = (note or "").strip()
+    errors: dict[str, list] = {}
+    if reason not in CloseReason.values:
+        errors.setdefault("reason", []).append(_("Kies de reden van sluiten."))
+    if reason == CloseReason.OTHER and not note:
+        errors.setdefault("note", []).append(_("Licht de reden 'anders' kort toe."))
+    _check_text(errors, {"note": note}, fields=("note",))
     with transaction.atomic():
         row = Case.objects.restrict(user, CHANGE).select_for_update().filter(pk=case.pk).first()
         if row is None:
             raise PermissionDenied(_("U mag deze casus niet sluiten."))
-        if row.status not in ACTIVE_STATUSES:
-            raise ValidationError(_("Deze casus is al afgesloten."))
+        refused = close_refused(row)
+        if refused:
+            raise ValidationError(refused)
+        if errors:
+            raise ValidationError(errors)
         row.status = CaseStatus.CLOSED
         row.closed_at = timezone.now()
-        row.save(update_fields=["status", "closed_at"])
+        row.close_reason = reason
+        row.close_note = note if reason == CloseReason.OTHER else ""
+        row.updated_by = user
+        row.version += 1
+        row.save(
+            update_fields=[
+                "status",
+                "closed_at",
+                "close_reason",
+                "close_note",
+                "updated_by",
+                "version",
+            ]
+        )
+    return row
+
+
+def offer_withdraw(*, user, offer) -> Offer:
+    """The offering corporation (or the project leader) withdraws a home from the table. The
+    row is locked so that a decision placing a case there cannot pass at the same moment;
+    refused once a decision placed a case in it. A withdrawn offer leaves every proposal and the
+    agendas of meetings still to come (their invitations follow)."""
+    with transaction.atomic():
+        row = (
+            Offer.objects.restrict(user, VIEW)
+            .select_for_update(of=("self",))
+            .select_related("municipality", "corporation")
+            .filter(pk=offer.pk)
+            .first()
+        )
+        if row is None or not can(user, WITHDRAW_OFFER, row):
+            raise PermissionDenied(_("U mag deze woning niet intrekken."))
+        if row.status == OfferStatus.WITHDRAWN:
+            raise ValidationError(_("Deze woning is al ingetrokken."))
+        if row.status == OfferStatus.PLACED or row.decisions.exists():
+            raise ValidationError(
+                _(
+                    "De tafel heeft al een casus in deze woning geplaatst: intrekken kan niet "
+                    "meer. Neem contact op met de projectleider."
+                )
+            )
+        row.status = OfferStatus.WITHDRAWN
+        row.save(update_fields=["status"])
+        for meeting in Meeting.objects.filter(offers=row, date__gt=timezone.localdate()):
+            meeting.offers.remove(row)
+            _invite(meeting)
     return row
 
 
@@ -446,6 +543,7 @@ def anonymise_closed_cases(*, now=None) -> int:
             case.care_intensity = ""
             case.preference_weight = 0
             case.note = ""
+            case.close_note = ""
             case.anonymised_at = now
             case.save()
             for name in CASE_LISTS:

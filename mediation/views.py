@@ -26,6 +26,7 @@ from gmr_thuis.permissions import (
     REGISTER_CASE,
     RUN_TABLE,
     SEE_TABLE,
+    WITHDRAW_OFFER,
     can,
     membership_of,
     represented_corporation,
@@ -34,6 +35,7 @@ from gmr_thuis.permissions import (
 from mediation import charts, selectors, services
 from mediation.forms import (
     NO_PERSONAL_DATA,
+    CaseCloseForm,
     CaseEditForm,
     CaseForm,
     DecisionForm,
@@ -41,7 +43,7 @@ from mediation.forms import (
     OfferForm,
 )
 from mediation.minutes_pdf import minutes_pdf
-from mediation.models import ACTIVE_STATUSES, CaseAccessLog, Outcome, Placement
+from mediation.models import ACTIVE_STATUSES, CaseAccessLog, OfferStatus, Outcome, Placement
 from monitoring.services import StaleEdit
 from municipalities.models import Municipality
 
@@ -134,6 +136,8 @@ def case_detail(request, pk):
     services.log_access(user=request.user, cases=[case], what=CaseAccessLog.What.DETAIL)
     may_read_log = can(request.user, READ_ACCESS_LOG)
     may_change = can(request.user, CHANGE, case)
+    # A case whose placement awaits its confirmations is not closed (one query, only then).
+    may_close = may_change and _is_editable(case) and not case.placements.exists()
     return render(
         request,
         "mediation/case.html",
@@ -144,6 +148,7 @@ def case_detail(request, pk):
             "access_log": selectors.access_log(case) if may_read_log else None,
             "may_export": may_change,
             "may_edit": may_change and _is_editable(case),
+            "may_close": may_close,
         },
     )
 
@@ -220,6 +225,55 @@ def case_edit(request, pk):
 
 
 @login_required
+def case_close(request, pk):
+    """The sending municipality (or the project leader) closes an open case: a reason from the
+    list, a confirmation that the retention period starts, then the case is off the table."""
+    _member(request.user)
+    case = selectors.case_for(user=request.user, pk=pk, action=CHANGE)
+    services.log_access(user=request.user, cases=[case], what=CaseAccessLog.What.CLOSE)
+    refused = services.close_refused(case)
+    form = None if refused else CaseCloseForm(request.POST or None)
+    if request.method == "POST" and refused:
+        messages.error(request, refused)
+        return redirect("mediation:case", pk=case.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed = services.case_close(
+                user=request.user,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Casus %(number)s gesloten (%(reason)s). De gegevens worden over "
+                    "%(months)s maanden geanonimiseerd."
+                )
+                % {
+                    "number": closed.number,
+                    "reason": closed.get_close_reason_display(),
+                    "months": services.retention_months(),
+                },
+            )
+            return redirect("mediation:case", pk=closed.pk)
+    return render(
+        request,
+        "mediation/case_close.html",
+        {
+            "case": case,
+            "form": form,
+            "refused": refused,
+            "months": services.retention_months(),
+            "warning": NO_PERSONAL_DATA,
+        },
+    )
+
+
+@login_required
 def case_export(request, pk):
     _member(request.user)
     case = selectors.case_for(user=request.user, pk=pk, action=CHANGE)
@@ -233,14 +287,40 @@ def case_export(request, pk):
 @login_required
 def offer_list(request):
     _member(request.user)
+    offers = list(selectors.offer_list(user=request.user))
+    decided = selectors.offers_in_a_decision(offers)
+    for offer in offers:
+        offer.may_withdraw = (
+            offer.status == OfferStatus.AVAILABLE
+            and offer.pk not in decided
+            and can(request.user, WITHDRAW_OFFER, offer)
+        )
     return render(
         request,
         "mediation/offers.html",
-        {
-            "offers": selectors.offer_list(user=request.user),
-            "may_offer": can(request.user, OFFER_HOMES),
-        },
+        {"offers": offers, "may_offer": can(request.user, OFFER_HOMES)},
     )
+
+
+@login_required
+@require_POST
+def offer_withdraw(request, pk):
+    """The offering corporation (or the project leader) withdraws a home from the table."""
+    _member(request.user)
+    offer = get_object_or_404(selectors.offer_list(user=request.user), pk=pk)
+    if not can(request.user, WITHDRAW_OFFER, offer):
+        raise PermissionDenied
+    try:
+        services.offer_withdraw(user=request.user, offer=offer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Woning ingetrokken: %(offer)s staat niet meer op de agenda van komende overleggen.")
+            % {"offer": offer},
+        )
+    return redirect("mediation:offers")
 
 
 @login_required

@@ -59,6 +59,7 @@ from allocation.services import DEFAULT_SCENARIO_SLUG
 from mediation import services as mediation_services
 from mediation.models import Decision as MediationDecision
 from mediation.models import Meeting as MediationMeeting
+from mediation.models import Offer as MediationOffer
 from mediation.models import Placement as MediationPlacement
 from monitoring import services as monitoring_services
 from monitoring.models import (
@@ -453,6 +454,9 @@ ROUTES = {
     "api-mediation-offer-detail": Route(
         API, lambda w: f"/api/v1/mediation-offers/{w.mediation.offer.pk}/"
     ),
+    "api-mediation-offer-withdraw": Route(
+        API, lambda w: f"/api/v1/mediation-offers/{w.mediation.offer.pk}/withdraw/"
+    ),
     "api-negotiation-session-list": Route(API, _url("/api/v1/negotiation-sessions/")),
     "api-negotiation-session-detail": Route(
         API, lambda w: f"/api/v1/negotiation-sessions/{w.session.pk}/"
@@ -757,6 +761,11 @@ ROUTES = {
         lambda w: f"/bemiddeling/casus/{w.mediation.open_case.pk}/wijzigen/",
         allowed=frozenset({"project_leader", "outsider"}),
     ),
+    "mediation:case_close": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/casus/{w.mediation.open_case.pk}/sluiten/",
+        allowed=frozenset({"project_leader", "outsider"}),
+    ),
     "mediation:case_export": Route(
         MEDIATION,
         lambda w: f"/bemiddeling/casus/{w.mediation.case.pk}/gegevens.json",
@@ -766,6 +775,14 @@ ROUTES = {
         MEDIATION,
         _url("/bemiddeling/woningen/nieuw/"),
         allowed=frozenset({"corporation_with_offer", "corporation_outsider"}),
+    ),
+    "mediation:offer_withdraw": Route(
+        MEDIATION,
+        lambda w: f"/bemiddeling/woningen/{w.mediation.offer.pk}/intrekken/",
+        get=False,
+        post=lambda w: {},
+        state=lambda w: MediationOffer.objects.get(pk=w.mediation.offer.pk).status,
+        allowed=frozenset({"project_leader", "corporation_with_offer"}),
     ),
     "mediation:meeting_schedule": Route(
         MEDIATION,
@@ -1368,6 +1385,33 @@ def test_the_mediation_table_admits_its_members_only(world, as_user, name, role)
     else:
         assert response.status_code in (403, 404)
         assert not changed
+
+
+# Through the API with a token: the offering corporation and the project leader withdraw an
+# offer; the municipality where the home is is refused (403), everyone else does not see it.
+WITHDRAW_BY_TOKEN = {
+    "project_leader": 200,
+    "corporation_with_offer": 200,
+    "owner": 403,
+    "colleague": 403,
+    "outsider": 404,
+    "uninvited": 404,
+    "corporation_outsider": 404,
+    "steering_member": 404,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "status"), list(WITHDRAW_BY_TOKEN.items()))
+def test_only_the_offering_corporation_and_the_project_leader_withdraw_by_api(world, role, status):
+    from tests.api.conftest import issue
+
+    url = ROUTES["api-mediation-offer-withdraw"].url(world)
+    response = issue(world.users[role])[1].post(url, format="json")
+
+    assert response.status_code == status, response.content[:300]
+    withdrawn = MediationOffer.objects.get(pk=world.mediation.offer.pk).status == "withdrawn"
+    assert withdrawn == (status == 200)
 
 
 # ---- each role's own first page -------------------------------------------------------------

@@ -63,7 +63,8 @@ PINNED = {
     "dashboards:region": 26,
     "dashboards:report": 62,  # with the progress chart (the region dashboard's selector)
     "home": 8,
-    "mediation:case": 15,
+    "mediation:case": 16,
+    "mediation:case_close": 9,
     "mediation:case_create": 7,
     "mediation:case_edit": 16,
     "mediation:case_export": 10,
@@ -74,7 +75,8 @@ PINNED = {
     "mediation:minutes_pdf": 44,
     "mediation:minutes_xlsx": 40,
     "mediation:offer_create": 6,
-    "mediation:offers": 7,
+    # One more than before withdrawing existed: which offers a decision placed a case in.
+    "mediation:offers": 8,
     "monitoring:agreement": 19,
     "monitoring:agreements_grid": 12,
     "monitoring:dashboard": 31,

@@ -1,18 +1,21 @@
 """The mediation table's endpoint: corporations offer vacant homes, idempotently like
-allocation reports (a retry with the same Idempotency-Key returns the first offer)."""
+allocation reports (a retry with the same Idempotency-Key returns the first offer), and
+withdraw them (`POST .../<id>/withdraw/`)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from gmr_thuis.api.base import ScopedReadOnlyViewSet
 from gmr_thuis.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key, idempotent_response
 from gmr_thuis.api.schema import ErrorSerializer
-from gmr_thuis.permissions import OFFER_HOMES, can, represented_corporation
+from gmr_thuis.permissions import OFFER_HOMES, WITHDRAW_OFFER, can, represented_corporation
 from mediation.api.serializers import OfferSerializer
 from mediation.models import Offer
-from mediation.services import offer_create
+from mediation.services import offer_create, offer_withdraw
 
 OFFERED_FIELDS = [
     "municipality",
@@ -92,3 +95,26 @@ class MediationOfferViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return idempotent_response(
             self.get_serializer, offer, created=created, sent=offered, fields=OFFERED_FIELDS
         )
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OfferSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Only the offering corporation (or the project leader) withdraws it.",
+            ),
+        },
+        description="Withdraw a home from the table: it leaves every proposal and the agendas "
+        "of meetings still to come. Refused (400) once a decision placed a case in it, or when "
+        "it is already withdrawn. Withdrawing twice is therefore a 400, never a second change.",
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        offer = self.get_object()
+        if not can(request.user, WITHDRAW_OFFER, offer):
+            raise exceptions.PermissionDenied(
+                _("Alleen de corporatie die de woning aanbood trekt haar in.")
+            )
+        withdrawn = offer_withdraw(user=request.user, offer=offer)
+        return Response(self.get_serializer(withdrawn).data)

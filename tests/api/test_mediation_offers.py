@@ -68,3 +68,66 @@ def test_a_corporation_sees_only_its_own_offers(api_as, corp_owner, corp_outside
 
     assert len(api_as(corp_owner).get(URL).json()["results"]) == 1
     assert api_as(corp_outsider).get(URL).json()["results"] == []
+
+
+def _withdraw_url(pk):
+    return f"{URL}{pk}/withdraw/"
+
+
+def test_a_corporation_withdraws_its_offer(api_as, corp_owner, corp_colleague):
+    offered = api_as(corp_owner).post(URL, _payload(), format="json").json()
+
+    response = api_as(corp_colleague).post(_withdraw_url(offered["id"]), format="json")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "withdrawn"
+    assert Offer.objects.get().status == "withdrawn"
+
+
+def test_withdrawing_twice_is_refused_in_dutch(api_as, corp_owner):
+    client = api_as(corp_owner)
+    offered = client.post(URL, _payload(), format="json").json()
+    client.post(_withdraw_url(offered["id"]), format="json")
+
+    response = client.post(_withdraw_url(offered["id"]), format="json")
+
+    assert response.status_code == 400
+    assert "al ingetrokken" in str(response.json())
+
+
+def test_another_corporation_cannot_withdraw_an_offer(api_as, corp_owner, corp_outsider):
+    offered = api_as(corp_owner).post(URL, _payload(), format="json").json()
+
+    response = api_as(corp_outsider).post(_withdraw_url(offered["id"]), format="json")
+
+    assert response.status_code == 404
+    assert Offer.objects.get().status == "available"
+
+
+def test_the_municipality_of_the_home_cannot_withdraw_it(api_as, corp_owner, owner):
+    offered = api_as(corp_owner).post(URL, _payload(), format="json").json()
+
+    response = api_as(owner).post(_withdraw_url(offered["id"]), format="json")
+
+    assert response.status_code in (403, 404)
+    assert Offer.objects.get().status == "available"
+
+
+def test_a_read_only_token_cannot_withdraw(api_as, corp_owner):
+    offered = api_as(corp_owner).post(URL, _payload(), format="json").json()
+
+    response = api_as(corp_owner, can_write=False).post(_withdraw_url(offered["id"]), format="json")
+
+    assert response.status_code == 403
+    assert Offer.objects.get().status == "available"
+
+
+def test_an_offer_placed_by_the_table_cannot_be_withdrawn(api_as, corp_owner):
+    offered = api_as(corp_owner).post(URL, _payload(), format="json").json()
+    Offer.objects.filter(pk=offered["id"]).update(status="placed")
+
+    response = api_as(corp_owner).post(_withdraw_url(offered["id"]), format="json")
+
+    assert response.status_code == 400
+    assert "intrekken kan niet meer" in str(response.json())
+    assert Offer.objects.get().status == "placed"

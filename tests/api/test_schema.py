@@ -16,6 +16,7 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
     for path in ["targets", "agreements", "realisation", "allocations", "municipalities"]:
         assert f"/api/v1/{path}/:" in text
     assert "tokenAuth" in text
+    assert "/api/v1/mediation-offers/{id}/withdraw/:" in text
 
 
 def test_schema_is_served_without_a_token(db):
@@ -64,7 +65,7 @@ def test_every_operation_documents_its_errors_in_the_one_error_format():
         for path, item in document["paths"].items()
         for method, operation in item.items()
     ]
-    assert len(operations) == 25
+    assert len(operations) == 26
     for path, method, operation in operations:
         expected = {"400", "401", "404", "406", "429", "503"}
         if method == "post":
