@@ -2,8 +2,8 @@
 
     python -m benchmarks.load [--seconds 20] [--clients 10,50] [--workers 3]
 
-It prepares a database of its own (PostgreSQL `gmr_load` when DATABASE_URL names a PostgreSQL
-server, else a temporary SQLite file, said in the output) with the GMR data set, an approved
+It prepares a database of its own (PostgreSQL `<DATABASE_URL's database>_load` when
+DATABASE_URL names a PostgreSQL server, else a temporary SQLite file, said in the output) with the GMR data set, an approved
 run, the demo users and API tokens; starts gunicorn with DEBUG off on a free local port; then
 for each concurrency and each URL keeps that many clients busy for the given seconds and prints
 p50, p95, throughput and errors. Every ratio is to /healthz's p95 at the same concurrency,
@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-LOAD_DATABASE = "gmr_load"
 
 # What the load users read; printed as JSON by a Django shell in the prepared database.
 PREPARE = r"""
@@ -79,11 +78,13 @@ def database_url():
         import psycopg
 
         parts = urlsplit(configured)
+        # Named after the configured database, so benchmarks of several checkouts never meet.
+        name = f"{parts.path.strip('/') or 'gmr'}_load"
         admin = parts._replace(path="/postgres").geturl()
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {LOAD_DATABASE}")
-            connection.execute(f"CREATE DATABASE {LOAD_DATABASE}")
-        return parts._replace(path=f"/{LOAD_DATABASE}").geturl(), "PostgreSQL"
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return parts._replace(path=f"/{name}").geturl(), "PostgreSQL"
     path = Path(tempfile.mkdtemp()) / "load.sqlite3"
     return f"sqlite:///{path}", "SQLite (set DATABASE_URL for PostgreSQL)"
 
@@ -230,13 +231,21 @@ def main(argv=None):
         # Nothing is collected for the benchmark; WhiteNoise serves from the finders.
         "PYTHONWARNINGS": "ignore::UserWarning",
     }
-    env.pop("REDIS_URL", None)  # runs compute in-process; the pages need no broker
+    redis_url = env.pop("REDIS_URL", None)
+    # The data is prepared without a broker (runs compute in-process, nothing is queued).
     data = prepare(env, max(concurrencies))
+    if redis_url:
+        # The server shares one page cache between its workers, as in production; a prefix of
+        # this run's own keeps pages cached by an earlier run (same ids) out of it.
+        env |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"load-{os.getpid()}-{time.time():.0f}"}
+        cache = "Redis page cache shared by the workers"
+    else:
+        cache = "a memory page cache per worker (set REDIS_URL for a shared one)"
     port = free_port()
     server = start_server(env, port, options.workers)
     try:
         print(
-            f"Load benchmark: gunicorn {options.workers} sync workers, {description}, "
+            f"Load benchmark: gunicorn {options.workers} sync workers, {description}, {cache}, "
             f"{options.seconds:g} s per measurement"
         )
         print(

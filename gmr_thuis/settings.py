@@ -287,6 +287,8 @@ CACHES = {
             # A stopped Redis must fail a request fast (the API's rate limit then fails open),
             # not hold it until gunicorn's timeout.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Separates installations (or benchmark runs) that share one Redis database.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
