@@ -186,6 +186,7 @@ def _run_context(run):
 
 @login_required
 @require_GET
+@pagecache.page
 def run_detail(request, pk):
     _member_only(request)
     # The inputs snapshot (every figure of every municipality) is read only to compute the
@@ -233,7 +234,9 @@ def run_detail(request, pk):
             and not any(approval.is_current for approval in approvals),
         }
     )
-    return render(request, "allocation/run_detail.html", context)
+    response = render(request, "allocation/run_detail.html", context)
+    response.pagecache = run.is_finished  # a running run's progress is live
+    return response
 
 
 def _run_tables(user, run, requested):

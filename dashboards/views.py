@@ -90,6 +90,7 @@ def _picture(request):
 
 
 @login_required
+@pagecache.page
 def region(request):
     picture = _shown(request)
     band = request.GET.get("bandgroep")
@@ -149,6 +150,7 @@ def _region_parts(user, picture, band):
 
 
 @login_required
+@pagecache.page
 def explain(request, run_id, slug, group, year):
     run = allocation_selectors.shown_run(user=request.user, run_id=run_id)
     if run is None:
@@ -228,6 +230,7 @@ def municipality(request, slug):
 
 
 @login_required
+@pagecache.page
 def supply_map(request):
     picture = _picture(request)
     measure = request.GET.get("kleur")
@@ -287,15 +290,29 @@ def export_csv(request):
 
 @login_required
 def report(request):
-    picture = _export_picture(request)
-    parts = _cached(
-        request,
-        picture["run"],
-        "report",
-        lambda: _report_parts(request.user, picture),
-        picture["year"],
+    picture = _shown(request)
+    if picture is None:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
+    # What the report computes from the run, as finished HTML; the chapters other apps add
+    # (the project pipeline among them) are read live below it.
+    content = pagecache.cached_html(
+        "dashboards:report-html",
+        region_id=picture["run"].scenario.region_id,
+        user=request.user,
+        parts=(picture["run"].pk, picture["year"]),
+        render=lambda: _report_content(request, picture),
     )
-    return render(request, "dashboards/report.html", {"picture": picture, **parts})
+    return render(request, "dashboards/report.html", {"picture": picture, "content": content})
+
+
+def _report_content(request, picture):
+    picture = _with_frames(request, picture)
+    if picture["cells"].empty:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
+    return render_to_string(
+        "dashboards/includes/report_content.html",
+        {"picture": picture, **_report_parts(request.user, picture)},
+    )
 
 
 def _report_parts(user, picture):

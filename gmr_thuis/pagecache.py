@@ -10,10 +10,18 @@ The cache is Django's default: Redis when REDIS_URL is set (shared by all web pr
 memory otherwise. A cache that is down costs speed, never correctness: values are computed.
 """
 
+import hashlib
+import hmac
 import logging
+from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -118,6 +126,94 @@ def cached_html(name: str, *, region_id, user, parts=(), render, timeout=TIMEOUT
         return html
 
     return mark_safe(cached(name, region_id=region_id, user=user, parts=parts, compute=compute))
+
+
+def _mark(name):
+    # Derived from the secret key, so no data shown on a page can contain a mark by chance
+    # or on purpose (it would be replaced with the reader's token).
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"pagecache:{name}".encode(), "sha256")
+    return f"pagecache-{name}-{digest.hexdigest()[:24]}"
+
+
+def marks(request) -> dict:
+    """Template context while a whole page is rendered for the cache: marks where the
+    reader's own CSRF token and name go (a context processor; nothing otherwise)."""
+    if not getattr(request, "pagecache_marks", False):
+        return {}
+    return {"csrf_token": _mark("csrf"), "person_name": _mark("name")}
+
+
+def _personal(request, html: str) -> str:
+    """The cached page with this reader's CSRF token and name in place of the marks."""
+    user = request.user
+    return html.replace(_mark("csrf"), get_token(request)).replace(
+        _mark("name"), escape(user.get_full_name() or user.get_username())
+    )
+
+
+def page(view):
+    """Serve the view's whole HTML page from the cache to every reader of one scope.
+
+    For GET views whose permissions and content depend on nothing but the reader's scope, the
+    region's data, the language and the URL (path and query): the page is rendered once with
+    marks for the reader's CSRF token and name, which each request fills in, so a hit costs
+    the session, the user, one cache read and a replace. Pages with flash messages waiting, and
+    answers other than 200 (or a response whose `pagecache` attribute is False: something
+    live), are rendered as usual and not stored. The view's own checks run on a miss only; a
+    reader of the same scope has the same rights, so on a hit they would answer the same.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        member = membership_of(request.user)
+        if request.method != "GET" or member is None or len(get_messages(request)):
+            return view(request, *args, **kwargs)
+        parts = (
+            hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+            int(bool(request.user.is_staff)),
+            int(bool(getattr(request, "htmx", False))),
+        )
+        name = f"page:{view.__module__}.{view.__name__}"
+        stored = {}
+
+        def render_page():
+            request.pagecache_marks = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.pagecache_marks = False
+            stored["response"] = response
+            if (
+                response.status_code != 200
+                or response.streaming
+                or getattr(response, "pagecache", True) is False
+                or not response.get("Content-Type", "").startswith("text/html")
+            ):
+                raise _NotStored
+            return response.content.decode(response.charset)
+
+        try:
+            html = cached(
+                name,
+                region_id=member.region_id,
+                user=request.user,
+                parts=parts,
+                compute=render_page,
+            )
+        except _NotStored:
+            response = stored["response"]
+            if not response.streaming and response.get("Content-Type", "").startswith("text/"):
+                response.content = _personal(request, response.content.decode(response.charset))
+            return response
+        response = stored.get("response") or HttpResponse()
+        response.content = _personal(request, html)
+        return response
+
+    return wrapper
+
+
+class _NotStored(Exception):
+    """The page was rendered but is not one to share (not 200, live, not HTML)."""
 
 
 def _follow(instance, path):

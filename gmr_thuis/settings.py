@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gmr_thuis.context_processors.membership",
+                # Last: marks instead of the CSRF token and name while a page is cached whole.
+                "gmr_thuis.pagecache.marks",
             ],
         },
     },

@@ -178,6 +178,7 @@ def _edit_record(request, *, form_class, record, save, template, context):
 
 
 @login_required
+@pagecache.page
 def dashboard(request):
     _require_member(request.user)
     year, quarter = _period(request)
