@@ -289,12 +289,13 @@ def export_csv(request):
 
 
 @login_required
+@pagecache.page
 def report(request):
     picture = _shown(request)
     if picture is None:
         raise Http404(_("Er is nog geen verdeling om te exporteren."))
-    # What the report computes from the run, as finished HTML; the chapters other apps add
-    # (the project pipeline among them) are read live below it.
+    # What the report computes from the run, as finished HTML (shared by the report's URLs);
+    # the whole page, the other apps' chapters with it, is cached by `pagecache.page`.
     content = pagecache.cached_html(
         "dashboards:report-html",
         region_id=picture["run"].scenario.region_id,

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -143,11 +144,12 @@ def marks(request) -> dict:
     return {"csrf_token": _mark("csrf"), "person_name": _mark("name")}
 
 
-def _personal(request, html: str) -> str:
+def _personal(request, body: bytes, charset: str) -> bytes:
     """The cached page with this reader's CSRF token and name in place of the marks."""
     user = request.user
-    return html.replace(_mark("csrf"), get_token(request)).replace(
-        _mark("name"), escape(user.get_full_name() or user.get_username())
+    name = escape(user.get_full_name() or user.get_username())
+    return body.replace(_mark("csrf").encode(), get_token(request).encode(charset)).replace(
+        _mark("name").encode(), name.encode(charset)
     )
 
 
@@ -172,6 +174,8 @@ def page(view):
             hashlib.sha256(request.get_full_path().encode()).hexdigest(),
             int(bool(request.user.is_staff)),
             int(bool(getattr(request, "htmx", False))),
+            # What is expected "to date" (monitoring) or late (projects) moves with the day.
+            timezone.localdate().isoformat(),
         )
         name = f"page:{view.__module__}.{view.__name__}"
         stored = {}
@@ -190,10 +194,10 @@ def page(view):
                 or not response.get("Content-Type", "").startswith("text/html")
             ):
                 raise _NotStored
-            return response.content.decode(response.charset)
+            return response.charset, response.content
 
         try:
-            html = cached(
+            charset, body = cached(
                 name,
                 region_id=member.region_id,
                 user=request.user,
@@ -203,10 +207,10 @@ def page(view):
         except _NotStored:
             response = stored["response"]
             if not response.streaming and response.get("Content-Type", "").startswith("text/"):
-                response.content = _personal(request, response.content.decode(response.charset))
+                response.content = _personal(request, response.content, response.charset)
             return response
-        response = stored.get("response") or HttpResponse()
-        response.content = _personal(request, html)
+        response = stored.get("response") or HttpResponse(charset=charset)
+        response.content = _personal(request, body, charset)
         return response
 
     return wrapper
