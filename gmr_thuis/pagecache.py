@@ -192,6 +192,7 @@ def page(view):
                 or response.streaming
                 or getattr(response, "pagecache", True) is False
                 or not response.get("Content-Type", "").startswith("text/html")
+                or len(get_messages(request))  # the view said something to this reader
             ):
                 raise _NotStored
             return response.charset, response.content

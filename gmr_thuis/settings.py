@@ -297,6 +297,9 @@ CACHES = {
     )
 }
 
+# The API's read budget per token (gmr_thuis/api/throttling.py); the load benchmark lifts it.
+GMR_API_THROTTLE_RATES = {"read": env.str("GMR_API_READ_RATE", default="600/minute")}
+
 # Imports (figures, realisation): an upload above this size or with more data rows than this is
 # refused before it is read in full; above the job threshold an import runs as a Celery job.
 GMR_IMPORT_MAX_BYTES = env.int("GMR_IMPORT_MAX_BYTES", default=10_000_000)
