@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -184,13 +186,25 @@ def _run_context(run):
 
 @login_required
 @require_GET
+@pagecache.page
 def run_detail(request, pk):
     _member_only(request)
-    run = _run(request, pk)
+    # The inputs snapshot (every figure of every municipality) is read only to compute the
+    # cached parts, not on every view.
+    run = get_object_for(
+        request.user,
+        AllocationRun.objects.select_related("scenario", "started_by").defer("inputs"),
+        pk=pk,
+    )
     requested = year_from_query(request.GET, "jaar")
 
     def compute():
-        return _run_tables(request.user, run, requested)
+        return _run_tables(request.user, run, requested) | {
+            "has_inputs": bool(run.inputs),
+            "cap_share": selectors.cap_share_text(selectors.run_cap_share(run))
+            if run.inputs
+            else "",
+        }
 
     # A finished run's results never change: its table and "changed since" are computed once
     # per data generation (a figure edit bumps it), scope and language. A running one is live.
@@ -209,11 +223,9 @@ def run_detail(request, pk):
     context = (
         _run_context(run)
         | parts
+        | {"table_html": mark_safe(parts["table_html"])}
         | {
-            "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk),
-            "cap_share": selectors.cap_share_text(selectors.run_cap_share(run))
-            if run.inputs
-            else "",
+            "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk).defer("inputs"),
             "can_start": is_project_leader(request.user),
             "approvals": approvals,
             # The current fair share needs no second approval; a superseded one may come back.
@@ -222,17 +234,24 @@ def run_detail(request, pk):
             and not any(approval.is_current for approval in approvals),
         }
     )
-    return render(request, "allocation/run_detail.html", context)
+    response = render(request, "allocation/run_detail.html", context)
+    response.pagecache = run.is_finished  # a running run's progress is live
+    return response
 
 
 def _run_tables(user, run, requested):
+    """The run's years, its IJktabel of the year as finished HTML, and what changed since."""
     results = selectors.run_results(user=user, run=run)
     years = sorted(results["year"].unique().tolist()) if not results.empty else []
     year = requested if requested in years else (years[0] if years else 0)
+    table = selectors.ijktabel(results, year) if year in years else None
     return {
         "years": years,
         "year": year,
-        "table": selectors.ijktabel(results, year) if year in years else None,
+        "has_table": table is not None,
+        "table_html": ""
+        if table is None
+        else render_to_string("allocation/_ijktabel.html", {"table": table, "year": year}),
         "changes": selectors.labelled_differences(selectors.run_changes_since(user=user, run=run)),
     }
 

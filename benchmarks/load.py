@@ -2,16 +2,19 @@
 
     python -m benchmarks.load [--seconds 20] [--clients 10,50] [--workers 3]
 
-It prepares a database of its own (PostgreSQL `gmr_load` when DATABASE_URL names a PostgreSQL
-server, else a temporary SQLite file, said in the output) with the GMR data set, an approved
+It prepares a database of its own (PostgreSQL `<DATABASE_URL's database>_load` when
+DATABASE_URL names a PostgreSQL server, else a temporary SQLite file, said in the output) with the GMR data set, an approved
 run, the demo users and API tokens; starts gunicorn with DEBUG off on a free local port; then
-for each concurrency and each URL keeps that many clients busy for the given seconds and prints
-p50, p95, throughput and errors. Every ratio is to /healthz's p95 at the same concurrency,
+for each concurrency and each URL sends one request (so the measurement is of the cached page;
+the first request's time is printed at the end as the cold one), then keeps that many clients,
+spread over two client processes, busy for the given seconds and prints p50, p95, throughput
+and errors. Every ratio is to /healthz's p95 at the same concurrency,
 measured in the same run, so the numbers compare across machines.
 """
 
 import argparse
 import json
+import multiprocessing
 import os
 import socket
 import statistics
@@ -26,7 +29,6 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-LOAD_DATABASE = "gmr_load"
 
 # What the load users read; printed as JSON by a Django shell in the prepared database.
 PREPARE = r"""
@@ -79,11 +81,13 @@ def database_url():
         import psycopg
 
         parts = urlsplit(configured)
+        # Named after the configured database, so benchmarks of several checkouts never meet.
+        name = f"{parts.path.strip('/') or 'gmr'}_load"
         admin = parts._replace(path="/postgres").geturl()
         with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {LOAD_DATABASE}")
-            connection.execute(f"CREATE DATABASE {LOAD_DATABASE}")
-        return parts._replace(path=f"/{LOAD_DATABASE}").geturl(), "PostgreSQL"
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return parts._replace(path=f"/{name}").geturl(), "PostgreSQL"
     path = Path(tempfile.mkdtemp()) / "load.sqlite3"
     return f"sqlite:///{path}", "SQLite (set DATABASE_URL for PostgreSQL)"
 
@@ -143,9 +147,11 @@ def start_server(env, port, workers):
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
-def hammer(port, path, headers_for, clients, seconds):
-    """`clients` threads, each with its own keep-alive connection, for `seconds`."""
+def _clients(port, path, headers_for, numbers, start_at, seconds, results):
+    """One load process: a thread per client number, each with its own keep-alive connection,
+    from `start_at` (wall clock, shared by the processes) for `seconds`."""
     latencies, errors, lock = [], [0], threading.Lock()
+    time.sleep(max(0.0, start_at - time.time()))
     deadline = time.perf_counter() + seconds
 
     def client(number):
@@ -169,13 +175,40 @@ def hammer(port, path, headers_for, clients, seconds):
             latencies.extend(mine)
             errors[0] += failed
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    began = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in numbers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
+    results.send((latencies, errors[0], time.time() - start_at))
+    results.close()
+
+
+def hammer(port, path, headers_for, clients, seconds, processes=2):
+    """`clients` concurrent clients for `seconds`, spread over `processes` client processes so
+    that the client's own interpreter lock does not become what is measured."""
+    context = multiprocessing.get_context("fork")
+    start_at = time.time() + 0.5
+    pipes, workers = [], []
+    for index in range(min(processes, clients)):
+        receiving, sending = context.Pipe(duplex=False)
+        worker = context.Process(
+            target=_clients,
+            args=(port, path, headers_for, range(index, clients, processes), start_at, seconds),
+            kwargs={"results": sending},
+        )
+        worker.start()
+        sending.close()
+        pipes.append(receiving)
+        workers.append(worker)
+    latencies, errors, elapsed = [], 0, seconds
+    for receiving in pipes:
+        mine, failed, took = receiving.recv()
+        latencies.extend(mine)
+        errors += failed
+        elapsed = max(elapsed, took)
+    for worker in workers:
+        worker.join()
     latencies.sort()
     p50 = statistics.median(latencies) if latencies else float("nan")
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
@@ -183,9 +216,20 @@ def hammer(port, path, headers_for, clients, seconds):
         "p50": p50,
         "p95": p95,
         "rps": len(latencies) / elapsed,
-        "errors": errors[0],
+        "errors": errors,
         "n": len(latencies),
     }
+
+
+def warm(port, path, headers):
+    """One request first: the measurement is of the cached page (its first reader computes)."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return time.perf_counter() - started, response.status
 
 
 def targets(data):
@@ -216,6 +260,12 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", default="10,50")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--only", default="", help="comma-separated labels to measure (besides /healthz)"
+    )
+    parser.add_argument(
+        "--client-processes", type=int, default=2, help="processes the clients are spread over"
+    )
     options = parser.parse_args(argv)
     concurrencies = [int(c) for c in options.clients.split(",")]
     url, description = database_url()
@@ -227,16 +277,27 @@ def main(argv=None):
         "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
+        # The endpoints are measured, not the tokens' budget (600 a minute would answer 429).
+        "GMR_API_READ_RATE": "100000000/minute",
         # Nothing is collected for the benchmark; WhiteNoise serves from the finders.
         "PYTHONWARNINGS": "ignore::UserWarning",
     }
-    env.pop("REDIS_URL", None)  # runs compute in-process; the pages need no broker
+    redis_url = env.pop("REDIS_URL", None)
+    # The data is prepared without a broker (runs compute in-process, nothing is queued).
     data = prepare(env, max(concurrencies))
+    if redis_url:
+        # The server shares one page cache between its workers, as in production; a prefix of
+        # this run's own keeps pages cached by an earlier run (same ids) out of it.
+        env |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"load-{os.getpid()}-{time.time():.0f}"}
+        cache = "Redis page cache shared by the workers"
+    else:
+        cache = "a memory page cache per worker (set REDIS_URL for a shared one)"
     port = free_port()
     server = start_server(env, port, options.workers)
+    cold = []
     try:
         print(
-            f"Load benchmark: gunicorn {options.workers} sync workers, {description}, "
+            f"Load benchmark: gunicorn {options.workers} sync workers, {description}, {cache}, "
             f"{options.seconds:g} s per measurement"
         )
         print(
@@ -245,8 +306,16 @@ def main(argv=None):
         )
         for clients in concurrencies:
             baseline = None
+            only = [label for label in options.only.split(",") if label]
             for label, path, headers_for in targets(data):
-                result = hammer(port, path, headers_for, clients, options.seconds)
+                if only and label != "/healthz" and label not in only:
+                    continue
+                first, status = warm(port, path, headers_for(0))
+                if clients == concurrencies[0]:
+                    cold.append((label, first, status))
+                result = hammer(
+                    port, path, headers_for, clients, options.seconds, options.client_processes
+                )
                 baseline = baseline or result["p95"]
                 print(
                     f"{clients:>7} {label:<22} {result['p50'] * 1000:>8.1f} "
@@ -254,6 +323,9 @@ def main(argv=None):
                     f"{result['p95'] / baseline:>14.1f}×",
                     flush=True,
                 )
+        print("First request of each URL (cold page cache, before the first measurement):")
+        for label, first, status in cold:
+            print(f"        {label:<22} {first * 1000:>8.1f} ms  (status {status})")
     finally:
         server.terminate()
         server.wait(timeout=30)

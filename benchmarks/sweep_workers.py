@@ -4,7 +4,8 @@ Celery worker processes: the speed-up from splitting the sweep over workers.
     python -m benchmarks.sweep_workers [--variants 400]
 
 Needs Redis (REDIS_URL; the benchmark uses database 15 of that server) and a database the
-workers share: PostgreSQL `gmr_sweepbench` when DATABASE_URL names PostgreSQL, else a
+workers share: PostgreSQL `<DATABASE_URL's database>_sweepbench` when DATABASE_URL names
+PostgreSQL, else a
 temporary SQLite file (said in the output). It loads the synthetic country as one region,
 starts `celery worker --concurrency N` itself, and times a whole sweep for N = 1 and N = 2.
 """
@@ -97,10 +98,12 @@ def database_url():
         import psycopg
 
         parts = urlsplit(configured)
+        # Named after the configured database, so benchmarks of several checkouts never meet.
+        name = f"{parts.path.strip('/') or 'gmr'}_sweepbench"
         with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as db:
-            db.execute("DROP DATABASE IF EXISTS gmr_sweepbench")
-            db.execute("CREATE DATABASE gmr_sweepbench")
-        return parts._replace(path="/gmr_sweepbench").geturl(), "PostgreSQL"
+            db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            db.execute(f'CREATE DATABASE "{name}"')
+        return parts._replace(path=f"/{name}").geturl(), "PostgreSQL"
     path = Path(tempfile.mkdtemp()) / "sweep.sqlite3"
     return f"sqlite:///{path}", "SQLite (set DATABASE_URL for PostgreSQL)"
 

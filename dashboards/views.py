@@ -3,7 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from allocation import selectors as allocation_selectors
@@ -54,8 +57,8 @@ def _frames(user, run, year):
     return cells, summary
 
 
-def _picture(request):
-    """The run, year, cells and per-municipality summary every region-wide page starts from."""
+def _shown(request):
+    """The run and year a region-wide page shows, found without computing anything of them."""
     if not selectors.visible_municipalities(user=request.user).exists():
         raise Http404
     run = allocation_selectors.shown_run(user=request.user, run_id=_int_param(request, "run"))
@@ -64,34 +67,57 @@ def _picture(request):
     years = list(range(run.first_year, run.last_year + 1))
     year = year_from_query(request.GET, "jaar")
     year = year if year in years else years[0]
-    cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
     return {
         "run": run,
         "year": year,
         "years": years,
-        "cells": cells,
-        "summary": summary,
         "url_for": _explain_url_for(run, year),
         "query": f"run={run.pk}&jaar={year}",
     }
 
 
+def _with_frames(request, picture):
+    """The picture with the cells and per-municipality summary every region-wide page uses."""
+    run, year = picture["run"], picture["year"]
+    cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
+    return {**picture, "cells": cells, "summary": summary}
+
+
+def _picture(request):
+    """The run, year, cells and per-municipality summary every region-wide page starts from."""
+    picture = _shown(request)
+    return None if picture is None else _with_frames(request, picture)
+
+
 @login_required
+@pagecache.page
 def region(request):
-    picture = _picture(request)
-    if picture is None or picture["cells"].empty:
-        return render(request, "dashboards/region.html", {"picture": picture})
+    picture = _shown(request)
     band = request.GET.get("bandgroep")
     band = band if band and band.replace("-", "").isalnum() and len(band) <= 60 else None
-    parts = _cached(
-        request,
-        picture["run"],
-        "region",
-        lambda: _region_parts(request.user, picture, band),
-        picture["year"],
-        band or "",
-    )
-    return render(request, "dashboards/region.html", {"picture": picture, **parts})
+    if picture is None:
+        content = render_to_string(REGION_CONTENT, {"picture": None})
+    else:
+        # The finished HTML of the page's body: a cached view reads one string.
+        content = pagecache.cached_html(
+            "dashboards:region-html",
+            region_id=picture["run"].scenario.region_id,
+            user=request.user,
+            parts=(picture["run"].pk, picture["year"], band or ""),
+            render=lambda: _region_content(request, picture, band),
+        )
+    return render(request, "dashboards/region.html", {"content": content})
+
+
+REGION_CONTENT = "dashboards/includes/region_content.html"
+
+
+def _region_content(request, picture, band):
+    picture = _with_frames(request, picture)
+    context = {"picture": picture}
+    if not picture["cells"].empty:
+        context |= _region_parts(request.user, picture, band)
+    return render_to_string(REGION_CONTENT, context)
 
 
 def _region_parts(user, picture, band):
@@ -124,28 +150,38 @@ def _region_parts(user, picture, band):
 
 
 @login_required
+@pagecache.page
 def explain(request, run_id, slug, group, year):
     run = allocation_selectors.shown_run(user=request.user, run_id=run_id)
-    result, cell_inputs = _cached(
-        request,
-        run,
-        "explain",
-        lambda: selectors.cell_explanation(
-            user=request.user, run=run, slug=slug, group=group, year=year
-        ),
-        slug,
-        group,
-        year,
+    if run is None:
+        raise Http404
+    # The page's title and body, finished: a cached view reads two strings.
+    title, content = pagecache.cached(
+        "dashboards:explain-html",
+        region_id=run.scenario.region_id,
+        user=request.user,
+        parts=(run.pk, slug, group, year),
+        compute=lambda: _explain_page(request, run, slug, group, year),
     )
-    name = result.target_group.name("en" if request.LANGUAGE_CODE == "en" else "nl")
+    return render(
+        request,
+        "dashboards/explain.html",
+        {"page_title": title, "content": mark_safe(content)},
+    )
+
+
+def _explain_page(request, run, slug, group, year):
+    result, cell_inputs = selectors.cell_explanation(
+        user=request.user, run=run, slug=slug, group=group, year=year
+    )
+    name = result.target_group.name("en" if get_language() == "en" else "nl")
     cell = {
         field: getattr(result, field)
         for field in ("year", "local", "shortfall", "quota", "key_share")
     }
     cell |= {column: getattr(result, column) for column, _measure in figures.WATERFALL_STEPS}
-    return render(
-        request,
-        "dashboards/explain.html",
+    content = render_to_string(
+        "dashboards/includes/explain_content.html",
         {
             "run": run,
             "result": result,
@@ -165,6 +201,7 @@ def explain(request, run_id, slug, group, year):
             "query": f"run={run.pk}&jaar={year}",
         },
     )
+    return f"{result.municipality.name} · {name}", content
 
 
 @login_required
@@ -193,6 +230,7 @@ def municipality(request, slug):
 
 
 @login_required
+@pagecache.page
 def supply_map(request):
     picture = _picture(request)
     measure = request.GET.get("kleur")
@@ -251,16 +289,31 @@ def export_csv(request):
 
 
 @login_required
+@pagecache.page
 def report(request):
-    picture = _export_picture(request)
-    parts = _cached(
-        request,
-        picture["run"],
-        "report",
-        lambda: _report_parts(request.user, picture),
-        picture["year"],
+    picture = _shown(request)
+    if picture is None:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
+    # What the report computes from the run, as finished HTML (shared by the report's URLs);
+    # the whole page, the other apps' chapters with it, is cached by `pagecache.page`.
+    content = pagecache.cached_html(
+        "dashboards:report-html",
+        region_id=picture["run"].scenario.region_id,
+        user=request.user,
+        parts=(picture["run"].pk, picture["year"]),
+        render=lambda: _report_content(request, picture),
     )
-    return render(request, "dashboards/report.html", {"picture": picture, **parts})
+    return render(request, "dashboards/report.html", {"picture": picture, "content": content})
+
+
+def _report_content(request, picture):
+    picture = _with_frames(request, picture)
+    if picture["cells"].empty:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
+    return render_to_string(
+        "dashboards/includes/report_content.html",
+        {"picture": picture, **_report_parts(request.user, picture)},
+    )
 
 
 # Groups per printed block of the IJktabel: with the municipality and the totals, 10 columns fit

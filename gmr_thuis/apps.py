@@ -2,7 +2,7 @@ from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 # The apps whose records pages show: any save or delete there invalidates cached pages.
-PAGE_DATA_APPS = ("municipalities", "allocation", "monitoring", "mediation")
+PAGE_DATA_APPS = ("municipalities", "allocation", "monitoring", "mediation", "projects")
 
 
 class GmrThuisConfig(AppConfig):

@@ -10,10 +10,20 @@ The cache is Django's default: Redis when REDIS_URL is set (shared by all web pr
 memory otherwise. A cache that is down costs speed, never correctness: values are computed.
 """
 
+import hashlib
+import hmac
 import logging
+from functools import wraps
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from gmr_thuis.permissions import membership_of
@@ -41,15 +51,22 @@ def scope_of(user) -> str:
 
 
 def generation(region_id) -> int:
+    return generations(region_id)[0]
+
+
+def generations(*region_ids) -> list[int]:
+    """The current generation of each region (or "all"), in one round trip; -1 if unknown."""
+    keys = [_GENERATION.format(region=region_id) for region_id in region_ids]
     try:
-        value = cache.get(_GENERATION.format(region=region_id))
-        if value is None:
-            cache.add(_GENERATION.format(region=region_id), 1, timeout=None)
-            value = cache.get(_GENERATION.format(region=region_id), 1)
-        return int(value)
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, 1, timeout=None)
+                found[key] = cache.get(key, 1)
+        return [int(found[key]) for key in keys]
     except Exception:
         logger.warning("page cache unreachable: generation unknown", exc_info=True)
-        return -1
+        return [-1 for _key in keys]
 
 
 def bump(region_id) -> None:
@@ -64,7 +81,7 @@ def bump(region_id) -> None:
 
 def cached(name: str, *, region_id, user, parts=(), compute, timeout=TIMEOUT):
     """`compute()`'s value for this page part, region generation, user scope and language."""
-    current, everywhere = generation(region_id), generation("all")
+    current, everywhere = generations(region_id, "all")
     if current < 0 or everywhere < 0:
         return compute()
     key = ":".join(
@@ -91,6 +108,117 @@ def cached(name: str, *, region_id, user, parts=(), compute, timeout=TIMEOUT):
         except Exception:
             logger.warning("page cache unreachable: not stored", exc_info=True)
     return value
+
+
+def cached_html(name: str, *, region_id, user, parts=(), render, timeout=TIMEOUT):
+    """A page part as finished HTML, cached like `cached`.
+
+    A hit reads one string: no figure, frame or table to unpickle and no template to render,
+    so a cached page costs little more than its frame (header, menu, forms with their CSRF
+    token), which is rendered per request. What `render()` returns must therefore depend on
+    nothing but the region's data, the reader's scope, the language and `parts`: never a CSRF
+    token or anything else of the person.
+    """
+
+    def compute():
+        html = str(render())
+        if "csrfmiddlewaretoken" in html:
+            raise ValueError(f"{name}: a CSRF token is the person's, never part of a cached page")
+        return html
+
+    return mark_safe(cached(name, region_id=region_id, user=user, parts=parts, compute=compute))
+
+
+def _mark(name):
+    # Derived from the secret key, so no data shown on a page can contain a mark by chance
+    # or on purpose (it would be replaced with the reader's token).
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"pagecache:{name}".encode(), "sha256")
+    return f"pagecache-{name}-{digest.hexdigest()[:24]}"
+
+
+def marks(request) -> dict:
+    """Template context while a whole page is rendered for the cache: marks where the
+    reader's own CSRF token and name go (a context processor; nothing otherwise)."""
+    if not getattr(request, "pagecache_marks", False):
+        return {}
+    return {"csrf_token": _mark("csrf"), "person_name": _mark("name")}
+
+
+def _personal(request, body: bytes, charset: str) -> bytes:
+    """The cached page with this reader's CSRF token and name in place of the marks."""
+    user = request.user
+    name = escape(user.get_full_name() or user.get_username())
+    return body.replace(_mark("csrf").encode(), get_token(request).encode(charset)).replace(
+        _mark("name").encode(), name.encode(charset)
+    )
+
+
+def page(view):
+    """Serve the view's whole HTML page from the cache to every reader of one scope.
+
+    For GET views whose permissions and content depend on nothing but the reader's scope, the
+    region's data, the language and the URL (path and query): the page is rendered once with
+    marks for the reader's CSRF token and name, which each request fills in, so a hit costs
+    the session, the user, one cache read and a replace. Pages with flash messages waiting, and
+    answers other than 200 (or a response whose `pagecache` attribute is False: something
+    live), are rendered as usual and not stored. The view's own checks run on a miss only; a
+    reader of the same scope has the same rights, so on a hit they would answer the same.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        member = membership_of(request.user)
+        if request.method != "GET" or member is None or len(get_messages(request)):
+            return view(request, *args, **kwargs)
+        parts = (
+            hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+            int(bool(request.user.is_staff)),
+            int(bool(getattr(request, "htmx", False))),
+            # What is expected "to date" (monitoring) or late (projects) moves with the day.
+            timezone.localdate().isoformat(),
+        )
+        name = f"page:{view.__module__}.{view.__name__}"
+        stored = {}
+
+        def render_page():
+            request.pagecache_marks = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.pagecache_marks = False
+            stored["response"] = response
+            if (
+                response.status_code != 200
+                or response.streaming
+                or getattr(response, "pagecache", True) is False
+                or not response.get("Content-Type", "").startswith("text/html")
+                or len(get_messages(request))  # the view said something to this reader
+            ):
+                raise _NotStored
+            return response.charset, response.content
+
+        try:
+            charset, body = cached(
+                name,
+                region_id=member.region_id,
+                user=request.user,
+                parts=parts,
+                compute=render_page,
+            )
+        except _NotStored:
+            response = stored["response"]
+            if not response.streaming and response.get("Content-Type", "").startswith("text/"):
+                response.content = _personal(request, response.content, response.charset)
+            return response
+        response = stored.get("response") or HttpResponse(charset=charset)
+        response.content = _personal(request, body, charset)
+        return response
+
+    return wrapper
+
+
+class _NotStored(Exception):
+    """The page was rendered but is not one to share (not 200, live, not HTML)."""
 
 
 def _follow(instance, path):

@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gmr_thuis.context_processors.membership",
+                # Last: marks instead of the CSRF token and name while a page is cached whole.
+                "gmr_thuis.pagecache.marks",
             ],
         },
     },
@@ -288,11 +290,16 @@ CACHES = {
             # A stopped Redis must fail a request fast (the API's rate limit then fails open),
             # not hold it until gunicorn's timeout.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Separates installations (or benchmark runs) that share one Redis database.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# The API's read budget per token (gmr_thuis/api/throttling.py); the load benchmark lifts it.
+GMR_API_THROTTLE_RATES = {"read": env.str("GMR_API_READ_RATE", default="600/minute")}
 
 # Imports (figures, realisation): an upload above this size or with more data rows than this is
 # refused before it is read in full; above the job threshold an import runs as a Celery job.

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,20 +178,25 @@ def _edit_record(request, *, form_class, record, save, template, context):
 
 
 @login_required
+@pagecache.page
 def dashboard(request):
     _require_member(request.user)
     year, quarter = _period(request)
-    # Computed once per data generation of the region, reader's scope, language, period and
-    # day (what is expected "to date" moves with the calendar).
-    context = pagecache.cached(
-        "monitoring:dashboard",
+    may_import = may_import_realisation(request.user)
+    # The finished body, once per data generation of the region, reader's scope, language,
+    # period and day (what is expected "to date" moves with the calendar).
+    content = pagecache.cached_html(
+        "monitoring:dashboard-html",
         region_id=membership_of(request.user).region_id,
         user=request.user,
-        parts=(year, quarter, timezone.localdate().isoformat()),
-        compute=lambda: _dashboard_context(request.user, year, quarter),
+        parts=(year, quarter, timezone.localdate().isoformat(), may_import),
+        render=lambda: render_to_string(
+            "monitoring/_dashboard_content.html",
+            {**_dashboard_context(request.user, year, quarter), "may_import": may_import},
+            request=request,
+        ),
     )
-    context = {**context, "may_import": may_import_realisation(request.user)}
-    return render(request, "monitoring/dashboard.html", context)
+    return render(request, "monitoring/dashboard.html", {"content": content})
 
 
 def _dashboard_context(user, year, quarter):

@@ -1,5 +1,5 @@
-"""The pipeline's and the older people's chapters of the steering-group report, read live (the
-report's own parts are cached per run; these follow the projects)."""
+"""The pipeline's and the older people's chapters of the steering-group report (cached with the
+whole report page: a change to a project bumps its region's page-cache generation)."""
 
 from gmr_thuis.permissions import membership_of
 from projects import selectors

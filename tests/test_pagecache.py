@@ -99,3 +99,21 @@ def test_a_cache_that_is_down_costs_speed_not_correctness(region, steering_membe
     first = pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
     second = pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
     assert (first, second) == (1, 2)
+
+
+def test_a_cached_html_part_never_holds_a_csrf_token(region, steering_member):
+    import pytest
+
+    with pytest.raises(ValueError):
+        pagecache.cached_html(
+            "part",
+            region_id=region.pk,
+            user=steering_member,
+            render=lambda: '<input name="csrfmiddlewaretoken" value="abc">',
+        )
+
+
+def test_the_marks_of_a_cached_page_come_from_the_secret_key(settings):
+    first = pagecache._mark("csrf")
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert pagecache._mark("csrf") != first

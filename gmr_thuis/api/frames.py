@@ -4,14 +4,17 @@ import hashlib
 import json
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
+from gmr_thuis import pagecache
 from gmr_thuis.api.base import ScopedViewSet
 from gmr_thuis.api.fields import FullRegexField, QueryIntegerField
+from gmr_thuis.permissions import membership_of
 from municipalities.models import Municipality
 
 # The region's horizon runs to 2030; a wider window catches typos without refusing history.
@@ -121,6 +124,24 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
         # A plain dict, not the QueryDict: DRF reads an empty form value ("?year=") as omitted.
         query = self.query_serializer_class(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
+        self.paginator.get_page_size(request)  # a bad page size is refused, never cached
+        member = membership_of(request.user)
+        # A page of cells changes only with the region's data: it is read from the page cache
+        # (per data generation, token holder's scope, language, the full URL with its host for
+        # the page links, and the day), so its cost is one cache read however many cells.
+        data = pagecache.cached(
+            f"api:{type(self).__name__}",
+            region_id=member.region_id if member is not None else "none",
+            user=request.user,
+            parts=(
+                hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
+                timezone.localdate().isoformat(),
+            ),
+            compute=lambda: self._page(request, query).data,
+        )
+        return with_etag(request, Response(data))
+
+    def _page(self, request, query):
         municipalities = self.get_queryset()
         if "municipality" in query.validated_data:
             municipalities = municipalities.filter(cbs_code=query.validated_data["municipality"])
@@ -143,5 +164,4 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
                 cells = cells[cells["target_group_code"] == group]
             cells = cells.sort_values(columns, ascending=ascending)
             page = self.paginate_queryset(cells.to_dict("records"))
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        return with_etag(request, response)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -8,6 +8,7 @@ from dashboards import tasks, warming
 from gmr_thuis import pagecache
 from tests import factories
 from tests.dashboards.conftest import YEAR
+from tests.dashboards.html import ijktabel_names
 
 REGION = reverse("dashboards:region")
 
@@ -19,13 +20,13 @@ def test_warmed_pages_are_served_from_the_cache_for_each_scope_with_its_own_rows
     client.force_login(steering_member)
     client.get(reverse("home"))  # the session, outside the count
     with django_assert_max_num_queries(8):  # session, user, membership, the run: no results
-        rows = client.get(REGION, {"run": run.pk, "jaar": YEAR}).context["table"]["rows"]
-    assert len(rows) == 4
+        names = ijktabel_names(client.get(REGION, {"run": run.pk, "jaar": YEAR}))
+    assert len(names) == 4
     client.force_login(corporation_member)
     client.get(reverse("home"))
     with django_assert_max_num_queries(8):
-        rows = client.get(REGION, {"run": run.pk, "jaar": YEAR}).context["table"]["rows"]
-    assert [row["municipality"] for row in rows] == ["Nijmegen"]
+        names = ijktabel_names(client.get(REGION, {"run": run.pk, "jaar": YEAR}))
+    assert names == ["Nijmegen"]
 
 
 def test_one_representative_per_scope(region, run, steering_member, owner, colleague, outsider):

@@ -35,3 +35,17 @@ def test_the_report_gets_a_pipeline_and_an_older_people_chapter(owner, westervoo
 
 def test_no_chapters_for_a_user_outside_every_region(stranger):
     assert render_for(stranger) == ""
+
+
+def test_a_project_change_makes_its_regions_cached_pages_stale(
+    owner, westervoort, project, django_capture_on_commit_callbacks
+):
+    from gmr_thuis import pagecache
+
+    before = pagecache.generation(westervoort.region_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_update(
+            user=owner, project=project, version=1, values={"expected_delivery_year": 2028}
+        )
+    # The report's pipeline chapter is cached with the whole report page.
+    assert pagecache.generation(westervoort.region_id) > before
