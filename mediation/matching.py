@@ -501,7 +501,8 @@ def _explain(case, offer, parts):
     else:
         sentence = ", ".join(reasons[:-1]) + " en " + reasons[-1]
     total = sum(parts.values())
-    return f"{sentence[0].upper()}{sentence[1:]}; score {total:.2f}."
+    score = f"{total:.2f}".replace(".", ",")  # Dutch decimal comma, as in the score column
+    return f"{sentence[0].upper()}{sentence[1:]}; score {score}."
 
 
 def _empty_result():

@@ -407,6 +407,7 @@ def test_the_proposal_honours_the_offers_dates_and_names_the_municipality(
     assert len(rows) == 1
     assert "Westervoort is een voorkeursgemeente" in rows[0]["explanation"]
     assert westervoort.cbs_code not in rows[0]["explanation"]
+    assert rows[0]["explanation"].endswith(f"score {rows[0]['score']:.2f}.".replace(".", ",", 1))
 
 
 def test_the_frames_pass_every_optional_column_to_the_matcher(case, offer, region):
