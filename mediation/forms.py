@@ -13,7 +13,12 @@ NO_PERSONAL_DATA = _(
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (yyyy-mm-dd), never the Dutch d-m-Y."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class CaseForm(forms.Form):

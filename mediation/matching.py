@@ -30,7 +30,8 @@ offers
     fair-share balance for that group, positive when it is behind its fair share, negative when
     above); ``capped_over`` (list of target-group codes whose cap the receiving municipality has
     exceeded its room for); ``neighbourhood_flagged`` (bool) with ``neighbourhood_flag_reason``
-    (str): the offer lies in a neighbourhood flagged for concentration.
+    (str): the offer lies in a neighbourhood flagged for concentration; ``municipality_name``
+    (str): how the explanation names the receiving municipality (default: its code).
 
 Feasibility (hard constraints, never broken)
 --------------------------------------------
@@ -470,6 +471,9 @@ def _euro(value):
 
 def _explain(case, offer, parts):
     """One Dutch sentence: why this pair fits and what raised or lowered its score."""
+    name = offer.get("municipality_name")
+    if isinstance(name, str) and name.strip():
+        offer = {**offer, "municipality": name}
     reasons = [
         f"{offer['rooms']} kamers (minimaal {case['rooms_min']}) en huur {_euro(offer['rent'])} "
         f"(maximaal {_euro(case['rent_max'])}) passen"
@@ -497,7 +501,8 @@ def _explain(case, offer, parts):
     else:
         sentence = ", ".join(reasons[:-1]) + " en " + reasons[-1]
     total = sum(parts.values())
-    return f"{sentence[0].upper()}{sentence[1:]}; score {total:.2f}."
+    score = f"{total:.2f}".replace(".", ",")  # Dutch decimal comma, as in the score column
+    return f"{sentence[0].upper()}{sentence[1:]}; score {score}."
 
 
 def _empty_result():

@@ -109,7 +109,8 @@ def cases_frame(cases, *, on: date) -> pd.DataFrame:
                 "excluded_neighbourhoods": [n.code for n in case.excluded_neighbourhoods.all()],
             }
         )
-    return pd.DataFrame(rows, columns=[*matching.CASE_COLUMNS, "preference_weight"])
+    optional = ["preference_weight", "waited_days", "ready", "deadline", "excluded_neighbourhoods"]
+    return pd.DataFrame(rows, columns=[*matching.CASE_COLUMNS, *optional])
 
 
 def fair_share_balance(*, region, year: int, quarter: int) -> tuple[dict, dict]:
@@ -143,6 +144,7 @@ def offers_frame(offers, *, region, on: date) -> pd.DataFrame:
         {
             "offer_id": offer.pk,
             "municipality": offer.municipality.cbs_code,
+            "municipality_name": offer.municipality.name,
             "rooms": offer.rooms,
             "accessible": offer.is_accessible,
             "rent": float(offer.rent),
@@ -154,7 +156,8 @@ def offers_frame(offers, *, region, on: date) -> pd.DataFrame:
         }
         for offer in offers
     ]
-    frame = pd.DataFrame(rows, columns=[*matching.OFFER_COLUMNS, "neighbourhood"])
+    optional = ["available_from", "valid_until", "neighbourhood", "balance", "capped_over"]
+    frame = pd.DataFrame(rows, columns=[*matching.OFFER_COLUMNS, *optional, "municipality_name"])
     if frame.empty:
         return frame
     return with_neighbourhood_flags(frame, user=SYSTEM, region=region, year=on.year)

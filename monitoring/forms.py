@@ -105,7 +105,7 @@ class ObjectionWindowForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=2020, max_value=2040)
     deadline = forms.DateField(
         label=_("Uiterste datum"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[validate_date],
     )
 

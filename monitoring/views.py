@@ -890,7 +890,7 @@ def agreements_grid(request, slug, year):
                 GridCell(
                     key=row["group"].code,
                     label=_("%(group)s: afgesproken aantal %(year)s")
-                    % {"group": row["group"].name, "year": year},
+                    % {"group": row["group"].name(), "year": year},
                     record=row["agreement"],
                     field="agreed_number",
                     editable=row["agreement"] is None or row["agreement"].is_editable,
@@ -936,7 +936,7 @@ def realisation_grid(request, slug, year):
                 GridCell(
                     key=f"{row['group'].code}-{cell['quarter']}",
                     label=_("%(group)s: plaatsingen kwartaal %(quarter)s %(year)s")
-                    % {"group": row["group"].name, "quarter": cell["quarter"], "year": year},
+                    % {"group": row["group"].name(), "quarter": cell["quarter"], "year": year},
                     record=cell["record"],
                     field="placements",
                 )

@@ -1,6 +1,8 @@
 """The case edit screen: the sending municipality (and the project leader) change an open case,
 with the same personal-data checks as on registration, optimistic locking and an access log."""
 
+from datetime import date
+
 import pytest
 
 from mediation import services
@@ -168,3 +170,15 @@ def test_each_look_at_the_edit_screen_is_logged(client, case, outsider):
         ("charlie", "edit"),
         ("charlie", "edit"),
     ]
+
+
+def test_date_pickers_show_their_value_in_iso(client, case, outsider, project_leader):
+    """A type=date input takes only yyyy-mm-dd; the Dutch d-m-Y left the picker empty."""
+    client.force_login(outsider)
+    page = client.get(url(case)).content.decode()
+    assert f'value="{case.ready_from.isoformat()}"' in page
+    assert f'value="{case.deadline.isoformat()}"' in page
+
+    client.force_login(project_leader)
+    page = client.get("/bemiddeling/overleggen/").content.decode()
+    assert f'name="date" value="{date.today().isoformat()}"' in page

@@ -376,3 +376,44 @@ def test_a_confirmed_placement_counts_in_its_neighbourhood_s_concentration(
             version=None,
         )
     assert placements() == {"WK029300": 1, "WK029301": 1}
+
+
+def test_the_proposal_honours_the_offers_dates_and_names_the_municipality(
+    outsider, nijmegen, group, project_leader, region, vivare_staff, vivare, westervoort
+):
+    """The offers frame kept only rooms and rent: dates, balance and caps never reached the
+    matcher, and the explanation named the municipality by its CBS code."""
+    from datetime import date
+
+    services.case_register(
+        user=outsider,
+        municipality=nijmegen,
+        values=case_values(target_group=group),
+        lists={"excluded_municipalities": [], "preferred_municipalities": [westervoort]},
+    )
+    late = timezone.localdate() + timedelta(days=120)
+    services.offer_create(
+        user=vivare_staff,
+        corporation=vivare,
+        values=offer_values(westervoort, available_from=late, valid_until=late + timedelta(30)),
+    )
+    meeting = services.meeting_schedule(user=project_leader, region=region, on=date.today())
+    rows, unmatched = selectors.proposal(user=project_leader, meeting=meeting)
+    assert rows == []
+
+    services.offer_create(user=vivare_staff, corporation=vivare, values=offer_values(westervoort))
+    meeting = services.meeting_refresh_agenda(user=project_leader, meeting=meeting)
+    rows, _ = selectors.proposal(user=project_leader, meeting=meeting)
+    assert len(rows) == 1
+    assert "Westervoort is een voorkeursgemeente" in rows[0]["explanation"]
+    assert westervoort.cbs_code not in rows[0]["explanation"]
+    assert rows[0]["explanation"].endswith(f"score {rows[0]['score']:.2f}.".replace(".", ",", 1))
+
+
+def test_the_frames_pass_every_optional_column_to_the_matcher(case, offer, region):
+    on = timezone.localdate()
+    cases = selectors.cases_frame([case], on=on)
+    offers = selectors.offers_frame([offer], region=region, on=on)
+
+    assert {"waited_days", "ready", "deadline", "excluded_neighbourhoods"} <= set(cases.columns)
+    assert {"available_from", "valid_until", "balance", "capped_over"} <= set(offers.columns)

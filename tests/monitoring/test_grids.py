@@ -149,3 +149,12 @@ def test_every_cell_has_its_own_label(client, owner, groups):
 
     assert '<label class="visually-hidden" for="c-uitstroom-bw-4">' in page
     assert page.count('class="visually-hidden" for="c-') == 8
+
+
+@pytest.mark.parametrize("grid", ["agreements_grid", "realisation_grid"])
+def test_a_cells_label_names_its_group(client, owner, groups, grid):
+    client.force_login(owner)
+    page = client.get(_grid_url(grid)).content.decode()
+
+    assert "bound method" not in page
+    assert f"{groups['statushouders'].name_nl}: " in page
