@@ -35,6 +35,7 @@ data: migrate
 demo: data
 	$(PY) manage.py load_demo_users
 	$(PY) manage.py load_demo_mediation
+	$(PY) manage.py load_demo_run
 
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
