@@ -31,8 +31,8 @@ NATIONAL_GOAL = {"zero_step": 170_000, "clustered": 80_000, "nursing_care": 40_0
 SHARE_85_PLUS_OF_75_PLUS = Fraction(23, 100)
 HORIZONS = (NATIONAL_GOAL_YEAR, 2040)
 SOURCE = (
-    "estimate: inhabitants × share 75+ of the data year, grown like the national 75+ "
-    "(programme Wonen en zorg voor ouderen 2022); 85+ = 23% of 75+"
+    "schatting: inwoners × aandeel 75+ in het datajaar, gegroeid zoals het landelijke aantal "
+    "75-plussers (programma Wonen en zorg voor ouderen 2022); 85+ = 23% van 75+"
 )
 
 

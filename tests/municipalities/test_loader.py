@@ -1,6 +1,7 @@
 """The GMR data set: complete, sourced, reproducing the seed's regional averages, idempotent."""
 
 import json
+import re
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -150,6 +151,14 @@ def test_every_number_has_a_source_and_estimates_say_so(gmr_data):
     assert CareClientCount.objects.get(
         municipality__cbs_code="GM0293", care_type=CareType.GGZ
     ).is_estimate
+
+
+def test_sources_are_dutch_as_the_screens_show_them(gmr_data):
+    english = re.compile(r"\b(estimate|approximate|seed|replace by|inhabitants|dwellings)\b", re.I)
+    for model in (MunicipalityFigure, CareClientCount, RegionalTask, CorporationStock):
+        for source in model.objects.values_list("source", flat=True).distinct():
+            assert not english.search(source), source
+    assert MunicipalityFigure.objects.filter(source__startswith="brondocument (").exists()
 
 
 def test_target_groups_and_a_task_per_year_until_2030(gmr_data):
