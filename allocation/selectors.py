@@ -2,6 +2,7 @@
 comparisons. Other apps read allocation through this module only; the ORM -> engine adapter
 lives in `allocation.inputs` and is re-exported here."""
 
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -52,6 +53,18 @@ from municipalities.models import (
     MunicipalityFigure,
     TargetGroup,
 )
+
+
+def run_finished(run: AllocationRun, *, timeout: float) -> AllocationRun | None:
+    """The run once it is no longer queued or running (read again every half second), or None
+    when `timeout` seconds passed first; for commands that start a run and wait for it."""
+    deadline = time.monotonic() + timeout
+    while run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.5)
+        run = AllocationRun.objects.get(pk=run.pk)
+    return run
 
 
 def scenario_list(*, user):

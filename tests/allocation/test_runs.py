@@ -230,13 +230,12 @@ def test_the_allocate_command_runs_and_summarises_per_unit(scenario, groups):
 def test_the_allocate_command_reports_the_status_again_when_a_worker_finished_it(
     scenario, monkeypatch
 ):
-    from allocation import tasks
-    from allocation.management.commands import allocate
+    from allocation import selectors, tasks
 
     # A broker queues the job; the "worker" runs it while the command waits.
     monkeypatch.setattr(tasks.run_allocation, "apply_async", lambda *args, **kwargs: None)
     monkeypatch.setattr(
-        allocate.time,
+        selectors.time,
         "sleep",
         lambda seconds: services.allocation_run_execute(run_id=scenario.runs.get().pk),
     )

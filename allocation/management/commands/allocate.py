@@ -1,12 +1,10 @@
 """`manage.py allocate --scenario <slug> [--wait]`: start a run, print its id, status and summary."""
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Sum
 
-from allocation import services
-from allocation.models import AllocationRun, RunStatus, Scenario
+from allocation import selectors, services
+from allocation.models import RunStatus, Scenario
 
 # Target groups count in their own unit (TargetGroup.unit, stored in Dutch); the command speaks
 # English, so known units are named in English and any other unit is shown as stored.
@@ -48,12 +46,11 @@ class Command(BaseCommand):
         if not wait:
             return
         reported = run.status
-        deadline = time.monotonic() + timeout
-        while run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
-            if time.monotonic() > deadline:
-                raise CommandError(f"Run {run.pk} still {run.status} after {timeout:.0f} s.")
-            time.sleep(0.5)
-            run = AllocationRun.objects.get(pk=run.pk)
+        finished = selectors.run_finished(run, timeout=timeout)
+        if finished is None:
+            run.refresh_from_db()
+            raise CommandError(f"Run {run.pk} still {run.status} after {timeout:.0f} s.")
+        run = finished
         if run.status != reported:
             self.stdout.write(f"Run {run.pk}: {run.status}.")
         if run.status == RunStatus.FAILED:

@@ -1,14 +1,12 @@
 """An approved run of the default scenario for the demo, so that a first look at `make run`
 shows fair shares on every page (the civil servant's "Mijn gemeente" included)."""
 
-import time
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from allocation import services
-from allocation.models import AllocationRun, Approval, RunStatus
+from allocation import selectors, services
+from allocation.models import Approval, RunStatus
 
 
 class Command(BaseCommand):
@@ -38,13 +36,11 @@ class Command(BaseCommand):
             self.stdout.write("Demoberekening: er is al een goedgekeurde verdeling.")
             return
         run = services.allocation_run_start(user=leader, scenario=scenario)
-        deadline = time.monotonic() + timeout
         # With Celery eager (the embedded default) the run has finished on commit already.
-        while run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
-            if time.monotonic() > deadline:
-                raise CommandError(f"Berekening {run.pk} is na {timeout:.0f} s nog niet klaar.")
-            time.sleep(0.5)
-            run = AllocationRun.objects.get(pk=run.pk)
+        finished = selectors.run_finished(run, timeout=timeout)
+        if finished is None:
+            raise CommandError(f"Berekening {run.pk} is na {timeout:.0f} s nog niet klaar.")
+        run = finished
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(f"Berekening {run.pk} is mislukt: {run.error}")
         services.allocation_run_approve(user=leader, run=run)
