@@ -139,3 +139,31 @@ def solving(session, project_leader):
     services.round_open(user=project_leader, session=session, kind=RoundKind.SOLVE)
     session.refresh_from_db()
     return session
+
+
+@pytest.fixture
+def practice_with_block(project_leader, run, places, groups):
+    """A practice session in Oplossen where Westervoort pledged a building block to Nijmegen."""
+    from tests.negotiation.test_services import propose
+
+    session = services.session_create(
+        user=project_leader,
+        name="Oefenen",
+        run=run,
+        level="ambtelijk",
+        municipalities=places.values(),
+        is_practice=True,
+    )
+    services.round_open(user=project_leader, session=session, kind=RoundKind.INSIGHT)
+    services.round_close(user=project_leader, session=session, kind=RoundKind.INSIGHT)
+    services.round_open(user=project_leader, session=session, kind=RoundKind.SOLVE)
+    propose(
+        project_leader,
+        session,
+        places["nijmegen"],
+        places["westervoort"],
+        groups["statushouders"],
+        1,
+        block={"title": "Oefenbouwsteen", "kind": "new_construction", "homes_added": 3},
+    )
+    return session

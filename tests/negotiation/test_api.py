@@ -4,7 +4,6 @@ from rest_framework.test import APIClient
 
 from gmr_thuis.tokens import api_token_issue
 from negotiation import services
-from negotiation.models import RoundKind
 from tests import factories
 from tests.negotiation.test_services import propose
 
@@ -45,27 +44,6 @@ def test_other_region_sees_nothing(session):
     assert api.get("/api/v1/negotiation-sessions/").json()["results"] == []
 
 
-def test_a_practice_session_s_building_blocks_are_not_in_the_api(
-    project_leader, run, places, groups, owner
-):
-    session = services.session_create(
-        user=project_leader,
-        name="Oefenen",
-        run=run,
-        level="ambtelijk",
-        municipalities=places.values(),
-        is_practice=True,
-    )
-    services.round_open(user=project_leader, session=session, kind=RoundKind.INSIGHT)
-    services.round_close(user=project_leader, session=session, kind=RoundKind.INSIGHT)
-    services.round_open(user=project_leader, session=session, kind=RoundKind.SOLVE)
-    propose(
-        project_leader,
-        session,
-        places["nijmegen"],
-        places["westervoort"],
-        groups["statushouders"],
-        1,
-        block={"title": "Oefenbouwsteen", "kind": "new_construction", "homes_added": 3},
-    )
+def test_a_practice_session_s_building_blocks_are_not_in_the_api(practice_with_block, owner):
+    assert practice_with_block.building_blocks.count() == 1
     assert client_of(owner).get("/api/v1/building-blocks/").json()["results"] == []

@@ -233,31 +233,11 @@ def test_a_practice_session_lets_one_workshop_player_play_several(
 
 
 def test_a_practice_session_s_building_blocks_are_not_real_ones(
-    project_leader, run, places, owner, groups
+    project_leader, practice_with_block, owner
 ):
     from negotiation import selectors
-    from tests.negotiation.test_services import propose
 
-    session = services.session_create(
-        user=project_leader,
-        name="Oefenen",
-        run=run,
-        level="ambtelijk",
-        municipalities=places.values(),
-        is_practice=True,
-    )
-    services.round_open(user=project_leader, session=session, kind=RoundKind.INSIGHT)
-    services.round_close(user=project_leader, session=session, kind=RoundKind.INSIGHT)
-    services.round_open(user=project_leader, session=session, kind=RoundKind.SOLVE)
-    propose(
-        project_leader,
-        session,
-        places["nijmegen"],
-        places["westervoort"],
-        groups["statushouders"],
-        1,
-        block={"title": "Oefenbouwsteen", "kind": "new_construction", "homes_added": 3},
-    )
+    session = practice_with_block
     assert session.building_blocks.count() == 1
     assert not selectors.building_blocks(user=project_leader).exists()
 
