@@ -6,9 +6,10 @@ from django import template
 from django.apps import apps
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -81,12 +82,46 @@ def rounded(value, decimals):
     return Decimal(value).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
 
 
+# Per language: str.translate table from Python's "1,234.5" to the language's notation, or None
+# where the language groups other than by threes (then Django's number_format does it).
+_NOTATION = {}
+
+
+def _notation():
+    language = get_language()
+    if language not in _NOTATION:
+        grouping = get_format("NUMBER_GROUPING", language)
+        _NOTATION[language] = (
+            str.maketrans(
+                {
+                    ",": get_format("THOUSAND_SEPARATOR", language),
+                    ".": get_format("DECIMAL_SEPARATOR", language),
+                }
+            )
+            if grouping == 3
+            else None
+        )
+    return _NOTATION[language]
+
+
 @register.filter
 def number(value, decimals=0):
-    """A count with the language's thousands separator (15.114 in Dutch, 15,114 in English)."""
+    """A count with the language's thousands separator (15.114 in Dutch, 15,114 in English).
+
+    The same text as Django's `number_format(..., force_grouping=True)`, which the big tables
+    call thousands of times per page: Python's own grouping, translated to the language's
+    separators, costs a tenth of it.
+    """
     if value is None or value == "":
         return "–"
-    return number_format(rounded(value, decimals), decimal_pos=int(decimals), force_grouping=True)
+    decimals = int(decimals)
+    value = rounded(value, decimals)
+    if not value:
+        value = abs(value)  # "0", never "-0", as number_format writes it
+    notation = _notation()
+    if notation is None:
+        return number_format(value, decimal_pos=decimals, force_grouping=True)
+    return f"{value:,.{decimals}f}".translate(notation)
 
 
 @register.filter

@@ -44,3 +44,20 @@ def test_figure_tag_leaves_a_measured_figure_unmarked():
     html = template.render(Context({"value": 90, "source": "seed", "is_estimate": False}))
 
     assert "estimate-mark" not in html
+
+
+def test_numbers_read_exactly_as_djangos_number_format_in_both_languages():
+    from django.utils.formats import number_format
+
+    from gmr_thuis.templatetags.gmr import rounded
+
+    values = [0, 7, -7, 999, 1000, -1234567, 15114.0, 0.5, 2.5, -2.5, 1234.5678, -0.4, 0.004]
+    values += [Decimal("1234567.891"), Decimal("-0.05"), "12345.5", 10**12 + 0.25]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            for value in values:
+                for decimals in (0, 1, 2):
+                    expected = number_format(
+                        rounded(value, decimals), decimal_pos=decimals, force_grouping=True
+                    )
+                    assert number(value, decimals) == expected, (language, value, decimals)
