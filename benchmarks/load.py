@@ -10,6 +10,11 @@ the first request's time is printed at the end as the cold one), then keeps that
 spread over two client processes, busy for the given seconds and prints p50, p95, throughput
 and errors. Every ratio is to /healthz's p95 at the same concurrency,
 measured in the same run, so the numbers compare across machines.
+
+Then, with a shared Redis page cache, each page on a cold cache: `--cold-clients` (50) people
+open it at the same instant right after its data changed (the page cache's generation is
+bumped, as by any write the page shows), wave after wave for the given seconds; p50 and p95 of
+all those requests, as a ratio to /healthz's p95.
 """
 
 import argparse
@@ -52,7 +57,7 @@ def session(username):
     user = users.get(username=username)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "gmr_thuis.backends.MemberBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -232,6 +237,68 @@ def warm(port, path, headers):
     return time.perf_counter() - started, response.status
 
 
+def invalidator(redis_url, key_prefix):
+    """A function that does what any write a page shows does: bump the generation every
+    region's page cache is keyed by (`gmr_thuis.pagecache.bump("all")`), straight in the
+    server's Redis under its key prefix, so the benchmark starts no Django of its own."""
+    import redis
+    from django.core.cache.backends.base import default_key_func
+
+    client = redis.Redis.from_url(redis_url)
+    key = default_key_func("pagecache:generation:all", key_prefix, 1)
+    return lambda: client.incr(key)
+
+
+def _wave(port, path, headers_for, clients):
+    """`clients` requests sent at the same instant; (seconds, ok) of each."""
+    barrier = threading.Barrier(clients)
+    outcome = [None] * clients
+
+    def client(number):
+        connection = HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = headers_for(number)
+        barrier.wait()
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            outcome[number] = (time.perf_counter() - started, response.status == 200)
+        except OSError:
+            outcome[number] = (time.perf_counter() - started, False)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+def cold_waves(port, path, headers_for, clients, seconds, invalidate, least=3):
+    """The page the moment its data changed, opened by `clients` people at once: each wave
+    invalidates the page cache, then every client sends one request at the same instant; waves
+    follow each other for `seconds` (at least `least` waves). Latencies of all requests."""
+    latencies, errors, waves = [], 0, 0
+    deadline = time.perf_counter() + seconds
+    while waves < least or time.perf_counter() < deadline:
+        invalidate()
+        outcome = _wave(port, path, headers_for, clients)
+        latencies.extend(took for took, _ok in outcome)
+        errors += sum(1 for _took, ok in outcome if not ok)
+        waves += 1
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(0.95 * (len(latencies) - 1))],
+        "waves": waves,
+        "errors": errors,
+        "n": len(latencies),
+    }
+
+
 def targets(data):
     browser = {"Cookie": f"sessionid={data['steering']}"}
     leader = {"Cookie": f"sessionid={data['leader']}"}
@@ -266,6 +333,12 @@ def main(argv=None):
     parser.add_argument(
         "--client-processes", type=int, default=2, help="processes the clients are spread over"
     )
+    parser.add_argument(
+        "--cold-clients",
+        type=int,
+        default=50,
+        help="people opening each page at once right after its data changed (0: skip)",
+    )
     options = parser.parse_args(argv)
     concurrencies = [int(c) for c in options.clients.split(",")]
     url, description = database_url()
@@ -289,12 +362,14 @@ def main(argv=None):
         # The server shares one page cache between its workers, as in production; a prefix of
         # this run's own keeps pages cached by an earlier run (same ids) out of it.
         env |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"load-{os.getpid()}-{time.time():.0f}"}
+        invalidate = invalidator(redis_url, env["CACHE_KEY_PREFIX"])
         cache = "Redis page cache shared by the workers"
     else:
         cache = "a memory page cache per worker (set REDIS_URL for a shared one)"
+        invalidate = None
     port = free_port()
     server = start_server(env, port, options.workers)
-    cold = []
+    cold, healthz_p95 = [], {}
     try:
         print(
             f"Load benchmark: gunicorn {options.workers} sync workers, {description}, {cache}, "
@@ -317,6 +392,7 @@ def main(argv=None):
                     port, path, headers_for, clients, options.seconds, options.client_processes
                 )
                 baseline = baseline or result["p95"]
+                healthz_p95.setdefault(clients, baseline)
                 print(
                     f"{clients:>7} {label:<22} {result['p50'] * 1000:>8.1f} "
                     f"{result['p95'] * 1000:>8.1f} {result['rps']:>7.1f} {result['errors']:>6} "
@@ -326,9 +402,43 @@ def main(argv=None):
         print("First request of each URL (cold page cache, before the first measurement):")
         for label, first, status in cold:
             print(f"        {label:<22} {first * 1000:>8.1f} ms  (status {status})")
+        measure_cold(options, data, port, invalidate, healthz_p95)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def measure_cold(options, data, port, invalidate, healthz_p95):
+    """Each page opened by `--cold-clients` people at once right after its data changed, as
+    ratios to /healthz's p95 at the nearest measured concurrency."""
+    clients = options.cold_clients
+    if not clients:
+        return
+    if invalidate is None:
+        print(
+            "Cold pages not measured: invalidating needs the shared Redis page cache (REDIS_URL)."
+        )
+        return
+    nearest = min(healthz_p95, key=lambda measured: abs(measured - clients))
+    baseline = healthz_p95[nearest]
+    print(
+        f"Cold page cache: {clients} clients open the page at once right after its data "
+        f"changed, in waves for {options.seconds:g} s; ratio to /healthz p95 at {nearest} clients"
+    )
+    print(
+        f"{'clients':>7} {'URL':<22} {'p50 ms':>8} {'p95 ms':>8} {'waves':>7} "
+        f"{'errors':>6} {'p95 ÷ /healthz':>15}"
+    )
+    only = [label for label in options.only.split(",") if label]
+    for label, path, headers_for in targets(data):
+        if label == "/healthz" or (only and label not in only):
+            continue
+        result = cold_waves(port, path, headers_for, clients, options.seconds, invalidate)
+        print(
+            f"{clients:>7} {label:<22} {result['p50'] * 1000:>8.1f} {result['p95'] * 1000:>8.1f} "
+            f"{result['waves']:>7} {result['errors']:>6} {result['p95'] / baseline:>14.1f}×",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ memory otherwise. A cache that is down costs speed, never correctness: values ar
 import hashlib
 import hmac
 import logging
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -79,35 +80,100 @@ def bump(region_id) -> None:
         logger.warning("page cache unreachable: could not invalidate", exc_info=True)
 
 
+def _generation_keys(region_id) -> list[str]:
+    return [_GENERATION.format(region=region_id), _GENERATION.format(region="all")]
+
+
 def cached(name: str, *, region_id, user, parts=(), compute, timeout=TIMEOUT):
-    """`compute()`'s value for this page part, region generation, user scope and language."""
-    current, everywhere = generations(region_id, "all")
-    if current < 0 or everywhere < 0:
-        return compute()
+    """`compute()`'s value for this page part, region generation, user scope and language.
+
+    A value is stored with the generations it was computed under, beside them rather than in
+    its key, so a hit is one round trip that reads the generations and the value together; a
+    value of an older generation is simply not used (and is overwritten by the new one).
+    """
     key = ":".join(
         str(part)
         for part in (
             "pagecache",
             name,
             region_id,
-            f"{current}.{everywhere}",
             scope_of(user),
             get_language(),
             *parts,
         )
     )
+    generation_keys = _generation_keys(region_id)
     try:
-        value = cache.get(key)
+        found = cache.get_many([*generation_keys, key])
     except Exception:
         logger.warning("page cache unreachable: computing", exc_info=True)
         return compute()
-    if value is None:
+    if not all(generation_key in found for generation_key in generation_keys):
+        current = tuple(generations(region_id, "all"))
+        if min(current) < 0:
+            return compute()
+    else:
+        current = tuple(int(found[generation_key]) for generation_key in generation_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        return stored[1]
+    return _compute_once(key, current, compute, timeout)
+
+
+# How long a reader waits for another process computing the same value before computing it
+# itself, and how often it looks.
+WAIT_SECONDS, WAIT_STEP_SECONDS = 30, 0.05
+
+
+def _compute_once(key, current, compute, timeout):
+    """Compute a missing value in one process at a time: when forty people open a page the
+    moment its data changed, one computes and the others wait for its value (instead of all
+    computing the same thing at once on the same few cores)."""
+    lock = f"{key}:computing:{current[0]}.{current[1]}"
+    try:
+        computing_here = cache.add(lock, 1, timeout=WAIT_SECONDS)
+    except Exception:
+        logger.warning("page cache unreachable: computing", exc_info=True)
+        return compute()
+    if not computing_here:
+        value = _wait_for(key, lock, current)
+        if value is not _MISSING:
+            return value
+    try:
         value = compute()
         try:
-            cache.set(key, value, timeout=timeout)
+            cache.set(key, (current, value), timeout=timeout)
         except Exception:
             logger.warning("page cache unreachable: not stored", exc_info=True)
-    return value
+        return value
+    finally:
+        if computing_here:
+            try:
+                cache.delete(lock)
+            except Exception:
+                logger.warning("page cache unreachable: lock left to expire", exc_info=True)
+
+
+_MISSING = object()
+
+
+def _wait_for(key, lock, current):
+    """The value another process is computing for `current`, or _MISSING when it gave up (its
+    lock is gone without a value: it failed or the value was not to be stored) or takes too
+    long, or when the data changed meanwhile; the caller then computes itself."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        try:
+            found = cache.get_many([key, lock])
+        except Exception:
+            return _MISSING
+        stored = found.get(key)
+        if stored is not None and stored[0] == current:
+            return stored[1]
+        if lock not in found:
+            return _MISSING
+    return _MISSING
 
 
 def cached_html(name: str, *, region_id, user, parts=(), render, timeout=TIMEOUT):

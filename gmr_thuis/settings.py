@@ -131,7 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # moment to try again. Lockouts are listed in the admin for the platform administrator.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the membership with the user (one query, not two).
+    "gmr_thuis.backends.MemberBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))

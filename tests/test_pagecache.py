@@ -117,3 +117,116 @@ def test_the_marks_of_a_cached_page_come_from_the_secret_key(settings):
     first = pagecache._mark("csrf")
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
     assert pagecache._mark("csrf") != first
+
+
+class _CountingCache:
+    """The cache as pagecache sees it, counting its round trips to the cache server."""
+
+    def __init__(self, cache):
+        self._cache, self.calls = cache, []
+
+    def __getattr__(self, name):
+        method = getattr(self._cache, name)
+
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def test_a_hit_reads_the_generations_and_the_value_in_one_round_trip(
+    region, steering_member, monkeypatch
+):
+    calls, compute = _counting()
+    pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute)
+    counting = _CountingCache(pagecache.cache)
+    monkeypatch.setattr(pagecache, "cache", counting)
+    assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 1
+    assert counting.calls == ["get_many"]
+
+
+def test_readers_of_a_value_being_computed_wait_for_it_instead_of_computing_it_again(
+    region, steering_member, monkeypatch
+):
+    import threading
+
+    monkeypatch.setattr(pagecache, "WAIT_STEP_SECONDS", 0.01)
+    started, release, computed = threading.Event(), threading.Event(), []
+
+    def slow():
+        computed.append("first")
+        started.set()
+        release.wait(5)
+        return "the page"
+
+    def again():
+        computed.append("again")
+        return "computed twice"
+
+    results = {}
+    first = threading.Thread(
+        target=lambda: results.setdefault(
+            "first",
+            pagecache.cached("part", region_id=region.pk, user=steering_member, compute=slow),
+        )
+    )
+    first.start()
+    assert started.wait(5)
+    second = threading.Thread(
+        target=lambda: results.setdefault(
+            "second",
+            pagecache.cached("part", region_id=region.pk, user=steering_member, compute=again),
+        )
+    )
+    second.start()
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert results == {"first": "the page", "second": "the page"}
+    assert computed == ["first"]
+
+
+def test_a_reader_computes_itself_when_the_other_gives_up_without_a_value(
+    region, steering_member, monkeypatch
+):
+    import threading
+
+    monkeypatch.setattr(pagecache, "WAIT_STEP_SECONDS", 0.01)
+    started, release = threading.Event(), threading.Event()
+
+    def failing():
+        started.set()
+        release.wait(5)
+        raise RuntimeError("the database went away")
+
+    def failing_reader():
+        try:
+            pagecache.cached("part", region_id=region.pk, user=steering_member, compute=failing)
+        except RuntimeError:
+            pass
+
+    first = threading.Thread(target=failing_reader)
+    first.start()
+    assert started.wait(5)
+    results = []
+    second = threading.Thread(
+        target=lambda: results.append(
+            pagecache.cached(
+                "part", region_id=region.pk, user=steering_member, compute=lambda: "own value"
+            )
+        )
+    )
+    second.start()
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert results == ["own value"]
+
+
+def test_a_value_of_an_older_generation_is_not_served(region, steering_member):
+    calls, compute = _counting()
+    assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 1
+    pagecache.bump(region.pk)
+    assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 2
+    assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 2
