@@ -45,3 +45,37 @@ def test_figure_data_cannot_close_its_script_element():
     html = charts.Chart(id="x", title="T", figure=figure, caption="C").json_script()
     assert html.count("</script>") == 1
     assert 'type="application/json"' in html
+
+
+def test_a_chart_is_written_in_the_house_template_as_if_it_had_been_merged_into_the_figure():
+    import json
+
+    import plotly.io as pio
+
+    figure = charts.layout(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), title="Titel")
+    written = json.loads(charts.figure_json(figure))
+    merged = go.Figure(figure).update_layout(template=pio.templates["plotly_white"])
+    assert written == json.loads(merged.to_json())
+    assert written["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+
+
+def test_the_house_layout_is_laid_over_the_figures_own_as_update_layout_would():
+    import json
+
+    own = {"legend": {"traceorder": "reversed"}, "xaxis": {"title": {"text": "jaar"}}}
+    extra = {"xaxis": {"tickformat": "d"}, "barmode": "stack"}
+    figure = charts.layout(
+        go.Figure(go.Bar(x=[1, 2], y=[3, 4]), layout=own), title="Titel", height=300, **extra
+    )
+    expected = go.Figure(go.Bar(x=[1, 2], y=[3, 4]), layout=own).update_layout(
+        title={"text": "Titel", "x": 0, "font": {"size": 14}},
+        height=300,
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+        font={"family": "system-ui, sans-serif", "color": charts.INK},
+        legend={"orientation": "h", "y": -0.2},
+        separators=charts.separators(),
+        **extra,
+    )
+    assert json.loads(figure.to_json()) == json.loads(expected.to_json())
+    assert figure.layout.legend.traceorder == "reversed"
+    assert figure.layout.xaxis.title.text == "jaar"
