@@ -24,7 +24,7 @@ def test_the_second_view_of_a_page_is_served_from_the_cache(
     client.force_login(steering_member)
     first = client.get(REGION)
     assert "table" in first.context  # computed and rendered
-    with django_assert_max_num_queries(3):  # session, user, membership: nothing of the run
+    with django_assert_max_num_queries(2):  # session, user with its membership: no run
         second = client.get(REGION)
     assert second.context is None  # the whole page, read from the cache: nothing rendered
     assert main_of(second) == main_of(first)

@@ -19,7 +19,7 @@ def test_warmed_pages_are_served_from_the_cache_for_each_scope_with_its_own_rows
     assert warming.warm_run(run.pk) > 0
     client.force_login(steering_member)
     client.get(reverse("home"))  # the session, outside the count
-    with django_assert_max_num_queries(8):  # session, user, membership, the run: no results
+    with django_assert_max_num_queries(8):  # session, user with its membership, the run: no results
         names = ijktabel_names(client.get(REGION, {"run": run.pk, "jaar": YEAR}))
     assert len(names) == 4
     client.force_login(corporation_member)

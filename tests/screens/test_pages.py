@@ -50,8 +50,8 @@ def test_home_query_count_does_not_grow_with_municipalities(
         municipality = factories.MunicipalityFactory(region=seed_figures.region)
         factories.FigureFactory(municipality=municipality, value=1000 + number)
 
-    # session, user, membership, municipalities, figures, the header's organisation name
-    with django_assert_num_queries(6):
+    # session, user with its membership, municipalities, figures, the header's organisation name
+    with django_assert_num_queries(5):
         response = client.get(reverse("home"))
     assert len(response.context["rows"]) == 12
 

@@ -115,11 +115,11 @@ def test_profile_query_count_does_not_grow_with_municipalities(
         municipality = factories.MunicipalityFactory(region=seed_figures.region)
         factories.FigureFactory(municipality=municipality, value=1000 + number)
 
-    # session, user, membership, municipality, municipality ids, figures, care counts,
+    # session, user with its membership, municipality, municipality ids, figures, care counts,
     # the header's organisation name; the neighbourhood flags: the region's thresholds, its
     # neighbourhoods, realisation and corporation reports with a neighbourhood, the mediation
     # table's confirmed placements with one
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(profile_url(seed_figures))
     assert response.status_code == 200
 
