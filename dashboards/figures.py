@@ -413,7 +413,8 @@ def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Cha
         % {"name": row.municipality, "task": fmt(row.quota_total), "supply": fmt(row.supply)}
         for row in drawn.itertuples()
     }
-    figure = maps.choropleth(
+    # A figure dict: the region may be all 342 municipalities, one shape each.
+    figure = maps.choropleth_spec(
         features,
         values,
         hover=hover,
@@ -426,7 +427,7 @@ def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Cha
         links=by_code["url"].to_dict(),
     )
     # The page's heading names the chart; a title inside the figure would say it twice.
-    figure.update_layout(showlegend=False)
+    figure["layout"]["showlegend"] = False
     return Chart(
         id="map",
         title=title,

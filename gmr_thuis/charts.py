@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -47,14 +48,15 @@ class Chart:
 
     id: str
     title: str
-    figure: go.Figure
+    # A Plotly figure, or a figure dict for one too large to build as Plotly objects (the map).
+    figure: go.Figure | dict
     caption: str
     columns: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
 
     def json_script(self):
         """The figure as JSON data that charts.js draws; escaped like Django's json_script."""
-        data = self.figure.to_json().translate(JSON_ESCAPES)
+        data = pio.to_json(self.figure, validate=False).translate(JSON_ESCAPES)
         return format_html(
             '<script type="application/json" id="{}-data">{}</script>', self.id, mark_safe(data)
         )
