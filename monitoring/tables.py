@@ -1,0 +1,91 @@
+"""The bodies of the dashboard's big tables, written in Python.
+
+The progress table has a row per municipality and target group (over 5,000 rows with 11 cells
+for a region of 342 municipalities); as a template loop its rendering grew to seconds. These
+functions write the same markup as the template did (`tests/monitoring/test_tables.py` holds the
+two equal): every number formatted once per distinct value by the `number` filter, every text
+escaped as the template escapes it.
+"""
+
+import pandas as pd
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gmr_thuis.templatetags.gmr import number
+
+MISSING = "–"
+
+
+def _numbers(frame: pd.DataFrame, column: str, decimals: int = 0) -> list[str]:
+    """The column as `{{ value|number }}` writes it; a missing column or value is "–"."""
+    if column not in frame:
+        return [MISSING] * len(frame)
+    values = frame[column]
+    texts = {value: number(value, decimals) for value in values.dropna().unique()}
+    return [texts.get(value, MISSING) for value in values.tolist()]
+
+
+def _texts(frame: pd.DataFrame, column: str, default: str = "") -> list[str]:
+    """The column escaped as autoescaping does; an empty or missing value is `default`."""
+    return [escape(value) if value else default for value in frame[column].fillna("").tolist()]
+
+
+def progress_rows(progress: pd.DataFrame, year: int) -> SafeString:
+    """The rows of the progress table (monitoring/_progress_tables.html), one per cell."""
+    # The page of a municipality's year, reversed once: slugs need no quoting in a path.
+    page = escape(reverse("monitoring:municipality_year", args=["SLUG", year]))
+    columns = zip(
+        _texts(progress, "cbs_code"),
+        _texts(progress, "group_code"),
+        [page.replace("SLUG", slug) for slug in _texts(progress, "slug")],
+        _texts(progress, "municipality"),
+        _texts(progress, "target_group"),
+        _numbers(progress, "fair_share"),
+        _numbers(progress, "carry_over"),
+        _numbers(progress, "agreed"),
+        _texts(progress, "agreement_status", default=MISSING),
+        _numbers(progress, "realised"),
+        _numbers(progress, "by_corporations"),
+        _numbers(progress, "via_mediation"),
+        _numbers(progress, "expected", 1),
+        _texts(progress, "status"),
+        _texts(progress, "status_label"),
+        strict=True,
+    )
+    return mark_safe(
+        "".join(
+            f"""
+      <tr data-municipality="{code}" data-group="{group}">
+        <th scope="row"><a href="{url}">{name}</a></th>
+        <td>{group_name}</td>
+        <td class="num">{fair_share}</td>
+        <td class="num">{carry_over}</td>
+        <td class="num agreed">{agreed}</td>
+        <td>{agreement}</td>
+        <td class="num realised">{realised}</td>
+        <td class="num">{by_corporations}</td>
+        <td class="num via-mediation">{via_mediation}</td>
+        <td class="num">{expected}</td>
+        <td><span class="badge progress-{status} utrecht-status-badge">{status_label}</span></td>
+      </tr>
+    """
+            for (
+                code,
+                group,
+                url,
+                name,
+                group_name,
+                fair_share,
+                carry_over,
+                agreed,
+                agreement,
+                realised,
+                by_corporations,
+                via_mediation,
+                expected,
+                status,
+                status_label,
+            ) in columns
+        )
+    )

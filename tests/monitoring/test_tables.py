@@ -1,0 +1,67 @@
+"""The dashboard's big table bodies written in Python are the markup the template loop wrote."""
+
+import pandas as pd
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from monitoring import selectors, tables
+from monitoring.views import _records
+from tests.test_access_matrix import YEAR, world  # noqa: F401  (world is a fixture)
+
+# The progress table's rows as the template wrote them before tables.progress_rows.
+TEMPLATE_ROWS = Template(
+    """{% load gmr %}{% for row in progress %}
+      <tr data-municipality="{{ row.cbs_code }}" data-group="{{ row.group_code }}">
+        <th scope="row"><a href="{% url 'monitoring:municipality_year' row.slug data.year %}">{{ row.municipality }}</a></th>
+        <td>{{ row.target_group }}</td>
+        <td class="num">{{ row.fair_share|number }}</td>
+        <td class="num">{{ row.carry_over|number }}</td>
+        <td class="num agreed">{{ row.agreed|number }}</td>
+        <td>{{ row.agreement_status|default:"–" }}</td>
+        <td class="num realised">{{ row.realised|number }}</td>
+        <td class="num">{{ row.by_corporations|number }}</td>
+        <td class="num via-mediation">{{ row.via_mediation|number }}</td>
+        <td class="num">{{ row.expected|number:1 }}</td>
+        <td><span class="badge progress-{{ row.status }} utrecht-status-badge">{{ row.status_label }}</span></td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+)
+
+
+def template_rows(data, progress):
+    return TEMPLATE_ROWS.render(Context({"data": data, "progress": _records(progress)}))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("quarter", [1, 4])
+def test_progress_rows_are_the_template_rows_on_the_gmr_data(world, language, quarter):  # noqa: F811
+    with translation.override(language):
+        data = selectors.dashboard(user=world.users["project_leader"], year=YEAR, quarter=quarter)
+        progress = data.progress
+        assert len(progress) > 17 and progress["realised"].gt(0).any()
+        assert progress["by_corporations"].isna().any()  # "–", not "0"
+        assert tables.progress_rows(progress, data.year) == template_rows(data, progress)
+
+
+@pytest.mark.django_db
+def test_progress_rows_escape_names_and_fill_in_what_is_missing(world):  # noqa: F811
+    data = selectors.dashboard(user=world.users["project_leader"], year=YEAR)
+    progress = data.progress.head(3).copy()
+    progress["municipality"] = ["<b>Ede</b>", "O'Brien & Zn", '"Arnhem"']
+    progress["agreement_status"] = ["", None, "goedgekeurd"]
+    progress["carry_over"] = [-0.4, 1234567.5, float("nan")]
+    progress["expected"] = [0.05, 2.25, -0.04]
+    without_mediation = progress.drop(columns="via_mediation", errors="ignore")
+    for frame in (progress, without_mediation):
+        rows = tables.progress_rows(frame, data.year)
+        assert rows == template_rows(data, frame)
+        assert "<b>Ede" not in rows and "&lt;b&gt;Ede&lt;/b&gt;" in rows
+
+
+def test_no_rows_for_an_empty_progress_frame():
+    columns = ["cbs_code", "group_code", "slug", "municipality", "target_group", "fair_share",
+               "carry_over", "agreed", "agreement_status", "realised", "by_corporations",
+               "expected", "status", "status_label"]  # fmt: skip
+    assert tables.progress_rows(pd.DataFrame(columns=columns), YEAR) == ""
