@@ -3,8 +3,8 @@
 The progress table has a row per municipality and target group (over 5,000 rows with 11 cells
 for a region of 342 municipalities); as a template loop its rendering grew to seconds. These
 functions write the same markup as the template did (`tests/monitoring/test_tables.py` holds the
-two equal): every number formatted once per distinct value by the `number` filter, every text
-escaped as the template escapes it.
+two equal): every number formatted by the `number` filter and every text escaped as the template
+escapes it, each once per distinct value.
 """
 
 import pandas as pd
@@ -27,8 +27,11 @@ def _numbers(frame: pd.DataFrame, column: str, decimals: int = 0) -> list[str]:
 
 
 def _texts(frame: pd.DataFrame, column: str, default: str = "") -> list[str]:
-    """The column escaped as autoescaping does; an empty or missing value is `default`."""
-    return [escape(value) if value else default for value in frame[column].fillna("").tolist()]
+    """The column escaped as autoescaping does, once per distinct value; an empty or missing
+    value is `default`."""
+    values = frame[column].fillna("").tolist()
+    texts = {value: escape(value) if value else default for value in set(values)}
+    return [texts[value] for value in values]
 
 
 def progress_rows(progress: pd.DataFrame, year: int) -> SafeString:

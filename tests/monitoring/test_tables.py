@@ -1,4 +1,5 @@
-"""The dashboard's big table bodies written in Python are the markup the template loop wrote."""
+"""The dashboard's progress rows written in Python are the markup the template loop wrote, and
+its unsorted read of the fair share cells holds the same cells."""
 
 import pandas as pd
 import pytest
@@ -65,3 +66,13 @@ def test_no_rows_for_an_empty_progress_frame():
                "carry_over", "agreed", "agreement_status", "realised", "by_corporations",
                "expected", "status", "status_label"]  # fmt: skip
     assert tables.progress_rows(pd.DataFrame(columns=columns), YEAR) == ""
+
+
+@pytest.mark.django_db
+def test_the_dashboard_reads_the_same_fair_share_cells_unsorted(world):  # noqa: F811
+    user = world.users["project_leader"]
+    key = ["year", "municipality_id", "target_group_id"]
+    summed = selectors._summed_fair_share_cells(user).sort_values(key, ignore_index=True)
+    cells = selectors._fair_share_cells(user).sort_values(key, ignore_index=True)
+    assert len(cells) > 17
+    pd.testing.assert_frame_equal(summed, cells)
