@@ -8,21 +8,24 @@ escapes it, each once per distinct value.
 """
 
 import pandas as pd
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from gmr_thuis.templatetags.gmr import number
+from gmr_thuis.templatetags.gmr import number, percentage
 
 MISSING = "–"
 
 
-def _numbers(frame: pd.DataFrame, column: str, decimals: int = 0) -> list[str]:
-    """The column as `{{ value|number }}` writes it; a missing column or value is "–"."""
+def _numbers(frame: pd.DataFrame, column: str, decimals: int = 0, write=number) -> list[str]:
+    """The column as `{{ value|number }}` (or another filter) writes it; a missing column or
+    value is "–"."""
     if column not in frame:
         return [MISSING] * len(frame)
     values = frame[column]
-    texts = {value: number(value, decimals) for value in values.dropna().unique()}
+    texts = {value: write(value, decimals) for value in values.dropna().unique()}
     return [texts.get(value, MISSING) for value in values.tolist()]
 
 
@@ -90,5 +93,55 @@ def progress_rows(progress: pd.DataFrame, year: int) -> SafeString:
                 status,
                 status_label,
             ) in columns
+        )
+    )
+
+
+def _flag(value) -> bool:
+    """A template's `{% if value %}` on a frame's cell: a missing value is false."""
+    return False if pd.isna(value) else bool(value)
+
+
+def turnover_rows(turnover: pd.DataFrame) -> SafeString:
+    """The rows of the table of placements against turnover, one per municipality; a turnover
+    figure as `{% figure %}` (includes/figure.html) writes it, with its year."""
+    estimate_mark = (
+        f'<abbr class="estimate-mark" title="{escape(_("schatting"))}">≈</abbr>'
+        f'<span class="visually-hidden"> ({escape(_("schatting"))})</span>'
+    )
+    figures = [
+        f'<span class="figure">{value}{estimate_mark if _flag(is_estimate) else ""}</span>\n'
+        f' <span class="muted">({year})</span>'
+        if known
+        else MISSING
+        for known, value, is_estimate, year in zip(
+            turnover["turnover"].notna(),
+            _numbers(turnover, "turnover"),
+            turnover["is_estimate"],
+            _numbers(turnover, "turnover_year", write=floatformat),
+            strict=True,
+        )
+    ]
+    over = {True: f"<strong>{escape(_('ja'))}</strong>", False: escape(_("nee"))}
+    columns = zip(
+        _texts(turnover, "municipality"),
+        _numbers(turnover, "placements"),
+        figures,
+        _numbers(turnover, "share_percent", 1, write=percentage),
+        [over[_flag(value)] for value in turnover["over_limit"]],
+        strict=True,
+    )
+    return mark_safe(
+        "".join(
+            f"""
+      <tr>
+        <th scope="row">{name}</th>
+        <td class="num">{placements}</td>
+        <td class="num">{figure}</td>
+        <td class="num">{share}</td>
+        <td>{over_limit}</td>
+      </tr>
+    """
+            for name, placements, figure, share, over_limit in columns
         )
     )

@@ -100,13 +100,13 @@ def _download(fmt, header, rows, *, name, sheet_title):
 
 
 def _progress_tables(data):
-    """The tables the dashboard and the quarterly report share, as template rows (the big
-    progress table as its rendered rows)."""
+    """The tables the dashboard and the quarterly report share: the region's totals as template
+    rows, the two tables of a row per municipality (and group) as their rendered rows."""
     return {
         "data": data,
         "progress_rows": tables.progress_rows(data.progress, data.year),
         "group_totals": _records(data.group_totals),
-        "turnover": _records(data.turnover),
+        "turnover_rows": tables.turnover_rows(data.turnover),
     }
 
 

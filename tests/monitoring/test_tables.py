@@ -29,6 +29,18 @@ TEMPLATE_ROWS = Template(
     {% endfor %}"""  # noqa: E501
 )
 
+TEMPLATE_TURNOVER_ROWS = Template(
+    """{% load i18n gmr %}{% for row in turnover %}
+      <tr>
+        <th scope="row">{{ row.municipality }}</th>
+        <td class="num">{{ row.placements|number }}</td>
+        <td class="num">{% if row.turnover is not None %}{% figure row.turnover "" row.is_estimate %} <span class="muted">({{ row.turnover_year|floatformat:0 }})</span>{% else %}–{% endif %}</td>
+        <td class="num">{{ row.share_percent|percentage:1 }}</td>
+        <td>{% if row.over_limit %}<strong>{% translate "ja" %}</strong>{% else %}{% translate "nee" %}{% endif %}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+)
+
 
 def template_rows(data, progress):
     return TEMPLATE_ROWS.render(Context({"data": data, "progress": _records(progress)}))
@@ -76,3 +88,18 @@ def test_the_dashboard_reads_the_same_fair_share_cells_unsorted(world):  # noqa:
     cells = selectors._fair_share_cells(user).sort_values(key, ignore_index=True)
     assert len(cells) > 17
     pd.testing.assert_frame_equal(summed, cells)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_turnover_rows_are_the_template_rows(world, language):  # noqa: F811
+    with translation.override(language):
+        turnover = selectors.dashboard(user=world.users["project_leader"], year=YEAR).turnover
+        assert turnover["turnover"].notna().any()
+        turnover = turnover.astype({"is_estimate": object, "turnover_year": float})
+        # Every case the template told apart: no turnover, an estimate or not, over the cap.
+        turnover.loc[0, ["turnover", "turnover_year", "is_estimate", "share_percent"]] = None
+        turnover.loc[1, ["is_estimate", "over_limit"]] = [True, True]
+        turnover.loc[2, ["is_estimate", "turnover", "municipality"]] = [False, 12345.5, "<i>"]
+        rows = TEMPLATE_TURNOVER_ROWS.render(Context({"turnover": _records(turnover)}))
+        assert tables.turnover_rows(turnover) == rows
