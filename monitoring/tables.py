@@ -33,7 +33,7 @@ def _texts(frame: pd.DataFrame, column: str, default: str = "") -> list[str]:
     """The column escaped as autoescaping does, once per distinct value; an empty or missing
     value is `default`."""
     values = frame[column].fillna("").tolist()
-    texts = {value: escape(value) if value else default for value in set(values)}
+    texts = {value: str(escape(value)) if value else default for value in set(values)}
     return [texts[value] for value in values]
 
 
