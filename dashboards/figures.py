@@ -408,12 +408,19 @@ def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Cha
     else:
         values = by_code["coverage"].clip(upper=2.0).astype(float).to_dict()
         scale, low, high, bar = maps.SUPPLY_SCALE, 0.0, 2.0, _("aanbod / opgave")
+    # Each number written once, for the hover texts and the table alike.
+    tasks = [fmt(value) for value in summary["quota_total"]]
+    supplies = [fmt(value) for value in summary["supply"]]
+    sentence = _("%(name)s: opgave %(task)s, aanbod %(supply)s")
     hover = {
-        row.cbs_code: _("%(name)s: opgave %(task)s, aanbod %(supply)s")
-        % {"name": row.municipality, "task": fmt(row.quota_total), "supply": fmt(row.supply)}
-        for row in drawn.itertuples()
+        code: sentence % {"name": name, "task": task, "supply": supply}
+        for code, name, task, supply in zip(
+            summary["cbs_code"], summary["municipality"], tasks, supplies, strict=True
+        )
+        if code in known
     }
-    figure = maps.choropleth(
+    # A figure dict: the region may be all 342 municipalities, one shape each.
+    figure = maps.choropleth_spec(
         features,
         values,
         hover=hover,
@@ -426,7 +433,7 @@ def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Cha
         links=by_code["url"].to_dict(),
     )
     # The page's heading names the chart; a title inside the figure would say it twice.
-    figure.update_layout(showlegend=False)
+    figure["layout"]["showlegend"] = False
     return Chart(
         id="map",
         title=title,
@@ -444,7 +451,9 @@ def supply_map(summary: pd.DataFrame, *, measure="dekking", bubbles=True) -> Cha
         ),
         columns=[_("Gemeente"), _("Fair share"), _("Aanbod"), _("Dekking")],
         rows=[
-            [row.municipality, fmt(row.quota_total), fmt(row.supply), percent(row.coverage, 0)]
-            for row in summary.itertuples()
+            [name, task, supply, percent(coverage, 0)]
+            for name, task, supply, coverage in zip(
+                summary["municipality"], tasks, supplies, summary["coverage"], strict=True
+            )
         ],
     )

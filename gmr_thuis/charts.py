@@ -54,7 +54,8 @@ class Chart:
 
     id: str
     title: str
-    figure: go.Figure
+    # A Plotly figure, or a figure dict for one too large to build as Plotly objects (the map).
+    figure: go.Figure | dict
     caption: str
     columns: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
@@ -84,10 +85,12 @@ def separators() -> str:
     return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
 
 
-def figure_json(figure: go.Figure) -> str:
-    """The figure as Plotly JSON in the house template (unless it names another)."""
-    data = figure.to_plotly_json()
-    data.setdefault("layout", {}).setdefault("template", HOUSE_TEMPLATE)
+def figure_json(figure: go.Figure | dict) -> str:
+    """The figure (or figure dict) as Plotly JSON in the house template, unless it names one."""
+    data = figure if isinstance(figure, dict) else figure.to_plotly_json()
+    layout = data.get("layout") or {}
+    if "template" not in layout:
+        data = {**data, "layout": {**layout, "template": HOUSE_TEMPLATE}}
     return pio.to_json(data, validate=False)
 
 

@@ -14,6 +14,13 @@ SERIES = (
 )
 
 
+def _written(values, write=fmt) -> list[str]:
+    """Each value as `write` (fmt) writes it, once per distinct value: a table alternative of a
+    row per municipality repeats most of its numbers."""
+    texts = {}
+    return [texts[v] if v in texts else texts.setdefault(v, write(v)) for v in values]
+
+
 def _series_labels():
     return {
         "fair_share": _("Fair share"),
@@ -63,8 +70,12 @@ def fair_share_by_municipality(data: Dashboard) -> Chart:
         ),
         columns=[_("Gemeente"), *(labels[column] for column, _colour in SERIES)],
         rows=[
-            [row["municipality"], *(fmt(row[column]) for column, _colour in SERIES)]
-            for row in totals.to_dict("records")
+            list(row)
+            for row in zip(
+                totals["municipality"],
+                *(_written(totals[column]) for column, _colour in SERIES),
+                strict=True,
+            )
         ],
     )
 
@@ -137,13 +148,14 @@ def urgent_share_of_turnover(data: Dashboard) -> Chart:
         yaxis={"title": {"text": _("% van de mutaties sociale huur")}},
         xaxis={"tickangle": -40},
     )
-    over = frame.loc[frame["over_limit"], "municipality"].tolist()
+    over_names = frame.loc[frame["over_limit"], "municipality"].tolist()
     caption = _("Per gemeente het aandeel van de mutaties dat naar aandachtsgroepen ging.")
-    if over:
+    if over_names:
         caption += " " + _("Boven de grens van %(cap)s: %(names)s.") % {
             "cap": data.cap_label,
-            "names": ", ".join(over),
+            "names": ", ".join(over_names),
         }
+    over = {True: _("ja"), False: _("nee")}
     return Chart(
         id="monitoring-turnover",
         title=title,
@@ -151,8 +163,13 @@ def urgent_share_of_turnover(data: Dashboard) -> Chart:
         caption=caption,
         columns=[_("Gemeente"), _("Aandeel van de mutaties"), _("Boven de grens")],
         rows=[
-            [row["municipality"], percent(row["share"]), _("ja") if row["over_limit"] else _("nee")]
-            for row in frame.to_dict("records")
+            [name, share, over[bool(over_limit)]]
+            for name, share, over_limit in zip(
+                frame["municipality"],
+                _written(frame["share"], percent),
+                frame["over_limit"],
+                strict=True,
+            )
         ],
     )
 

@@ -31,7 +31,7 @@ from gmr_thuis.permissions import (
 )
 from gmr_thuis.tabular import size_text
 from gmr_thuis.years import year_from_query
-from monitoring import charts, selectors, services, worklists
+from monitoring import charts, selectors, services, tables, worklists
 from monitoring.forms import (
     AgreementStepForm,
     HousingPlanForm,
@@ -100,12 +100,13 @@ def _download(fmt, header, rows, *, name, sheet_title):
 
 
 def _progress_tables(data):
-    """The tables the dashboard and the quarterly report share, as template rows."""
+    """The tables the dashboard and the quarterly report share: the region's totals as template
+    rows, the two tables of a row per municipality (and group) as their rendered rows."""
     return {
         "data": data,
-        "progress": _records(data.progress),
+        "progress_rows": tables.progress_rows(data.progress, data.year),
         "group_totals": _records(data.group_totals),
-        "turnover": _records(data.turnover),
+        "turnover_rows": tables.turnover_rows(data.turnover),
     }
 
 

@@ -1,6 +1,7 @@
 """The figure builders and the sentence builder, on plain frames and mappings."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from django.utils import translation
 
@@ -96,10 +97,11 @@ def test_task_vs_supply_states_the_gap_when_the_task_is_larger():
 
 
 def test_map_draws_the_real_boundaries_with_a_linked_bubble_per_municipality():
-    chart = figures.supply_map(summary_frame())
-    shapes = [trace for trace in chart.figure.data if trace.fill == "toself"]
+    # The map is a figure dict; as a Plotly figure it must validate.
+    figure = go.Figure(figures.supply_map(summary_frame()).figure)
+    shapes = [trace for trace in figure.data if trace.fill == "toself"]
     assert [trace.name for trace in shapes] == ["Arnhem", "Westervoort"]
-    points = chart.figure.data[-1]
+    points = figure.data[-1]
     assert [row[0] for row in points.customdata] == ["/a/", "/w/"]
     assert list(points.marker.size) == [200.0, 20.0]
     # Westervoort's point lies inside its own boundary box, east of Arnhem's.
@@ -108,15 +110,17 @@ def test_map_draws_the_real_boundaries_with_a_linked_bubble_per_municipality():
 
 def test_the_map_colours_by_fair_share_on_request_and_can_hide_the_bubbles():
     chart = figures.supply_map(summary_frame(), measure="fair-share", bubbles=False)
-    arnhem, westervoort = (t for t in chart.figure.data if t.fill == "toself")
+    figure = go.Figure(chart.figure)
+    arnhem, westervoort = (t for t in figure.data if t.fill == "toself")
     assert arnhem.fillcolor != westervoort.fillcolor
-    assert chart.figure.data[-1].marker.size == 7
+    assert figure.data[-1].marker.size == 7
+    assert figure.layout.showlegend is False
 
 
 def test_a_municipality_without_a_boundary_is_named_not_drawn():
     frame = summary_frame().assign(cbs_code=["GM0202", "GM9999"])
     chart = figures.supply_map(frame)
-    assert len([t for t in chart.figure.data if t.fill == "toself"]) == 1
+    assert len([t for t in go.Figure(chart.figure).data if t.fill == "toself"]) == 1
     assert "Geen gemeentegrens bekend voor: Westervoort." in chart.caption
     assert [row[0] for row in chart.rows] == ["Arnhem", "Westervoort"]
 

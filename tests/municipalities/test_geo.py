@@ -1,5 +1,9 @@
 """The boundary file decodes to closed rings, and a region gets exactly its own municipalities."""
 
+import json
+import math
+
+import plotly.io as pio
 import pytest
 
 from municipalities import geo, maps
@@ -78,3 +82,28 @@ def test_the_loaded_region_is_drawn_with_exactly_its_own_17_boundaries(gmr_data)
     shapes = [t for t in figure.data if t.fill == "toself"]
     assert sorted(t.name for t in shapes) == sorted(names.values())
     assert [f["id"] for f in features] == list(names)
+
+
+def test_the_figure_dict_of_all_342_municipalities_is_the_validated_figure():
+    """The map of a large region is drawn from the dict as it is, without Plotly validating it:
+    validated, the country's real boundaries with every option give the very same figure."""
+    features = list(geo.municipality_features().values())
+    codes = [feature["id"] for feature in features]
+    values = {code: (i % 23) / 10 for i, code in enumerate(codes)}
+    values[codes[0]], values[codes[1]] = None, math.nan  # grey: no data
+    options = {
+        "hover": {code: f"{code}: <b>" for code in codes},
+        "colorbar_title": "aanbod / opgave",
+        "colorscale": maps.SUPPLY_SCALE,
+        "cmin": 0.0,
+        "cmax": 2.0,
+        "bubbles": {code: float(i) for i, code in enumerate(codes)},
+        "bubble_title": "fair share",
+        "links": {code: f"/gemeente/{code}/" for code in codes},
+    }
+    spec = maps.choropleth_spec(features, values, **options)
+    validated = maps.choropleth(features, values, **options)
+    assert json.loads(pio.to_json(spec, validate=False)) == json.loads(validated.to_json())
+    shapes = [trace for trace in validated.data if trace.fill == "toself"]
+    assert len(shapes) == 342
+    assert shapes[0].fillcolor == shapes[1].fillcolor == maps.NO_DATA_COLOUR
