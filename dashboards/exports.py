@@ -4,7 +4,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from allocation.selectors import ijktabel, methodology_rows
-from dashboards.explain import cell_sentence
+from dashboards.explain import cell_sentences
 from dashboards.figures import waterfall_step_labels
 from gmr_thuis.exports import (
     DECIMAL,
@@ -86,12 +86,7 @@ def ijktabel_blocks(table: dict, *, size: int) -> list[dict]:
 def explained_cells(cells: pd.DataFrame) -> pd.DataFrame:
     """The cells in reading order, each with its plain sentence (column `sentence`)."""
     frame = cells.sort_values(["municipality", "sort_order", "target_group"]).copy()
-    frame["sentence"] = [
-        cell_sentence(
-            row, municipality=row["municipality"], group=row["target_group_name"], unit=row["unit"]
-        )
-        for row in frame.to_dict("records")
-    ]
+    frame["sentence"] = cell_sentences(frame)
     return frame
 
 
