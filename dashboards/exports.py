@@ -119,7 +119,13 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
             Sheet(
                 _("IJktabel"),
                 [_("Gemeente"), *table.columns],
-                [[municipality, *[int(v) for v in row]] for municipality, row in table.iterrows()],
+                # int64 throughout: `tolist` gives Python ints without building a Series per row.
+                [
+                    [municipality, *counts]
+                    for municipality, counts in zip(
+                        table.index, table.to_numpy().tolist(), strict=True
+                    )
+                ],
                 [22, *[16] * len(table.columns)],
                 {i: INTEGER for i in range(1, len(table.columns) + 1)},
                 bold_last_row=True,
@@ -127,7 +133,7 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
             Sheet(
                 _("Uitleg"),
                 list(frame.columns),
-                list(frame.itertuples(index=False)),
+                list(frame.itertuples(index=False, name=None)),
                 [8, 10, 20, 28, *[14] * 9, 100],
                 {4: SHARE, **{i: DECIMAL for i in range(5, 12)}, 11: INTEGER, 12: DECIMAL},
             ),
@@ -140,4 +146,4 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
 def csv_bytes_of(cells: pd.DataFrame) -> bytes:
     """The explanations as Excel-NL CSV (semicolon, decimal comma, UTF-8 BOM)."""
     frame = explanations(cells)
-    return csv_bytes(list(frame.columns), frame.itertuples(index=False))
+    return csv_bytes(list(frame.columns), frame.itertuples(index=False, name=None))
