@@ -190,7 +190,16 @@ def _cell(reference: str, style: str, value) -> str:
 
 def _widths(spec: Sheet) -> list:
     return spec.widths or [
-        min(60, max(10, *(len(str(r[i] or "")) + 2 for r in [spec.header, *spec.rows[:200]])))
+        min(
+            60,
+            max(
+                10,
+                *(
+                    len(str((r[i] if i < len(r) else "") or "")) + 2
+                    for r in [spec.header, *spec.rows[:200]]
+                ),
+            ),
+        )
         for i in range(len(spec.header))
     ]
 
@@ -285,7 +294,7 @@ def _worksheet_xml(spec: Sheet, styles: _Styles, *, selected: bool) -> str:
 
 def _titles(sheets: list[Sheet]) -> list[str]:
     """Excel's sheet names: at most 31 characters, none of []:*?/\\, each once (a repeated
-    title gets a number, as openpyxl numbers it)."""
+    title gets a number)."""
     titles = []
     for spec in sheets:
         title = str(spec.title)[:31]
@@ -294,7 +303,7 @@ def _titles(sheets: list[Sheet]) -> list[str]:
         unique, number = title, 0
         while unique.lower() in (taken.lower() for taken in titles):
             number += 1
-            unique = f"{title}{number}"
+            unique = f"{title[: 31 - len(str(number))]}{number}"
         titles.append(unique)
     return titles
 
