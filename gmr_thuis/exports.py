@@ -169,7 +169,13 @@ def _cell(reference: str, style: str, value) -> str:
     kind = type(value)
     if kind is not str and kind is not int and kind is not float:
         value = _plain(value)
-        kind = str if isinstance(value, str) else type(value)
+        # Subclasses (an IntEnum, a lazy or safe string) are written as their base type.
+        for base in (bool, int, float, str):
+            if isinstance(value, base):
+                kind = base
+                break
+        else:
+            kind = type(value)
     if kind is str:
         if not value:
             return ""  # as openpyxl writes it: an empty cell, read back as None
@@ -180,11 +186,11 @@ def _cell(reference: str, style: str, value) -> str:
             f"{_text(value)}</t></is></c>"
         )
     if kind is int:
-        return f'<c r="{reference}"{style}><v>{value}</v></c>'
+        return f'<c r="{reference}"{style}><v>{int(value)}</v></c>'
     if kind is bool:
         return f'<c r="{reference}"{style} t="b"><v>{int(value)}</v></c>'
     if kind is float and math.isfinite(value):
-        return f'<c r="{reference}"{style}><v>{value!r}</v></c>'
+        return f'<c r="{reference}"{style}><v>{float(value)!r}</v></c>'
     return ""  # None, NaN and infinity: an empty cell
 
 

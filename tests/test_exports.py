@@ -4,6 +4,7 @@ formats, bold frozen header, widths and wrap the sheets asked for."""
 import datetime
 import math
 from decimal import Decimal
+from http import HTTPStatus
 from io import BytesIO
 
 import numpy as np
@@ -101,6 +102,7 @@ def test_wrapped_sheet_rows_of_uneven_length_and_other_values():
         ["Datum", datetime.date(2026, 3, 1)],
         ["", None],
         ["Fout\x07teken", float("inf")],
+        [HTTPStatus.OK, HTTPStatus.NOT_FOUND.phrase],
     ]
     workbook = read(xlsx_bytes([Sheet("Methodiek", ["Onderdeel", "Toelichting"], rows, wrap=True)]))
     sheet = workbook["Methodiek"]
@@ -111,6 +113,7 @@ def test_wrapped_sheet_rows_of_uneven_length_and_other_values():
         ["Datum", "2026-03-01"],
         [None, None],
         ["Foutteken", None],  # a character XML cannot hold is left out
+        [200, "Not Found"],  # an IntEnum as its number
     ]
     assert not sheet["A1"].alignment.wrap_text
     assert sheet["B2"].alignment.wrap_text and sheet["B2"].alignment.vertical == "top"
