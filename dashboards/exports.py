@@ -4,7 +4,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from allocation.selectors import ijktabel, methodology_rows
-from dashboards.explain import cell_sentence
+from dashboards.explain import cell_sentences
 from dashboards.figures import waterfall_step_labels
 from gmr_thuis.exports import (
     DECIMAL,
@@ -86,12 +86,7 @@ def ijktabel_blocks(table: dict, *, size: int) -> list[dict]:
 def explained_cells(cells: pd.DataFrame) -> pd.DataFrame:
     """The cells in reading order, each with its plain sentence (column `sentence`)."""
     frame = cells.sort_values(["municipality", "sort_order", "target_group"]).copy()
-    frame["sentence"] = [
-        cell_sentence(
-            row, municipality=row["municipality"], group=row["target_group_name"], unit=row["unit"]
-        )
-        for row in frame.to_dict("records")
-    ]
+    frame["sentence"] = cell_sentences(frame)
     return frame
 
 
@@ -124,7 +119,13 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
             Sheet(
                 _("IJktabel"),
                 [_("Gemeente"), *table.columns],
-                [[municipality, *[int(v) for v in row]] for municipality, row in table.iterrows()],
+                # int64 throughout: `tolist` gives Python ints without building a Series per row.
+                [
+                    [municipality, *counts]
+                    for municipality, counts in zip(
+                        table.index, table.to_numpy().tolist(), strict=True
+                    )
+                ],
                 [22, *[16] * len(table.columns)],
                 {i: INTEGER for i in range(1, len(table.columns) + 1)},
                 bold_last_row=True,
@@ -132,7 +133,7 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
             Sheet(
                 _("Uitleg"),
                 list(frame.columns),
-                list(frame.itertuples(index=False)),
+                list(frame.itertuples(index=False, name=None)),
                 [8, 10, 20, 28, *[14] * 9, 100],
                 {4: SHARE, **{i: DECIMAL for i in range(5, 12)}, 11: INTEGER, 12: DECIMAL},
             ),
@@ -145,4 +146,4 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
 def csv_bytes_of(cells: pd.DataFrame) -> bytes:
     """The explanations as Excel-NL CSV (semicolon, decimal comma, UTF-8 BOM)."""
     frame = explanations(cells)
-    return csv_bytes(list(frame.columns), frame.itertuples(index=False))
+    return csv_bytes(list(frame.columns), frame.itertuples(index=False, name=None))
