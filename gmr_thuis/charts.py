@@ -9,6 +9,9 @@ from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from gmr_thuis.tables import numbers_rows
+from gmr_thuis.templatetags.gmr import language_notation
+
 # Okabe-Ito's colour-blind-safe hues, darkened where needed so each has at least 3:1 contrast
 # against white, as WCAG 1.4.11 asks of graphics.
 BLUE, ORANGE, GREEN, PURPLE, OLIVE, VERMILION, GREY, INK = (
@@ -52,6 +55,10 @@ class Chart:
     columns: list[str] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
 
+    def table_body(self):
+        """The rows of the table alternative, the first value of each its header."""
+        return numbers_rows(self.rows)
+
     def json_script(self):
         """The figure as JSON data that charts.js draws; escaped like Django's json_script."""
         data = self.figure.to_json().translate(JSON_ESCAPES)
@@ -61,10 +68,17 @@ class Chart:
 
 
 def fmt(value, decimals=0):
-    """A number in the active language's notation, for tables, captions and hover texts."""
+    """A number in the active language's notation, for tables, captions and hover texts.
+
+    Python's own grouping translated to the language's separators: the text of Django's
+    number_format at a fraction of its cost, for a chart's table of thousands of numbers."""
     if value is None or pd.isna(value):
         return "–"
-    return number_format(round(float(value), decimals), decimal_pos=decimals, force_grouping=True)
+    rounded = round(float(value), decimals)
+    notation = language_notation()
+    if notation is None:
+        return number_format(rounded, decimal_pos=decimals, force_grouping=True)
+    return f"{rounded:,.{decimals}f}".translate(notation)
 
 
 def percent(share, decimals=1):

@@ -159,17 +159,17 @@ def older_people_task(*, user, region) -> list[OlderPeopleRow]:
             count.count,
             f"{count.source} ({count.year})",
         )
+    # Each municipality's own pipeline, sorted out once rather than searched per municipality.
+    pipelines = {}
+    for (pk, kind, year), value in pipeline.items():
+        pipelines.setdefault(pk, {})[(kind, year)] = value
     rows = []
     for municipality in municipalities.order_by("name"):
         inhabitants = values.get((municipality.pk, Indicator.INHABITANTS))
         share = values.get((municipality.pk, Indicator.SHARE_75_PLUS))
         if inhabitants is None or share is None:
             continue
-        own = {
-            (kind, year): value
-            for (pk, kind, year), value in pipeline.items()
-            if pk == municipality.pk
-        }
+        own = pipelines.get(municipality.pk, {})
         rows.append(
             municipality_task(
                 municipality,
