@@ -37,9 +37,7 @@ def result_cells(*, user, run, year: int | None = None) -> pd.DataFrame:
     frame = run_results(user=user, run=run, year=year)
     capped = run_counts_under_cap(run)
     return frame.assign(
-        counts_under_cap=frame["target_group"]
-        .map(lambda code: capped.get(code, False))
-        .astype(bool)
+        counts_under_cap=frame["target_group"].map(capped).fillna(False).astype(bool)
     )
 
 

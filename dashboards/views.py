@@ -48,12 +48,16 @@ def _cached(request, run, name, compute, *parts):
 def _frames(user, run, year):
     cells = selectors.result_cells(user=user, run=run, year=year)
     url_for = _explain_url_for(run, year)
+    # Plain lists: iterating a frame's columns costs more than the URLs at thousands of cells.
     cells["url"] = [
-        url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
+        url_for(slug, code)
+        for slug, code in zip(cells["slug"].tolist(), cells["target_group"].tolist(), strict=True)
     ]
     supply = selectors.municipality_supply(user=user, run=run, year=year)
     summary = selectors.municipality_summary(cells, supply)
-    summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
+    # One reversed URL; a slug is letters, digits and hyphens, so it stands in as it is.
+    municipality_url = reverse("dashboards:municipality", args=["SLUG"])
+    summary["url"] = [municipality_url.replace("SLUG", slug) for slug in summary["slug"].tolist()]
     return cells, summary
 
 

@@ -67,18 +67,27 @@ class Chart:
         )
 
 
-def fmt(value, decimals=0):
-    """A number in the active language's notation, for tables, captions and hover texts.
+def formatter(decimals=0):
+    """`fmt` with the language looked up once, for the thousands of numbers of a chart's table.
 
     Python's own grouping translated to the language's separators: the text of Django's
-    number_format at a fraction of its cost, for a chart's table of thousands of numbers."""
-    if value is None or pd.isna(value):
-        return "–"
-    rounded = round(float(value), decimals)
+    number_format at a fraction of its cost."""
     notation = language_notation()
-    if notation is None:
-        return number_format(rounded, decimal_pos=decimals, force_grouping=True)
-    return f"{rounded:,.{decimals}f}".translate(notation)
+
+    def formatted(value):
+        if value is None or pd.isna(value):
+            return "–"
+        rounded = round(float(value), decimals)
+        if notation is None:
+            return number_format(rounded, decimal_pos=decimals, force_grouping=True)
+        return f"{rounded:,.{decimals}f}".translate(notation)
+
+    return formatted
+
+
+def fmt(value, decimals=0):
+    """A number in the active language's notation, for tables, captions and hover texts."""
+    return formatter(decimals)(value)
 
 
 def percent(share, decimals=1):

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 
 from dashboards import exports, figures, selectors, tables, views
-from gmr_thuis.charts import fmt
+from gmr_thuis.charts import fmt, percent
 from monitoring.models import Realisation
 from municipalities.models import TargetGroup
 from tests.dashboards.conftest import YEAR, build_region
@@ -176,3 +176,39 @@ def test_progress_towards_2030_is_the_monitoring_dashboards_cumulative(
     expected = monitoring.dashboard(user=steering_member, year=YEAR).cumulative
     pd.testing.assert_frame_equal(progress, expected, check_dtype=False)
     assert progress["cumulative_realised"].iloc[-1] == 14
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_heatmap_and_supply_charts_are_the_same_as_before(picture, language):
+    cells, summary = picture["cells"], picture["summary"]
+    with translation.override(language):
+        heatmap = figures.quota_heatmap(cells, explain_url=picture["url_for"])
+        supply = figures.fair_share_vs_supply(summary)
+        table = cells.pivot_table(
+            index="municipality",
+            columns="target_group_name",
+            values="quota",
+            aggfunc="sum",
+            sort=False,
+        ).fillna(0)
+        links = cells.pivot_table(
+            index="municipality",
+            columns="target_group_name",
+            values="url",
+            aggfunc="first",
+            sort=False,
+        ).reindex_like(table)
+        assert heatmap.rows == [
+            [name, *(fmt(value) for value in row)] for name, row in table.iterrows()
+        ]
+        assert heatmap.figure.data[0].customdata.tolist() == links.fillna("").to_numpy().tolist()
+        assert supply.rows == [
+            [
+                row.municipality,
+                fmt(row.capped_quota),
+                fmt(row.turnover),
+                fmt(row.urgent_cap),
+                percent(row.urgent_share),
+            ]
+            for row in summary.itertuples()
+        ]
