@@ -9,6 +9,7 @@ the derivation of the default norms are in docs/projects.md (worked example: Wes
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 
 from django.db.models import Max
 
@@ -36,6 +37,7 @@ SOURCE = (
 )
 
 
+@cache  # asked for the same few years by every municipality of the region
 def national_75_plus(year: int) -> Fraction:
     """The national number aged 75+, linear between (and beyond) the programme's years."""
     years = sorted(NATIONAL_75_PLUS)
