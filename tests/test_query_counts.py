@@ -61,8 +61,8 @@ PINNED = {
     "dashboards:export_xlsx": 20,
     "dashboards:map": 13,
     "dashboards:municipality": 18,
-    "dashboards:region": 26,
-    "dashboards:report": 62,  # with the progress chart (the region dashboard's selector)
+    "dashboards:region": 21,
+    "dashboards:report": 57,  # with the progress chart (the region dashboard's selector)
     "home": 8,
     "mediation:case": 16,
     "mediation:case_close": 9,
