@@ -28,31 +28,38 @@ def ijktabel_rows(cells: pd.DataFrame, *, url_for, highlight=frozenset()) -> dic
     """The IJktabel for a template: every number with the link to its explanation; the cells
     whose (slug, group code) is in `highlight` are marked."""
     groups = groups_in_order(cells)
+    codes = [code for code, _name in groups]
+    # One pivot for the whole table: at hundreds of municipalities a lookup per cell in a frame
+    # per municipality costs a second. Rows in the order of (municipality, slug).
+    quota = cells.pivot_table(
+        index=["municipality", "slug"], columns="target_group", values="quota", aggfunc="sum"
+    ).reindex(columns=codes)
+    present = quota.notna().to_numpy()
+    numbers = quota.fillna(0).to_numpy(dtype="int64").tolist()
     rows = []
-    for (municipality, slug), own in cells.groupby(["municipality", "slug"], sort=True):
-        by_group = own.set_index("target_group")
+    for (municipality, slug), own, shown in zip(quota.index, numbers, present, strict=True):
         rows.append(
             {
                 "municipality": municipality,
                 "slug": slug,
                 "cells": [
                     {
-                        "quota": int(by_group.at[code, "quota"]),
+                        "quota": number,
                         "url": url_for(slug, code),
                         "highlight": (slug, code) in highlight,
                     }
-                    if code in by_group.index
+                    if is_shown
                     else None
-                    for code, _name in groups
+                    for code, number, is_shown in zip(codes, own, shown, strict=True)
                 ],
-                "total": int(own["quota"].sum()),
+                "total": sum(own),
             }
         )
     totals = cells.groupby("target_group")["quota"].sum()
     return {
         "groups": groups,
         "rows": rows,
-        "totals": [int(totals.get(code, 0)) for code, _name in groups],
+        "totals": [int(totals.get(code, 0)) for code in codes],
         "total": int(cells["quota"].sum()),
     }
 

@@ -14,6 +14,7 @@ from gmr_thuis.charts import (
     VERMILION,
     Chart,
     fmt,
+    formatter,
     layout,
     percent,
     series_style,
@@ -25,16 +26,16 @@ from municipalities.geo import municipality_features, region_features
 def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
     """Municipality × group of the fair shares; a click on a cell opens its explanation."""
     title = _("Fair share per gemeente en aandachtsgroep")
+    formatted = formatter()
     table = cells.pivot_table(
         index="municipality", columns="target_group_name", values="quota", aggfunc="sum", sort=False
     ).fillna(0)
-    links = cells.pivot_table(
-        index="municipality",
-        columns="target_group_name",
-        values="url",
-        aggfunc="first",
-        sort=False,
-    ).reindex_like(table)
+    # A cell's link is its first row's (a municipality has one row per group).
+    links = (
+        cells.drop_duplicates(["municipality", "target_group_name"])
+        .pivot(index="municipality", columns="target_group_name", values="url")
+        .reindex_like(table)
+    )
     figure = go.Figure(
         go.Heatmap(
             z=table.to_numpy(),
@@ -62,7 +63,10 @@ def quota_heatmap(cells: pd.DataFrame, *, explain_url) -> Chart:
             "Hoe donkerder het vak, hoe groter de fair share. Klik op een vak voor de uitleg van dat getal."
         ),
         columns=[_("Gemeente"), *table.columns],
-        rows=[[name, *(fmt(v) for v in row)] for name, row in table.iterrows()],
+        rows=[
+            [name, *map(formatted, row)]
+            for name, row in zip(table.index, table.to_numpy().tolist(), strict=True)
+        ],
     )
 
 
@@ -98,6 +102,8 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
         xaxis={"tickangle": -40},
     )
     over = summary.loc[summary["capped_quota"] > summary["urgent_cap"], "municipality"]
+    # `fmt` and `percent` (one decimal) with the language looked up once for all the rows.
+    count, share_of = formatter(), formatter(1)
     caption = _(
         "Per gemeente de fair share van de groepen onder het plafond, de mutaties en het plafond."
     )
@@ -119,14 +125,15 @@ def fair_share_vs_supply(summary: pd.DataFrame) -> Chart:
             _("Aandeel van de mutaties"),
         ],
         rows=[
-            [
-                row.municipality,
-                fmt(row.capped_quota),
-                fmt(row.turnover),
-                fmt(row.urgent_cap),
-                percent(row.urgent_share),
-            ]
-            for row in summary.itertuples()
+            [name, count(capped), count(turnover), count(cap), f"{share_of(share * 100)}%"]
+            for name, capped, turnover, cap, share in zip(
+                summary["municipality"],
+                summary["capped_quota"],
+                summary["turnover"],
+                summary["urgent_cap"],
+                summary["urgent_share"],
+                strict=True,
+            )
         ],
     )
 

@@ -1,9 +1,13 @@
 """Reads of the dashboards: frames built from a run's results in a fixed number of queries."""
 
 import pandas as pd
+from django.db.models import Sum
 
 from allocation.selectors import (
+    APPROVED_FAIR_SHARE_COLUMNS,
     SUPPLY_COLUMNS,
+    approved_fair_share_rows,
+    approved_fair_shares,
     cell_inputs_with_live,
     cell_task,
     latest_sweep_bands,
@@ -12,6 +16,7 @@ from allocation.selectors import (
     run_results,
     run_supply,
 )
+from monitoring.models import HORIZON_YEAR
 from municipalities.models import (
     Municipality,
     TargetGroup,
@@ -32,9 +37,7 @@ def result_cells(*, user, run, year: int | None = None) -> pd.DataFrame:
     frame = run_results(user=user, run=run, year=year)
     capped = run_counts_under_cap(run)
     return frame.assign(
-        counts_under_cap=frame["target_group"]
-        .map(lambda code: capped.get(code, False))
-        .astype(bool)
+        counts_under_cap=frame["target_group"].map(capped).fillna(False).astype(bool)
     )
 
 
@@ -126,13 +129,72 @@ def latest_bands(*, user, run, cells: pd.DataFrame, year: int, group: str | None
 
 
 def progress_towards_2030(*, user, year: int) -> pd.DataFrame | None:
-    """The region's cumulative fair share and realisation per year, once monitoring has data."""
+    """The region's cumulative fair share and realisation per year, once monitoring has data.
+
+    The monitoring dashboard's `cumulative`, from the fair share summed per year in SQL: the
+    chart needs no cell of the region, and reading every cell costs most at hundreds of
+    municipalities. `year` is the page's; the sums run from the first approved year.
+    """
     from monitoring import selectors as monitoring
 
-    cumulative = monitoring.dashboard(user=user, year=year).cumulative
+    realised = monitoring.realised_frame(user=user)
+    cumulative = cumulative_by_year(
+        approved_fair_share_per_year(user=user), realised.groupby("year")["realised"].sum()
+    )
     if cumulative.empty or not cumulative["realised"].any():
         return None
     return cumulative
+
+
+def approved_fair_share_per_year(*, user) -> pd.Series:
+    """The region's approved fair share per year, an adopted negotiation outcome's number in
+    place of the run's for the cells it covers (as `monitoring.selectors.approved_fair_shares`)."""
+    from negotiation.selectors import prefer_adopted_targets
+
+    per_year = pd.Series(
+        dict(
+            approved_fair_share_rows(user=user)
+            .values("year")
+            .annotate(total=Sum("quota"))
+            .order_by()
+            .values_list("year", "total")
+        ),
+        dtype=float,
+    )
+    # Given no cells, the adoption gives its own; few, so their run's quota is read per cell.
+    adopted = prefer_adopted_targets(pd.DataFrame(columns=APPROVED_FAIR_SHARE_COLUMNS), user=user)
+    if adopted.empty:
+        return per_year
+    key = ["municipality_id", "target_group_id", "year"]
+    replaced = approved_fair_shares(
+        user=user,
+        years=sorted(set(adopted["year"])),
+        municipality_ids=sorted(set(adopted["municipality_id"])),
+    ).merge(adopted[key], on=key)
+    change = (
+        adopted.groupby("year")["quota"]
+        .sum()
+        .astype(float)
+        .sub(replaced.groupby("year")["quota"].sum().astype(float), fill_value=0.0)
+    )
+    return per_year.add(change, fill_value=0.0)
+
+
+def cumulative_by_year(fair_share: pd.Series, realised: pd.Series) -> pd.DataFrame:
+    """Per year from the first with a fair share up to the horizon: the fair share and the
+    realised placements (each a series by year), and their sums so far."""
+    columns = ["year", "fair_share", "realised", "cumulative_fair_share", "cumulative_realised"]
+    if fair_share.empty:
+        return pd.DataFrame(columns=columns)
+    years = range(int(fair_share.index.min()), HORIZON_YEAR + 1)
+    frame = (
+        pd.DataFrame({"fair_share": fair_share, "realised": realised})
+        .reindex(years, fill_value=0.0)
+        .fillna(0.0)
+    )
+    frame["cumulative_fair_share"] = frame["fair_share"].cumsum()
+    frame["cumulative_realised"] = frame["realised"].cumsum()
+    return frame.rename_axis("year").reset_index()[columns]
 
 
 def cell_explanation(*, user, run, slug: str, group: str, year: int):

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from allocation import selectors as allocation_selectors
-from dashboards import exports, figures, selectors
+from dashboards import exports, figures, selectors, tables
 from dashboards.explain import cell_sentence
 from gmr_thuis import pagecache
 from gmr_thuis.exports import download
@@ -48,12 +48,16 @@ def _cached(request, run, name, compute, *parts):
 def _frames(user, run, year):
     cells = selectors.result_cells(user=user, run=run, year=year)
     url_for = _explain_url_for(run, year)
+    # Plain lists: iterating a frame's columns costs more than the URLs at thousands of cells.
     cells["url"] = [
-        url_for(slug, code) for slug, code in zip(cells["slug"], cells["target_group"], strict=True)
+        url_for(slug, code)
+        for slug, code in zip(cells["slug"].tolist(), cells["target_group"].tolist(), strict=True)
     ]
     supply = selectors.municipality_supply(user=user, run=run, year=year)
     summary = selectors.municipality_summary(cells, supply)
-    summary["url"] = [reverse("dashboards:municipality", args=[slug]) for slug in summary["slug"]]
+    # One reversed URL; a slug is letters, digits and hyphens, so it stands in as it is.
+    municipality_url = reverse("dashboards:municipality", args=["SLUG"])
+    summary["url"] = [municipality_url.replace("SLUG", slug) for slug in summary["slug"].tolist()]
     return cells, summary
 
 
@@ -140,10 +144,12 @@ def _region_parts(user, picture, band):
         "progress": figures.progress_to_2030(progress) if progress is not None else None,
     }
     names = dict(exports.groups_in_order(cells))
+    table = exports.ijktabel_rows(cells, url_for=picture["url_for"])
     return {
         "headline": selectors.headline(cells, summary, tasks),
         "charts": charts,
-        "table": exports.ijktabel_rows(cells, url_for=picture["url_for"]),
+        "table": table,
+        "table_body": tables.ijktabel_body(table, query=picture["query"]),
         "band_group": band_group,
         "band_groups": [(code, names[code]) for code in band_groups],
     }
@@ -346,8 +352,12 @@ def _report_parts(user, picture):
         "headline": selectors.headline(cells, summary, tasks),
         "charts": charts,
         "table": table,
-        "blocks": exports.ijktabel_blocks(table, size=PRINT_BLOCK_GROUPS),
-        "summary": summary.to_dict("records"),
+        "table_body": tables.ijktabel_body(table, query=picture["query"]),
+        "blocks": [
+            {**block, "body": tables.ijktabel_block_body(block)}
+            for block in exports.ijktabel_blocks(table, size=PRINT_BLOCK_GROUPS)
+        ],
+        "summary_body": tables.supply_body(summary),
         "changes": allocation_selectors.run_live_changes(user=user, run=run, carry_over=False),
         "explanations": explained[
             ["municipality", "target_group_name", "quota", "sentence"]

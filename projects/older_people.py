@@ -9,6 +9,7 @@ the derivation of the default norms are in docs/projects.md (worked example: Wes
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 
 from django.db.models import Max
 
@@ -36,6 +37,7 @@ SOURCE = (
 )
 
 
+@cache  # asked for the same few years by every municipality of the region
 def national_75_plus(year: int) -> Fraction:
     """The national number aged 75+, linear between (and beyond) the programme's years."""
     years = sorted(NATIONAL_75_PLUS)
@@ -159,17 +161,17 @@ def older_people_task(*, user, region) -> list[OlderPeopleRow]:
             count.count,
             f"{count.source} ({count.year})",
         )
+    # Each municipality's own pipeline, sorted out once rather than searched per municipality.
+    pipelines = {}
+    for (pk, kind, year), value in pipeline.items():
+        pipelines.setdefault(pk, {})[(kind, year)] = value
     rows = []
     for municipality in municipalities.order_by("name"):
         inhabitants = values.get((municipality.pk, Indicator.INHABITANTS))
         share = values.get((municipality.pk, Indicator.SHARE_75_PLUS))
         if inhabitants is None or share is None:
             continue
-        own = {
-            (kind, year): value
-            for (pk, kind, year), value in pipeline.items()
-            if pk == municipality.pk
-        }
+        own = pipelines.get(municipality.pk, {})
         rows.append(
             municipality_task(
                 municipality,

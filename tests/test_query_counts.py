@@ -61,8 +61,8 @@ PINNED = {
     "dashboards:export_xlsx": 19,
     "dashboards:map": 12,
     "dashboards:municipality": 17,
-    "dashboards:region": 25,
-    "dashboards:report": 62,  # with the progress chart (the region dashboard's selector)
+    "dashboards:region": 20,
+    "dashboards:report": 56,  # with the progress chart (the region dashboard's selector)
     "home": 7,
     "mediation:case": 15,
     "mediation:case_close": 8,
