@@ -270,21 +270,29 @@ def _filename(picture):
 
 @login_required
 def export_xlsx(request):
-    picture = _export_picture(request)
-    run = picture["run"]
+    picture = _shown(request)
+    if picture is None:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
+    run, year = picture["run"], picture["year"]
 
     def workbook():
+        # The run's cells alone: the workbook needs no supply, summary or links of the pages.
+        cells = selectors.result_cells(user=request.user, run=run, year=year)
+        if cells.empty:
+            return None
         return exports.xlsx_workbook(
-            picture["cells"],
+            cells,
             run=run,
-            year=picture["year"],
+            year=year,
             inputs=allocation_selectors.run_input_rows(user=request.user, run=run),
             changes=allocation_selectors.run_live_changes(
                 user=request.user, run=run, carry_over=False
             ),
         )
 
-    body = _cached(request, run, "xlsx", workbook, picture["year"])
+    body = _cached(request, run, "xlsx", workbook, year)
+    if body is None:
+        raise Http404(_("Er is nog geen verdeling om te exporteren."))
     return download(body, filename=_filename(picture), fmt="xlsx")
 
 
