@@ -288,8 +288,45 @@ def inputs_hash(inputs: dict) -> str:
     The sources and estimate marks describe the numbers; they are stored, not hashed.
     """
     numbers = {key: value for key, value in inputs.items() if key != PROVENANCE_KEY}
-    canonical = json.dumps(numbers, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return _canonical_hash(numbers)
+
+
+def _canonical_hash(value) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class InputsFingerprint:
+    """What decides whether two snapshots differ at all, small enough to cache and compare.
+
+    `numbers` is `inputs_hash` (what a run stores as its input hash); `provenance` the hash of
+    the sources and estimate marks, which `input_differences` reports too, or None for a
+    snapshot without them (older runs).
+    """
+
+    numbers: str
+    provenance: str | None
+
+    @classmethod
+    def of(cls, inputs: dict, *, numbers: str = "") -> "InputsFingerprint":
+        """`numbers` when the hash of the numbers is known already (the run's stored hash)."""
+        provenance = inputs.get(PROVENANCE_KEY)
+        return cls(
+            numbers=numbers or inputs_hash(inputs),
+            provenance=None if provenance is None else _canonical_hash(provenance),
+        )
+
+    def unchanged_in(self, live: "InputsFingerprint") -> bool:
+        """True when `input_differences(snapshot, live)` is certainly empty.
+
+        Equal hashes mean equal canonical JSON, so equal values. Unequal ones may still compare
+        equal (a cap share stored as a float in older snapshots): then the detailed comparison
+        decides. Provenance counts only where both have it, as in `input_differences`.
+        """
+        return self.numbers == live.numbers and (
+            self.provenance is None or live.provenance is None or self.provenance == live.provenance
+        )
 
 
 def input_differences(

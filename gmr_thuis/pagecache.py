@@ -96,6 +96,45 @@ def cached(name: str, *, region_id, user, parts=(), compute, timeout=TIMEOUT):
             *parts,
         )
     )
+    return _stored(key, compute, timeout)
+
+
+def shared(name: str, *, region_id, parts=(), compute, timeout=TIMEOUT):
+    """`compute()`'s value for this region generation and `parts`, one for every reader.
+
+    For values that depend on the region's data alone, never on who reads or in which
+    language (a fingerprint of a scenario's inputs): every scope shares the work. What the
+    value is used for must still be narrowed to the reader's rights by the caller.
+    """
+    key = _shared_key(name, region_id, parts)
+    return compute() if key is None else _stored(key, compute, timeout)
+
+
+def shared_if_stored(name: str, *, region_id, parts=()):
+    """The value `shared` holds for this region generation and `parts`, else None (not
+    computed: for a reader who has a cheaper way of their own when nobody computed it yet)."""
+    key = _shared_key(name, region_id, parts)
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("page cache unreachable", exc_info=True)
+        return None
+
+
+def _shared_key(name, region_id, parts):
+    current, everywhere = generations(region_id, "all")
+    if current < 0 or everywhere < 0:
+        return None
+    return ":".join(
+        str(part)
+        for part in ("pagecache", "shared", name, region_id, f"{current}.{everywhere}", *parts)
+    )
+
+
+def _stored(key, compute, timeout):
+    """The cached value of `key`, else `compute()`'s, stored."""
     try:
         value = cache.get(key)
     except Exception:
