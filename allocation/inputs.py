@@ -197,15 +197,17 @@ def _figures(scenario, municipalities):
     """{cbs: {indicator: value}} and {cbs: {indicator: [source, is_estimate]}} of the data year."""
     indicators = {code: {} for code in municipalities.values()}
     sources = {code: {} for code in municipalities.values()}
+    # By the region rather than by the list of its municipalities: a national region's list of
+    # ids costs more to send than the figures to read.
     rows = MunicipalityFigure.objects.filter(
-        municipality_id__in=municipalities, year=scenario.data_year
+        municipality__region_id=scenario.region_id, year=scenario.data_year
     ).values_list("municipality_id", "indicator", "value", "source", "is_estimate")
     for municipality_id, indicator, value, source, is_estimate in rows:
         code = municipalities[municipality_id]
         indicators[code][indicator] = float(value)
         sources[code][indicator] = [source, bool(is_estimate)]
     care_counts = CareClientCount.objects.filter(
-        municipality_id__in=municipalities, year=scenario.data_year
+        municipality__region_id=scenario.region_id, year=scenario.data_year
     ).values_list("municipality_id", "care_type", "count", "source", "is_estimate")
     for municipality_id, care_type, count, source, is_estimate in care_counts:
         code = municipalities[municipality_id]

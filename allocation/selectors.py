@@ -87,6 +87,37 @@ def run_changes_since(*, user, run: AllocationRun) -> list[tuple[str, object, ob
 LIVE_INPUTS = "allocation:scenario-inputs"
 
 
+@dataclass(frozen=True)
+class SnapshotSummary:
+    """What the run page reads of a run's snapshot besides its tables: whether it has one, its
+    cap share, its fingerprint (None without a snapshot)."""
+
+    has_inputs: bool
+    cap_share: Fraction
+    fingerprint: InputsFingerprint | None
+
+
+def run_snapshot_summary(run: AllocationRun) -> SnapshotSummary:
+    """The run's `SnapshotSummary`, kept per finished run: its snapshot never changes, so a
+    view reads (and hashes) a national region's snapshot once, not after every write."""
+
+    def summary():
+        return SnapshotSummary(
+            has_inputs=bool(run.inputs),
+            cap_share=run_cap_share(run),
+            fingerprint=None
+            if run.inputs is None
+            else InputsFingerprint.of(run.inputs, numbers=run.input_hash),
+        )
+
+    if not run.is_finished:
+        return summary()
+    finished = run.finished_at.isoformat() if run.finished_at else ""
+    return pagecache.kept(
+        "allocation:snapshot", parts=(run.pk, run.status, finished, run.input_hash), compute=summary
+    )
+
+
 def _changed_live_inputs(run: AllocationRun, *, carry_over: bool) -> dict | None:
     """The scenario's inputs today when they may differ from the run's snapshot, else None.
 
@@ -101,15 +132,16 @@ def _changed_live_inputs(run: AllocationRun, *, carry_over: bool) -> dict | None
     builds those cheaper inputs and lets the detailed comparison decide.
     """
     scenario = run.scenario
-    snapshot = InputsFingerprint.of(run.inputs, numbers=run.input_hash)
-    run_carry_over = run.inputs.get("carry_over", {}).get(str(run.first_year))
-    if not carry_over and run_carry_over is not None:
+    snapshot = run_snapshot_summary(run).fingerprint
+    if not carry_over:
         live = pagecache.shared_if_stored(
             LIVE_INPUTS, region_id=scenario.region_id, parts=(scenario.pk,)
         )
         if live is not None and snapshot.unchanged_in(live):
             return None
-        return scenario_inputs(scenario=scenario, carry_over=run_carry_over)
+        run_carry_over = run.inputs.get("carry_over", {}).get(str(run.first_year))
+        if run_carry_over is not None:
+            return scenario_inputs(scenario=scenario, carry_over=run_carry_over)
     built = {}
 
     def fingerprint():
@@ -307,7 +339,7 @@ def live_changes(*, user, run: AllocationRun, carry_over: bool = True) -> list:
 
     `carry_over=False` leaves the previous period's balance as the run took it (a cheaper
     comparison of the figures, tasks and methodology only)."""
-    if run.inputs is None:
+    if run_snapshot_summary(run).fingerprint is None:
         return []
     live = _changed_live_inputs(run, carry_over=carry_over)
     if live is None:

@@ -199,10 +199,11 @@ def run_detail(request, pk):
     requested = year_from_query(request.GET, "jaar")
 
     def compute():
+        snapshot = selectors.run_snapshot_summary(run)
         return _run_tables(request.user, run, requested) | {
-            "has_inputs": bool(run.inputs),
-            "cap_share": selectors.cap_share_text(selectors.run_cap_share(run))
-            if run.inputs
+            "has_inputs": snapshot.has_inputs,
+            "cap_share": selectors.cap_share_text(snapshot.cap_share)
+            if snapshot.has_inputs
             else "",
         }
 

@@ -123,6 +123,15 @@ def shared_if_stored(name: str, *, region_id, parts=()):
         return None
 
 
+def kept(name: str, *, parts, compute, timeout=TIMEOUT):
+    """`compute()`'s value for `parts` alone, whatever the generation: for what is derived from
+    data that never changes once written (a finished run's snapshot), so `parts` must name
+    that data exactly, and the value must depend on nothing else (not the reader's rights)."""
+    return _stored(
+        ":".join(str(part) for part in ("pagecache", "kept", name, *parts)), compute, timeout
+    )
+
+
 def _shared_key(name, region_id, parts):
     current, everywhere = generations(region_id, "all")
     if current < 0 or everywhere < 0:
