@@ -189,13 +189,14 @@ def carry_over_frame(*, year: int, user, period_start: bool = False) -> pd.DataF
     # `_balance` reads the years before `year` and, for a year within a period, the run that
     # covers `year`: the approved years after it (most of a period) need not be read.
     fair = _fair_share_cells(user, years=range(FIRST_YEAR, year if period_start else year + 1))
-    # Without an approved year before it (a first period) nothing realised counts.
-    realised = (
-        realised_frame(user=user)
-        if len(fair)
-        else pd.DataFrame(columns=[*CELL, "year", "realised"], dtype=float)
-    )
-    balance = _balance(fair, realised, year, period_start=period_start)
+    if fair.empty:
+        # No approved year before it (a first period): nothing to carry, and nothing realised
+        # to read. The frame the balance gives when it is empty.
+        return pd.DataFrame(
+            index=pd.Index([], dtype="str", name="cbs_code"),
+            columns=pd.Index([], dtype="str", name="target_group_code"),
+        )
+    balance = _balance(fair, realised_frame(user=user), year, period_start=period_start)
     codes = dict(Municipality.objects.restrict(user, VIEW).values_list("id", "cbs_code"))
     groups = dict(TargetGroup.objects.restrict(user, VIEW).values_list("id", "code"))
     balance = balance[
