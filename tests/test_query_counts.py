@@ -45,7 +45,7 @@ PAGES = sorted(
 PINNED = {
     "allocation:run_compare": 13,
     # The run without its inputs snapshot; on a cold cache the snapshot once more for the table.
-    "allocation:run_detail": 28,
+    "allocation:run_detail": 26,
     "allocation:run_export_csv": 5,
     "allocation:run_export_xlsx": 18,
     "allocation:run_progress": 4,
@@ -115,7 +115,7 @@ PINNED = {
     "projects:older_people": 16,
     "projects:older_population_import": 7,
     "projects:older_population_template": 3,
-    "projects:pie": 19,
+    "projects:pie": 17,
     "projects:template": 3,
     "start": 3,
     "target_groups": 8,
