@@ -197,15 +197,17 @@ def _figures(scenario, municipalities):
     """{cbs: {indicator: value}} and {cbs: {indicator: [source, is_estimate]}} of the data year."""
     indicators = {code: {} for code in municipalities.values()}
     sources = {code: {} for code in municipalities.values()}
+    # By the region rather than by the list of its municipalities: a national region's list of
+    # ids costs more to send than the figures to read.
     rows = MunicipalityFigure.objects.filter(
-        municipality_id__in=municipalities, year=scenario.data_year
+        municipality__region_id=scenario.region_id, year=scenario.data_year
     ).values_list("municipality_id", "indicator", "value", "source", "is_estimate")
     for municipality_id, indicator, value, source, is_estimate in rows:
         code = municipalities[municipality_id]
         indicators[code][indicator] = float(value)
         sources[code][indicator] = [source, bool(is_estimate)]
     care_counts = CareClientCount.objects.filter(
-        municipality_id__in=municipalities, year=scenario.data_year
+        municipality__region_id=scenario.region_id, year=scenario.data_year
     ).values_list("municipality_id", "care_type", "count", "source", "is_estimate")
     for municipality_id, care_type, count, source, is_estimate in care_counts:
         code = municipalities[municipality_id]
@@ -288,8 +290,45 @@ def inputs_hash(inputs: dict) -> str:
     The sources and estimate marks describe the numbers; they are stored, not hashed.
     """
     numbers = {key: value for key, value in inputs.items() if key != PROVENANCE_KEY}
-    canonical = json.dumps(numbers, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return _canonical_hash(numbers)
+
+
+def _canonical_hash(value) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class InputsFingerprint:
+    """What decides whether two snapshots differ at all, small enough to cache and compare.
+
+    `numbers` is `inputs_hash` (what a run stores as its input hash); `provenance` the hash of
+    the sources and estimate marks, which `input_differences` reports too, or None for a
+    snapshot without them (older runs).
+    """
+
+    numbers: str
+    provenance: str | None
+
+    @classmethod
+    def of(cls, inputs: dict, *, numbers: str = "") -> "InputsFingerprint":
+        """`numbers` when the hash of the numbers is known already (the run's stored hash)."""
+        provenance = inputs.get(PROVENANCE_KEY)
+        return cls(
+            numbers=numbers or inputs_hash(inputs),
+            provenance=None if provenance is None else _canonical_hash(provenance),
+        )
+
+    def unchanged_in(self, live: "InputsFingerprint") -> bool:
+        """True when `input_differences(snapshot, live)` is certainly empty.
+
+        Equal hashes mean equal canonical JSON, so equal values. Unequal ones may still compare
+        equal (a cap share stored as a float in older snapshots): then the detailed comparison
+        decides. Provenance counts only where both have it, as in `input_differences`.
+        """
+        return self.numbers == live.numbers and (
+            self.provenance is None or live.provenance is None or self.provenance == live.provenance
+        )
 
 
 def input_differences(

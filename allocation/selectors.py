@@ -19,6 +19,7 @@ from allocation.inputs import (  # noqa: F401  (the adapter, read through select
     NEW_CONSTRUCTION_KEY,
     PROVENANCE_KEY,
     EngineInputs,
+    InputsFingerprint,
     InputsIncomplete,
     allocation_inputs,
     cap_share_text,
@@ -46,6 +47,7 @@ from allocation.models import (
     SensitivitySweep,
     key_indicator_choices,
 )
+from gmr_thuis import pagecache
 from gmr_thuis.permissions import VIEW, get_object_for
 from municipalities.models import (
     Indicator,
@@ -79,10 +81,79 @@ def run_list(*, user, scenario: Scenario | None = None):
 def run_changes_since(*, user, run: AllocationRun) -> list[tuple[str, object, object]]:
     """What differs between the inputs a run used and the scenario's inputs today, as far as
     the user may read those inputs."""
-    if run.inputs is None:
-        return []
-    changes = input_differences(run.inputs, scenario_inputs(scenario=run.scenario))
-    return visible_differences(user=user, differences=changes)
+    return live_changes(user=user, run=run)
+
+
+LIVE_INPUTS = "allocation:scenario-inputs"
+
+
+@dataclass(frozen=True)
+class SnapshotSummary:
+    """What the run page reads of a run's snapshot besides its tables: whether it has one, its
+    cap share, its fingerprint (None without a snapshot)."""
+
+    has_inputs: bool
+    cap_share: Fraction
+    fingerprint: InputsFingerprint | None
+
+
+def run_snapshot_summary(run: AllocationRun) -> SnapshotSummary:
+    """The run's `SnapshotSummary`, kept per finished run: its snapshot never changes, so a
+    view reads (and hashes) a national region's snapshot once, not after every write."""
+
+    def summary():
+        return SnapshotSummary(
+            has_inputs=bool(run.inputs),
+            cap_share=run_cap_share(run),
+            fingerprint=None
+            if run.inputs is None
+            else InputsFingerprint.of(run.inputs, numbers=run.input_hash),
+        )
+
+    if not run.is_finished:
+        return summary()
+    finished = run.finished_at.isoformat() if run.finished_at else ""
+    return pagecache.kept(
+        "allocation:snapshot", parts=(run.pk, run.status, finished, run.input_hash), compute=summary
+    )
+
+
+def _changed_live_inputs(run: AllocationRun, *, carry_over: bool) -> dict | None:
+    """The scenario's inputs today when they may differ from the run's snapshot, else None.
+
+    Whether they differ is read from the fingerprint of today's inputs, computed once per data
+    generation of the region (every write a page can show bumps it: a figure, a task, the
+    method, an approval, a realisation) and shared by every reader, against the run's stored
+    hash: a view of an unchanged run builds no inputs. Only a difference costs the build that
+    lists it.
+
+    `carry_over=False` compares with the previous period's balance as the run took it. It
+    does not need the providers of the balance: where nobody computed the fingerprint yet, it
+    builds those cheaper inputs and lets the detailed comparison decide.
+    """
+    scenario = run.scenario
+    snapshot = run_snapshot_summary(run).fingerprint
+    if not carry_over:
+        live = pagecache.shared_if_stored(
+            LIVE_INPUTS, region_id=scenario.region_id, parts=(scenario.pk,)
+        )
+        if live is not None and snapshot.unchanged_in(live):
+            return None
+        run_carry_over = run.inputs.get("carry_over", {}).get(str(run.first_year))
+        if run_carry_over is not None:
+            return scenario_inputs(scenario=scenario, carry_over=run_carry_over)
+    built = {}
+
+    def fingerprint():
+        built["inputs"] = scenario_inputs(scenario=scenario)
+        return InputsFingerprint.of(built["inputs"])
+
+    live = pagecache.shared(
+        LIVE_INPUTS, region_id=scenario.region_id, parts=(scenario.pk,), compute=fingerprint
+    )
+    if snapshot.unchanged_in(live):
+        return None
+    return built.get("inputs") or scenario_inputs(scenario=scenario)
 
 
 def visible_differences(*, user, differences: list) -> list[tuple[str, object, object]]:
@@ -268,14 +339,11 @@ def live_changes(*, user, run: AllocationRun, carry_over: bool = True) -> list:
 
     `carry_over=False` leaves the previous period's balance as the run took it (a cheaper
     comparison of the figures, tasks and methodology only)."""
-    if run.inputs is None:
+    if run_snapshot_summary(run).fingerprint is None:
         return []
-    live = scenario_inputs(
-        scenario=run.scenario,
-        carry_over=None
-        if carry_over
-        else run.inputs.get("carry_over", {}).get(str(run.first_year)),
-    )
+    live = _changed_live_inputs(run, carry_over=carry_over)
+    if live is None:
+        return []
     return visible_differences(user=user, differences=input_differences(run.inputs, live))
 
 
@@ -351,9 +419,20 @@ def approved_cap_share(*, user, year: int) -> Fraction:
 RESULT_COLUMNS = [c for c in ENGINE_RESULT_COLUMNS if c not in ("municipality", "target_group")]
 
 
-def run_results(*, user, run: AllocationRun, year: int | None = None) -> pd.DataFrame:
+def run_years(*, user, run: AllocationRun) -> list[int]:
+    """The years of which the user may see results of the run, in order."""
+    results = AllocationResult.objects.restrict(user, VIEW).filter(run=run)
+    return list(results.order_by("year").values_list("year", flat=True).distinct())
+
+
+def run_results(
+    *, user, run: AllocationRun, year: int | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
     """A run's results the user may see, one row per municipality × group (× year), named in
-    the page's language and ordered by year, municipality and the groups' own order."""
+    the page's language and ordered by year, municipality and the groups' own order.
+
+    `columns`: the explanation columns to read (all by default; a table of fair shares needs
+    only the quota, a fifth of the reading)."""
     group_name = f"target_group__{TargetGroup.name_field()}"
     names = {
         "municipality__name": "municipality",
@@ -367,11 +446,12 @@ def run_results(*, user, run: AllocationRun, year: int | None = None) -> pd.Data
     results = AllocationResult.objects.restrict(user, VIEW).filter(run=run)
     if year is not None:
         results = results.filter(year=year)
-    rows = results.values(
-        "year", "municipality_id", "target_group_id", *names, *RESULT_COLUMNS
-    ).order_by("year", "municipality__name", "target_group__sort_order", "target_group__code")
-    columns = ["year", "municipality_id", "target_group_id", *names, *RESULT_COLUMNS]
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    columns = RESULT_COLUMNS if columns is None else columns
+    fields = ["year", "municipality_id", "target_group_id", *names, *columns]
+    rows = results.values_list(*fields).order_by(
+        "year", "municipality__name", "target_group__sort_order", "target_group__code"
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=fields)
     return frame.rename(columns=names)
 
 
@@ -460,9 +540,16 @@ def approved_fair_share_rows(*, user, years=None, municipality_ids=None):
     Keys: those of APPROVED_FAIR_SHARE_COLUMNS. Unordered: the caller orders (and slices).
     """
     run_for_year = {}
-    for approval in current_approvals(user=user).order_by("-approved_at", "-pk"):
-        for year in range(approval.first_year, approval.last_year + 1):
-            run_for_year.setdefault(year, approval.run_id)
+    # The periods only: an approval's run would bring its whole inputs snapshot along.
+    periods = (
+        Approval.objects.restrict(user, VIEW)
+        .filter(is_current=True)
+        .order_by("-approved_at", "-pk")
+        .values_list("first_year", "last_year", "run_id")
+    )
+    for first_year, last_year, run_id in periods:
+        for year in range(first_year, last_year + 1):
+            run_for_year.setdefault(year, run_id)
     if years is not None:
         years = set(years)
         run_for_year = {year: run for year, run in run_for_year.items() if year in years}

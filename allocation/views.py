@@ -199,10 +199,11 @@ def run_detail(request, pk):
     requested = year_from_query(request.GET, "jaar")
 
     def compute():
+        snapshot = selectors.run_snapshot_summary(run)
         return _run_tables(request.user, run, requested) | {
-            "has_inputs": bool(run.inputs),
-            "cap_share": selectors.cap_share_text(selectors.run_cap_share(run))
-            if run.inputs
+            "has_inputs": snapshot.has_inputs,
+            "cap_share": selectors.cap_share_text(snapshot.cap_share)
+            if snapshot.has_inputs
             else "",
         }
 
@@ -241,10 +242,15 @@ def run_detail(request, pk):
 
 def _run_tables(user, run, requested):
     """The run's years, its IJktabel of the year as finished HTML, and what changed since."""
-    results = selectors.run_results(user=user, run=run)
-    years = sorted(results["year"].unique().tolist()) if not results.empty else []
+    years = selectors.run_years(user=user, run=run)
     year = requested if requested in years else (years[0] if years else 0)
-    table = selectors.ijktabel(results, year) if year in years else None
+    table = (
+        selectors.ijktabel(
+            selectors.run_results(user=user, run=run, year=year, columns=["quota"]), year
+        )
+        if year in years
+        else None
+    )
     return {
         "years": years,
         "year": year,

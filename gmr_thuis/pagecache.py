@@ -51,6 +51,13 @@ def scope_of(user) -> str:
     )
 
 
+def _first_generation() -> int:
+    """Where a region's generation starts: the clock in microseconds, so a generation lost
+    with a restarted or evicting cache starts past every value an old one reached (bumps come
+    far less often than a microsecond apart), and no value left from before matches it."""
+    return time.time_ns() // 1000
+
+
 def generation(region_id) -> int:
     return generations(region_id)[0]
 
@@ -62,7 +69,7 @@ def generations(*region_ids) -> list[int]:
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:
-                cache.add(key, 1, timeout=None)
+                cache.add(key, _first_generation(), timeout=None)
                 found[key] = cache.get(key, 1)
         return [int(found[key]) for key in keys]
     except Exception:
@@ -74,7 +81,7 @@ def bump(region_id) -> None:
     """Something a page of this region shows changed: every cached value of it is stale now."""
     key = _GENERATION.format(region=region_id)
     try:
-        cache.add(key, 1, timeout=None)
+        cache.add(key, _first_generation(), timeout=None)
         cache.incr(key)
     except Exception:
         logger.warning("page cache unreachable: could not invalidate", exc_info=True)
@@ -84,6 +91,10 @@ def _generation_keys(region_id) -> list[str]:
     return [_GENERATION.format(region=region_id), _GENERATION.format(region="all")]
 
 
+def _key(*parts) -> str:
+    return ":".join(str(part) for part in parts)
+
+
 def cached(name: str, *, region_id, user, parts=(), compute, timeout=TIMEOUT):
     """`compute()`'s value for this page part, region generation, user scope and language.
 
@@ -91,32 +102,73 @@ def cached(name: str, *, region_id, user, parts=(), compute, timeout=TIMEOUT):
     its key, so a hit is one round trip that reads the generations and the value together; a
     value of an older generation is simply not used (and is overwritten by the new one).
     """
-    key = ":".join(
-        str(part)
-        for part in (
-            "pagecache",
-            name,
-            region_id,
-            scope_of(user),
-            get_language(),
-            *parts,
-        )
-    )
+    key = _key("pagecache", name, region_id, scope_of(user), get_language(), *parts)
+    return _generational(key, region_id, compute, timeout)
+
+
+def shared(name: str, *, region_id, parts=(), compute, timeout=TIMEOUT):
+    """`compute()`'s value for this region generation and `parts`, one for every reader.
+
+    For values that depend on the region's data alone, never on who reads or in which
+    language (a fingerprint of a scenario's inputs): every scope shares the work. What the
+    value is used for must still be narrowed to the reader's rights by the caller.
+    """
+    key = _key("pagecache", "shared", name, region_id, *parts)
+    return _generational(key, region_id, compute, timeout)
+
+
+def shared_if_stored(name: str, *, region_id, parts=()):
+    """The value `shared` holds for this region generation and `parts`, else None (not
+    computed: for a reader who has a cheaper way of their own when nobody computed it yet)."""
+    value, _current = _read(_key("pagecache", "shared", name, region_id, *parts), region_id)
+    return None if value is _MISSING else value
+
+
+def kept(name: str, *, parts, compute, timeout=TIMEOUT):
+    """`compute()`'s value for `parts` alone, whatever the generation: for what is derived from
+    data that never changes once written (a finished run's snapshot), so `parts` must name
+    that data exactly, and the value must depend on nothing else (not the reader's rights)."""
+    key = _key("pagecache", "kept", name, *parts)
+    try:
+        stored = cache.get(key)
+    except Exception:
+        logger.warning("page cache unreachable: computing", exc_info=True)
+        return compute()
+    if stored is not None:
+        return stored[1]
+    return _compute_once(key, ("kept", "kept"), compute, timeout)
+
+
+_MISSING = object()
+
+
+def _read(key, region_id):
+    """(the value stored under `key` for the current generations, or _MISSING; the current
+    generations, or None when the cache cannot say), in one round trip when all are there."""
     generation_keys = _generation_keys(region_id)
     try:
         found = cache.get_many([*generation_keys, key])
     except Exception:
         logger.warning("page cache unreachable: computing", exc_info=True)
-        return compute()
-    if not all(generation_key in found for generation_key in generation_keys):
+        return _MISSING, None
+    if all(generation_key in found for generation_key in generation_keys):
+        current = tuple(int(found[generation_key]) for generation_key in generation_keys)
+    else:
         current = tuple(generations(region_id, "all"))
         if min(current) < 0:
-            return compute()
-    else:
-        current = tuple(int(found[generation_key]) for generation_key in generation_keys)
+            return _MISSING, None
     stored = found.get(key)
     if stored is not None and stored[0] == current:
-        return stored[1]
+        return stored[1], current
+    return _MISSING, current
+
+
+def _generational(key, region_id, compute, timeout):
+    value, current = _read(key, region_id)
+    if current is None:
+        return compute()
+    if value is not _MISSING:
+        return value
     return _compute_once(key, current, compute, timeout)
 
 
@@ -152,9 +204,6 @@ def _compute_once(key, current, compute, timeout):
                 cache.delete(lock)
             except Exception:
                 logger.warning("page cache unreachable: lock left to expire", exc_info=True)
-
-
-_MISSING = object()
 
 
 def _wait_for(key, lock, current):

@@ -40,6 +40,7 @@ from allocation.selectors import (
 from allocation.selectors import approved_fair_shares as allocation_fair_shares
 from gmr_thuis.charts import fmt
 from gmr_thuis.permissions import SYSTEM, VIEW
+from gmr_thuis.years import FIRST_YEAR
 from monitoring.models import (
     HORIZON_YEAR,
     AgreementStatus,
@@ -94,8 +95,8 @@ def agreed_target_justification(*, user, municipality, target_group, year):
     )
 
 
-def _fair_share_cells(user, municipality_ids=None) -> pd.DataFrame:
-    frame = approved_fair_shares(user=user, municipality_ids=municipality_ids)
+def _fair_share_cells(user, municipality_ids=None, years=None) -> pd.DataFrame:
+    frame = approved_fair_shares(user=user, years=years, municipality_ids=municipality_ids)
     columns = [*CELL, "year", "quota", "run_id"]
     if frame.empty:
         return pd.DataFrame(columns=columns).astype(int)
@@ -190,7 +191,16 @@ def carry_over_frame(*, year: int, user, period_start: bool = False) -> pd.DataF
     An engine run for a period starting at `year` passes `period_start=True` (the previous run's
     whole balance, even when a run for this period was approved already) and
     `gmr_thuis.permissions.SYSTEM` as the user: the region's computation sees it all."""
-    fair = _fair_share_cells(user)
+    # `_balance` reads the years before `year` and, for a year within a period, the run that
+    # covers `year`: the approved years after it (most of a period) need not be read.
+    fair = _fair_share_cells(user, years=range(FIRST_YEAR, year if period_start else year + 1))
+    if fair.empty:
+        # No approved year before it (a first period): nothing to carry, and nothing realised
+        # to read. The frame the balance gives when it is empty.
+        return pd.DataFrame(
+            index=pd.Index([], dtype="str", name="cbs_code"),
+            columns=pd.Index([], dtype="str", name="target_group_code"),
+        )
     balance = _balance(fair, realised_frame(user=user), year, period_start=period_start)
     codes = dict(Municipality.objects.restrict(user, VIEW).values_list("id", "cbs_code"))
     groups = dict(TargetGroup.objects.restrict(user, VIEW).values_list("id", "code"))

@@ -230,3 +230,14 @@ def test_a_value_of_an_older_generation_is_not_served(region, steering_member):
     pagecache.bump(region.pk)
     assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 2
     assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 2
+
+
+def test_a_lost_generation_starts_past_the_old_one_so_no_older_value_is_served(
+    region, steering_member
+):
+    calls, compute = _counting()
+    assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 1
+    before = pagecache.generation(region.pk)
+    pagecache.cache.delete(pagecache._GENERATION.format(region=region.pk))  # evicted
+    assert pagecache.cached("part", region_id=region.pk, user=steering_member, compute=compute) == 2
+    assert pagecache.generation(region.pk) > before

@@ -45,7 +45,7 @@ PAGES = sorted(
 PINNED = {
     "allocation:run_compare": 12,
     # The run without its inputs snapshot; on a cold cache the snapshot once more for the table.
-    "allocation:run_detail": 30,
+    "allocation:run_detail": 25,
     "allocation:run_export_csv": 4,
     "allocation:run_export_xlsx": 17,
     "allocation:run_progress": 3,
@@ -115,7 +115,7 @@ PINNED = {
     "projects:older_people": 15,
     "projects:older_population_import": 6,
     "projects:older_population_template": 2,
-    "projects:pie": 22,
+    "projects:pie": 16,
     "projects:template": 2,
     "start": 2,
     "target_groups": 7,

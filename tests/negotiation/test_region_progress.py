@@ -50,3 +50,33 @@ def test_progress_towards_2030_counts_the_adopted_targets(
     pd.testing.assert_frame_equal(progress, expected, check_dtype=False)
     assert AdoptedTarget.objects.filter(number=23).exists()  # Westervoort's statushouders
     assert progress.loc[progress["year"] == 2026, "cumulative_realised"].item() == 4
+
+
+def test_adopting_an_agreement_makes_the_regions_cached_pages_stale_and_a_move_does_not(
+    solving,
+    project_leader,
+    owner,
+    nijmegen_servant,
+    duiven_servant,
+    places,
+    groups,
+    django_capture_on_commit_callbacks,
+):
+    from gmr_thuis import pagecache
+
+    region_id = solving.region_id
+    before = pagecache.generation(region_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        play_to_the_end(
+            solving,
+            project_leader,
+            [
+                (owner, places["westervoort"]),
+                (nijmegen_servant, places["nijmegen"]),
+                (duiven_servant, places["duiven"]),
+            ],
+        )
+    assert pagecache.generation(region_id) == before  # the table's own moves
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_adopt(user=project_leader, session=solving)
+    assert pagecache.generation(region_id) > before
