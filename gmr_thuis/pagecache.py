@@ -373,10 +373,20 @@ def _bump_for(sender, instance, **kwargs):
     transaction.on_commit(lambda: bump(target))
 
 
+# The models whose writes bump a generation: what a cached value may be computed from.
+_PAGE_DATA = set()
+
+
+def is_page_data(model) -> bool:
+    """Whether every save or delete of `model` makes cached values of its region stale."""
+    return model in _PAGE_DATA
+
+
 def connect_signals(models):
     """Bump the generation whenever one of `models` is saved or deleted."""
     from django.db.models.signals import post_delete, post_save
 
     for model in models:
+        _PAGE_DATA.add(model)
         post_save.connect(_bump_for, sender=model, dispatch_uid=f"pagecache-save-{model._meta}")
         post_delete.connect(_bump_for, sender=model, dispatch_uid=f"pagecache-delete-{model._meta}")

@@ -1,7 +1,9 @@
 """The base viewset of every API endpoint: token, throttle, pagination, and scoping by role."""
 
+import hashlib
 import math
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -9,14 +11,16 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from gmr_thuis import pagecache
 from gmr_thuis.api.authentication import ApiTokenAuthentication
 from gmr_thuis.api.errors import api_exception_handler, throttled_error
 from gmr_thuis.api.parsers import BoundedJSONParser
 from gmr_thuis.api.permissions import HasApiToken
 from gmr_thuis.api.throttling import ApiTokenRateThrottle
-from gmr_thuis.permissions import CHANGE, VIEW, restrict
+from gmr_thuis.permissions import CHANGE, VIEW, membership_of, restrict
 
 
 class ApiPagination(PageNumberPagination):
@@ -148,4 +152,26 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """List and detail of what the token's user may see."""
+    """List and detail of what the token's user may see.
+
+    A list page of records that pages show (whose every write bumps the page cache's
+    generation) is read from the page cache: per data generation, token holder's scope,
+    language, full URL (host included, for the page links) and day, so a repeated page costs
+    one cache read. Errors (a bad filter, a page past the last) are raised, never stored.
+    """
+
+    def list(self, request, *args, **kwargs):
+        member = membership_of(request.user)
+        if member is None or not pagecache.is_page_data(self.queryset.model):
+            return super().list(request, *args, **kwargs)
+        data = pagecache.cached(
+            f"api:{type(self).__name__}",
+            region_id=member.region_id,
+            user=request.user,
+            parts=(
+                hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
+                timezone.localdate().isoformat(),
+            ),
+            compute=lambda: super(ScopedReadOnlyViewSet, self).list(request, *args, **kwargs).data,
+        )
+        return Response(data)

@@ -96,3 +96,30 @@ def test_page_size_is_bounded(api_as, project_leader, westervoort, nijmegen):
     response = api_as(project_leader).get(MUNICIPALITIES, {"page_size": 1})
     body = response.json()
     assert body["count"] == 2 and len(body["results"]) == 1 and body["next"]
+
+
+def test_a_repeated_list_page_is_read_from_the_page_cache_and_a_write_shows_at_once(
+    api_as, corp_owner, vivare, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(corp_owner)
+    first = client.get(MUNICIPALITIES)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(MUNICIPALITIES)
+    assert again.json() == first.json()
+    assert not any('FROM "municipalities_municipality"' in q["sql"] for q in queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        municipality = factories.MunicipalityFactory(name="Nieuw")
+        vivare.stock.create(municipality=municipality, dwellings=5, source="test", is_estimate=True)
+    assert len(codes(client.get(MUNICIPALITIES))) == 2
+
+
+def test_readers_of_different_scope_never_share_a_cached_list_page(
+    api_as, corp_owner, corp_outsider, vivare
+):
+    assert len(codes(api_as(corp_owner).get(MUNICIPALITIES))) == 1
+    assert codes(api_as(corp_outsider).get(MUNICIPALITIES)) != codes(
+        api_as(corp_owner).get(MUNICIPALITIES)
+    )
