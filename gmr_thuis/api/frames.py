@@ -67,12 +67,15 @@ def cell_query_serializer(name, orderings):
     return type(name, (CellQuerySerializer,), {"ordering": ordering})
 
 
-def with_etag(request, response):
-    """Tag the response with a digest of its data; answer 304 when the client has it already."""
-    digest = hashlib.sha256(
-        json.dumps(response.data, sort_keys=True, default=str).encode()
-    ).hexdigest()
-    etag = quote_etag(digest)
+def digest_of(data) -> str:
+    """The digest of a response's data that its ETag carries."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def with_etag(request, response, digest=None):
+    """Tag the response with a digest of its data (`digest`, when it is known already); answer
+    304 when the client has it already."""
+    etag = quote_etag(digest or digest_of(response.data))
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization"}
     known = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in known or "*" in known:
@@ -129,7 +132,7 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
         # A page of cells changes only with the region's data: it is read from the page cache
         # (per data generation, token holder's scope, language, the full URL with its host for
         # the page links, and the day), so its cost is one cache read however many cells.
-        data = pagecache.cached(
+        data, digest = pagecache.cached(
             f"api:{type(self).__name__}",
             region_id=member.region_id if member is not None else "none",
             user=request.user,
@@ -137,9 +140,14 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
                 hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
                 timezone.localdate().isoformat(),
             ),
-            compute=lambda: self._page(request, query).data,
+            compute=lambda: self._tagged_page(request, query),
         )
-        return with_etag(request, Response(data))
+        return with_etag(request, Response(data), digest)
+
+    def _tagged_page(self, request, query):
+        """(the page's data, its digest): the digest is computed once, with the page."""
+        data = self._page(request, query).data
+        return data, digest_of(data)
 
     def _page(self, request, query):
         municipalities = self.get_queryset()
