@@ -11,6 +11,20 @@ from negotiation.models import AdoptedTarget
 from tests.negotiation.test_services import play_to_the_end, propose
 
 
+def _play_with_three_delegations(
+    solving, project_leader, owner, nijmegen_servant, duiven_servant, places
+):
+    play_to_the_end(
+        solving,
+        project_leader,
+        [
+            (owner, places["westervoort"]),
+            (nijmegen_servant, places["nijmegen"]),
+            (duiven_servant, places["duiven"]),
+        ],
+    )
+
+
 def test_progress_towards_2030_counts_the_adopted_targets(
     solving, project_leader, owner, nijmegen_servant, duiven_servant, places, groups
 ):
@@ -26,14 +40,8 @@ def test_progress_towards_2030_counts_the_adopted_targets(
         3,
     )
     services.exchange_decide(user=owner, exchange=exchange, accept=True)
-    play_to_the_end(
-        solving,
-        project_leader,
-        [
-            (owner, places["westervoort"]),
-            (nijmegen_servant, places["nijmegen"]),
-            (duiven_servant, places["duiven"]),
-        ],
+    _play_with_three_delegations(
+        solving, project_leader, owner, nijmegen_servant, duiven_servant, places
     )
     services.session_adopt(user=project_leader, session=solving)
     Realisation.objects.create(
@@ -67,14 +75,8 @@ def test_adopting_an_agreement_makes_the_regions_cached_pages_stale_and_a_move_d
     region_id = solving.region_id
     before = pagecache.generation(region_id)
     with django_capture_on_commit_callbacks(execute=True):
-        play_to_the_end(
-            solving,
-            project_leader,
-            [
-                (owner, places["westervoort"]),
-                (nijmegen_servant, places["nijmegen"]),
-                (duiven_servant, places["duiven"]),
-            ],
+        _play_with_three_delegations(
+            solving, project_leader, owner, nijmegen_servant, duiven_servant, places
         )
     assert pagecache.generation(region_id) == before  # the table's own moves
     with django_capture_on_commit_callbacks(execute=True):
