@@ -58,7 +58,7 @@ PINNED = {
     "allocation:sweep_export_xlsx": 4,
     "dashboards:explain": 15,
     "dashboards:export_csv": 8,
-    "dashboards:export_xlsx": 19,
+    "dashboards:export_xlsx": 16,
     "dashboards:map": 12,
     "dashboards:municipality": 17,
     "dashboards:region": 20,
