@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 
+from gmr_thuis.templatetags.gmr import language_notation
+
 # Contributions smaller than this (in households) are noise from floating point, not a step.
 NEGLIGIBLE = 0.05
 
@@ -58,9 +60,7 @@ def _fast_numbers():
     formats tens of thousands of numbers. Numbers too large for plain fixed notation, NaN and
     languages that group other than by threes go to Django."""
     decimal = get_format("DECIMAL_SEPARATOR")
-    notation = None
-    if get_format("NUMBER_GROUPING") == 3:
-        notation = str.maketrans({",": get_format("THOUSAND_SEPARATOR"), ".": decimal})
+    notation = language_notation()
 
     def amount(value):
         # `value` is already rounded to one decimal, so "%.1f" is its shortest text as well

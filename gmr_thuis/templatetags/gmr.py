@@ -87,7 +87,9 @@ def rounded(value, decimals):
 _NOTATION = {}
 
 
-def _notation():
+def language_notation():
+    """str.translate table from Python's "1,234.5" to the active language's notation, or None
+    where the language groups other than by threes."""
     language = get_language()
     if language not in _NOTATION:
         grouping = get_format("NUMBER_GROUPING", language)
@@ -118,22 +120,16 @@ def number(value, decimals=0):
     value = rounded(value, decimals)
     if not value:
         value = abs(value)  # "0", never "-0", as number_format writes it
-    notation = _notation()
+    notation = language_notation()
     if notation is None:
         return number_format(value, decimal_pos=decimals, force_grouping=True)
     return f"{value:,.{decimals}f}".translate(notation)
 
 
-def language_notation():
-    """str.translate table from Python's "1,234.5" to the active language's notation, or None
-    where the language groups other than by threes."""
-    return _notation()
-
-
 def number_formatter():
     """The `number` filter (no decimals) with the language looked up once, for the big tables
     built in Python: a whole number needs no rounding, so it costs one format and a translate."""
-    notation = _notation()
+    notation = language_notation()
 
     def formatted(value):
         if notation is not None:
