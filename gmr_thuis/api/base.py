@@ -92,6 +92,21 @@ def check_query_parameters(request, known):
         raise exceptions.ValidationError(errors)
 
 
+def cached_api_page(view, request, *, region_id, compute):
+    """`compute()`'s page of `view` from the page cache: per data generation, the token
+    holder's scope, language, the full URL with its host (for the page links) and the day."""
+    return pagecache.cached(
+        f"api:{type(view).__name__}",
+        region_id=region_id,
+        user=request.user,
+        parts=(
+            hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
+            timezone.localdate().isoformat(),
+        ),
+        compute=compute,
+    )
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     """Every queryset passes through `restrict(queryset, user, action)`; outsiders get 404.
 
@@ -164,14 +179,10 @@ class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         member = membership_of(request.user)
         if member is None or not pagecache.is_page_data(self.queryset.model):
             return super().list(request, *args, **kwargs)
-        data = pagecache.cached(
-            f"api:{type(self).__name__}",
+        data = cached_api_page(
+            self,
+            request,
             region_id=member.region_id,
-            user=request.user,
-            parts=(
-                hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
-                timezone.localdate().isoformat(),
-            ),
             compute=lambda: super(ScopedReadOnlyViewSet, self).list(request, *args, **kwargs).data,
         )
         return Response(data)

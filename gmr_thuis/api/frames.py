@@ -4,15 +4,13 @@ import hashlib
 import json
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from gmr_thuis import pagecache
-from gmr_thuis.api.base import ScopedViewSet
+from gmr_thuis.api.base import ScopedViewSet, cached_api_page
 from gmr_thuis.api.fields import FullRegexField, QueryIntegerField
 from gmr_thuis.permissions import membership_of
 from municipalities.models import Municipality
@@ -129,17 +127,12 @@ class CellFrameViewSet(mixins.ListModelMixin, ScopedViewSet):
         query.is_valid(raise_exception=True)
         self.paginator.get_page_size(request)  # a bad page size is refused, never cached
         member = membership_of(request.user)
-        # A page of cells changes only with the region's data: it is read from the page cache
-        # (per data generation, token holder's scope, language, the full URL with its host for
-        # the page links, and the day), so its cost is one cache read however many cells.
-        data, digest = pagecache.cached(
-            f"api:{type(self).__name__}",
+        # A page of cells changes only with the region's data: read from the page cache, its
+        # cost is one cache read however many cells.
+        data, digest = cached_api_page(
+            self,
+            request,
             region_id=member.region_id if member is not None else "none",
-            user=request.user,
-            parts=(
-                hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
-                timezone.localdate().isoformat(),
-            ),
             compute=lambda: self._tagged_page(request, query),
         )
         return with_etag(request, Response(data), digest)
