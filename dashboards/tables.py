@@ -37,36 +37,35 @@ def _cell_texts(rows, formatted) -> list[list[str]]:
 def ijktabel_body(table: dict, *, query: str) -> SafeString:
     """The municipalities' rows of the IJktabel on screen (`exports.ijktabel_rows`): the name
     links to the municipality's page, each number to its explanation."""
-    formatted = number_formatter()
     # One reversed URL; a slug is letters, digits and hyphens, so it stands in as it is.
     municipality_url = reverse("dashboards:municipality", args=["SLUG"])
     after_path = escape(f"?{query}")
-    html = []
-    for row, texts in zip(table["rows"], _cell_texts(table["rows"], formatted), strict=True):
-        url = escape(municipality_url.replace("SLUG", row["slug"])) + after_path
-        cells = "".join(
-            _quota_cell(cell, text, link=True)
-            for cell, text in zip(row["cells"], texts, strict=True)
-        )
-        html.append(
-            f'<tr><th scope="row"><a href="{url}">{escape(row["municipality"])}</a></th>'
-            f'{cells}<td class="num">{formatted(row["total"])}</td></tr>'
-        )
-    return mark_safe("\n".join(html))
+    return _quota_rows(
+        table["rows"],
+        name_of=lambda row: (
+            f'<a href="{escape(municipality_url.replace("SLUG", row["slug"]))}{after_path}">'
+            f"{escape(row['municipality'])}</a>"
+        ),
+        link=True,
+    )
 
 
 def ijktabel_block_body(block: dict) -> SafeString:
     """The municipalities' rows of one printed block of the IJktabel (`exports.ijktabel_blocks`),
     without links: paper has nothing to click."""
+    return _quota_rows(block["rows"], name_of=lambda row: escape(row["municipality"]), link=False)
+
+
+def _quota_rows(rows, *, name_of, link: bool) -> SafeString:
     formatted = number_formatter()
     html = []
-    for row, texts in zip(block["rows"], _cell_texts(block["rows"], formatted), strict=True):
+    for row, texts in zip(rows, _cell_texts(rows, formatted), strict=True):
         cells = "".join(
-            _quota_cell(cell, text, link=False)
+            _quota_cell(cell, text, link=link)
             for cell, text in zip(row["cells"], texts, strict=True)
         )
         html.append(
-            f'<tr><th scope="row">{escape(row["municipality"])}</th>'
+            f'<tr><th scope="row">{name_of(row)}</th>'
             f'{cells}<td class="num">{formatted(row["total"])}</td></tr>'
         )
     return mark_safe("\n".join(html))
