@@ -345,6 +345,9 @@ def input_differences(
     for key in sorted(keys, key=str):
         path = f"{prefix}.{key}" if prefix else str(key)
         old, new = before.get(key), after.get(key)
+        if old == new:
+            # Equal subtrees compared whole, in C: at the national scale nearly all of them.
+            continue
         if isinstance(old, dict) and isinstance(new, dict):
             differences.extend(input_differences(old, new, path))
         elif path == "methodology.cap_share" and old is not None and new is not None:

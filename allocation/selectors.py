@@ -162,10 +162,12 @@ def visible_differences(*, user, differences: list) -> list[tuple[str, object, o
     A run's inputs hold every municipality's figures; a user scoped to some municipalities
     (a corporation) learns no other municipality's figures from a comparison either.
     """
+    if not differences:
+        return []
     readable = set(
-        MunicipalityFigure.objects.restrict(user, VIEW).values_list(
-            "municipality__cbs_code", flat=True
-        )
+        MunicipalityFigure.objects.restrict(user, VIEW)
+        .values_list("municipality__cbs_code", flat=True)
+        .distinct()
     )
     # A difference of a whole table (the provided new construction appearing or going) names
     # every municipality in it: shown only to who may read them all.
@@ -633,10 +635,13 @@ def latest_sweep_bands(*, user, scenario_id: int, year: int) -> pd.DataFrame | N
 def shown_run(*, user, run_id: int | None = None) -> AllocationRun | None:
     """The run a dashboard shows: the one asked for, else the current approved, else the latest
     finished one."""
+    # Without its snapshot: at the national scale decoding it costs more than a cached page,
+    # and only a page computed anew reads it (one query more, then).
     runs = (
         AllocationRun.objects.restrict(user, VIEW)
         .filter(status=RunStatus.SUCCEEDED)
         .select_related("scenario__methodology", "scenario__region")
+        .defer("inputs")
     )
     if run_id is not None:
         return get_object_for(user, runs, pk=run_id)
@@ -644,6 +649,7 @@ def shown_run(*, user, run_id: int | None = None) -> AllocationRun | None:
         Approval.objects.restrict(user, VIEW)
         .filter(is_current=True, run__status=RunStatus.SUCCEEDED)
         .select_related("run__scenario__methodology", "run__scenario__region")
+        .defer("run__inputs")
         .order_by("-first_year", "-approved_at")
         .first()
     )

@@ -3,7 +3,7 @@
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from allocation.selectors import ijktabel, methodology_rows
+from allocation.selectors import ijktabel
 from dashboards.explain import cell_sentences
 from dashboards.figures import waterfall_step_labels
 from gmr_thuis.exports import (
@@ -116,9 +116,9 @@ def explanations(cells: pd.DataFrame) -> pd.DataFrame:
     return frame[list(headers)].rename(columns=headers).reset_index(drop=True)
 
 
-def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=()) -> bytes:
+def xlsx_workbook(cells: pd.DataFrame, *, year: int, inputs=(), method=()) -> bytes:
     """The IJktabel, the explanation of every cell, the run's input figures and a sheet that
-    explains the method."""
+    explains the method (`method`: `allocation.selectors.methodology_rows`)."""
     table = ijktabel(cells, year)  # the run page's IJktabel: its totals column and region row
     frame = explanations(cells)
     return xlsx_bytes(
@@ -145,7 +145,7 @@ def xlsx_workbook(cells: pd.DataFrame, *, run, year: int, inputs=(), changes=())
                 {4: SHARE, **{i: DECIMAL for i in range(5, 12)}, 11: INTEGER, 12: DECIMAL},
             ),
             input_sheet(inputs),
-            methodology_sheet(methodology_rows(run, year, changes)),
+            methodology_sheet(method),
         ]
     )
 

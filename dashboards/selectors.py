@@ -1,8 +1,12 @@
 """Reads of the dashboards: frames built from a run's results in a fixed number of queries."""
 
-import pandas as pd
-from django.db.models import Sum
+import hashlib
 
+import pandas as pd
+from django.db.models import Count, Sum
+from django.utils.translation import get_language
+
+from allocation.models import AllocationResult
 from allocation.selectors import (
     APPROVED_FAIR_SHARE_COLUMNS,
     SUPPLY_COLUMNS,
@@ -25,6 +29,40 @@ from municipalities.models import (
 
 def _name_field():
     return TargetGroup.name_field()
+
+
+def run_view_digest(*, user, run, year: int) -> str:
+    """A digest of everything a reader's view of a finished run's year depends on besides the
+    run's own stored rows: which of its results the reader may see, the names and places of the
+    municipalities they may read, the groups' names in the language, and the run's state.
+
+    A finished run's results and snapshot never change (a run is only ever written whole, when
+    it finishes), so what is computed from them for one digest holds as long as the digest
+    does: a figure edited since, an approval or a monitoring record leave it as it is, and a
+    renamed municipality, a changed right or another language give another one. Three small
+    reads, of a few hundred rows at the national scale."""
+    visible = list(
+        AllocationResult.objects.restrict(user)
+        .filter(run=run, year=year)
+        .values("municipality_id")
+        .annotate(cells=Count("id"))
+        .order_by("municipality_id")
+        .values_list("municipality_id", "cells")
+    )
+    places = list(
+        Municipality.objects.restrict(user)
+        .filter(region_id=run.scenario.region_id)
+        .order_by("pk")
+        .values_list("pk", "name", "slug", "cbs_code", "latitude", "longitude")
+    )
+    groups = list(
+        TargetGroup.objects.order_by("pk").values_list(
+            "pk", "code", _name_field(), "unit", "sort_order"
+        )
+    )
+    finished = run.finished_at.isoformat() if run.finished_at else ""
+    state = (run.pk, run.status, finished, run.input_hash, year, get_language())
+    return hashlib.sha256(repr((state, visible, places, groups)).encode()).hexdigest()
 
 
 def visible_municipalities(*, user):

@@ -1,5 +1,7 @@
 """Screens of the dashboards: the region, why a number, a municipality, the map, exports."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -45,6 +47,21 @@ def _cached(request, run, name, compute, *parts):
     )
 
 
+def _kept(request, run, year, name, compute, *parts):
+    """What is computed from a finished run for the reader's view of it (`run_view_digest`),
+    kept while that view stays the same, whatever else of the region changes meanwhile: a
+    cold page after a figure edit reads it instead of computing it again."""
+    if not run.is_finished:
+        return compute()
+    # Once per request: a page keeps its frames and what it draws from them under one view.
+    digests = request.__dict__.setdefault("run_view_digests", {})
+    if (run.pk, year) not in digests:
+        digests[run.pk, year] = selectors.run_view_digest(user=request.user, run=run, year=year)
+    return pagecache.kept(
+        f"dashboards:{name}", parts=(digests[run.pk, year], *parts), compute=compute
+    )
+
+
 def _frames(user, run, year):
     cells = selectors.result_cells(user=user, run=run, year=year)
     url_for = _explain_url_for(run, year)
@@ -83,7 +100,11 @@ def _shown(request):
 def _with_frames(request, picture):
     """The picture with the cells and per-municipality summary every region-wide page uses."""
     run, year = picture["run"], picture["year"]
-    cells, summary = _cached(request, run, "frames", lambda: _frames(request.user, run, year), year)
+
+    def frames():
+        return _kept(request, run, year, "frames", lambda: _frames(request.user, run, year))
+
+    cells, summary = _cached(request, run, "frames", frames, year)
     return {**picture, "cells": cells, "summary": summary}
 
 
@@ -238,13 +259,24 @@ def municipality(request, slug):
 @login_required
 @pagecache.page
 def supply_map(request):
-    picture = _picture(request)
+    picture = _shown(request)
     measure = request.GET.get("kleur")
     measure = measure if measure in figures.MAP_MEASURES else figures.MAP_MEASURES[0]
     bubbles = request.GET.get("bellen", "1") != "0"
     chart = None
-    if picture is not None and not picture["cells"].empty:
-        chart = figures.supply_map(picture["summary"], measure=measure, bubbles=bubbles)
+    if picture is not None:
+
+        def drawn():
+            framed = _with_frames(request, picture)
+            if framed["cells"].empty:
+                return None
+            chart = figures.supply_map(framed["summary"], measure=measure, bubbles=bubbles)
+            return render_to_string("includes/chart.html", {"chart": chart})
+
+        # The map of a finished run draws only what the run stored: every boundary and colour
+        # is kept while the reader's view of the run stays the same.
+        html = _kept(request, picture["run"], picture["year"], "map", drawn, measure, bubbles)
+        chart = None if html is None else mark_safe(html)
     return render(
         request,
         "dashboards/map.html",
@@ -276,19 +308,23 @@ def export_xlsx(request):
     run, year = picture["run"], picture["year"]
 
     def workbook():
-        # The run's cells alone: the workbook needs no supply, summary or links of the pages.
-        cells = selectors.result_cells(user=request.user, run=run, year=year)
-        if cells.empty:
-            return None
-        return exports.xlsx_workbook(
-            cells,
-            run=run,
-            year=year,
-            inputs=allocation_selectors.run_input_rows(user=request.user, run=run),
-            changes=allocation_selectors.run_live_changes(
-                user=request.user, run=run, carry_over=False
-            ),
+        # Its method sheet names the figures changed since the run; all else is of the run.
+        method = allocation_selectors.methodology_rows(
+            run,
+            year,
+            allocation_selectors.run_live_changes(user=request.user, run=run, carry_over=False),
         )
+
+        def written():
+            # The run's cells alone: the workbook needs no supply, summary or links of the pages.
+            cells = selectors.result_cells(user=request.user, run=run, year=year)
+            if cells.empty:
+                return None
+            inputs = allocation_selectors.run_input_rows(user=request.user, run=run)
+            return exports.xlsx_workbook(cells, year=year, inputs=inputs, method=method)
+
+        method_digest = hashlib.sha256(repr(method).encode()).hexdigest()
+        return _kept(request, run, year, "xlsx", written, method_digest)
 
     body = _cached(request, run, "xlsx", workbook, year)
     if body is None:

@@ -1,10 +1,15 @@
 """Cached dashboard pages show the new truth after every change they show, per reader's scope."""
 
+from io import BytesIO
+
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
 from allocation.models import AllocationResult, AllocationRun, RunStatus
 from allocation.services import allocation_run_approve
+from dashboards import figures, selectors
 from gmr_thuis import pagecache
 from municipalities.models import Indicator, Municipality, MunicipalityFigure
 from tests import factories
@@ -12,6 +17,8 @@ from tests.dashboards.conftest import YEAR
 from tests.dashboards.html import ijktabel_names, main_of
 
 REGION = reverse("dashboards:region")
+MAP = reverse("dashboards:map")
+XLSX = reverse("dashboards:export_xlsx")
 
 
 def _total(client):
@@ -131,3 +138,90 @@ def test_the_page_of_a_running_run_is_never_stored(client, run, project_leader):
     page = reverse("allocation:run_detail", args=[running.pk])
     assert client.get(page).context is not None
     assert client.get(page).context is not None  # live again, not from the cache
+
+
+def _edit_a_figure(place, capture):
+    figure = MunicipalityFigure.objects.get(municipality=place, indicator=Indicator.INHABITANTS)
+    with capture(execute=True):
+        figure.value += 1000
+        figure.save()
+
+
+def _sheet(response, name) -> list[tuple]:
+    return list(load_workbook(BytesIO(response.content))[name].iter_rows(values_only=True))
+
+
+def test_a_finished_runs_map_is_kept_when_a_figure_changes(
+    client, run, steering_member, westervoort, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(steering_member)
+    first = client.get(MAP)
+    drawn = []
+    draw = figures.supply_map
+    monkeypatch.setattr(figures, "supply_map", lambda *a, **k: drawn.append(1) or draw(*a, **k))
+    _edit_a_figure(westervoort, django_capture_on_commit_callbacks)
+    second = client.get(MAP)
+    assert second.context is not None  # the page itself was rendered anew: its data changed
+    assert drawn == []  # but the run's map did not: it was read, not drawn again
+    assert main_of(second) == main_of(first)
+    client.get(MAP, {"kleur": "fair-share"})
+    assert drawn == [1]  # another colouring is another map
+
+
+def test_a_renamed_municipality_shows_on_the_kept_map_and_workbook(
+    client, run, steering_member, westervoort
+):
+    client.force_login(steering_member)
+    assert "Westervoort-Oost" not in client.get(MAP).content.decode()
+    names = [row[0] for row in _sheet(client.get(XLSX, {"jaar": YEAR}), "IJktabel")]
+    assert "Westervoort" in names
+    westervoort.name = "Westervoort-Oost"
+    westervoort.save()
+    assert "Westervoort-Oost" in client.get(MAP).content.decode()
+    names = [row[0] for row in _sheet(client.get(XLSX, {"jaar": YEAR}), "IJktabel")]
+    assert "Westervoort-Oost" in names and "Westervoort" not in names
+
+
+def test_the_kept_workbook_names_a_figure_changed_since_the_run(
+    client, run, steering_member, westervoort, django_capture_on_commit_callbacks
+):
+    client.force_login(steering_member)
+
+    def method_labels():
+        return [row[0] for row in _sheet(client.get(XLSX, {"jaar": YEAR}), "Methodiek")]
+
+    assert "Gewijzigd sinds de berekening" not in method_labels()
+    _edit_a_figure(westervoort, django_capture_on_commit_callbacks)
+    assert "Gewijzigd sinds de berekening" in method_labels()
+
+
+def test_readers_of_different_scope_never_share_a_kept_map_or_workbook(
+    client, run, steering_member, corporation_member
+):
+    for user, count in ((steering_member, 4), (corporation_member, 1)):
+        client.force_login(user)
+        assert len(client.get(MAP).context["picture"]["years"]) == 2
+        rows = _sheet(client.get(XLSX, {"jaar": YEAR}), "IJktabel")
+        assert len(rows) == 1 + count + 1  # header, the municipalities they may read, region
+        page = client.get(MAP).content.decode()
+        assert ("Westervoort" in page) is (count == 4)
+
+
+def test_the_view_of_a_run_is_the_same_until_what_it_shows_changes(
+    run, steering_member, owner, colleague, corporation_member, westervoort,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    def digest(user):
+        return selectors.run_view_digest(user=user, run=run, year=YEAR)
+
+    before = digest(steering_member)
+    assert digest(owner) == digest(colleague)  # one scope, one view
+    assert digest(corporation_member) != before  # one municipality of the four
+    with translation.override("en"):
+        assert digest(steering_member) != before
+    assert selectors.run_view_digest(user=steering_member, run=run, year=YEAR + 1) != before
+    _edit_a_figure(westervoort, django_capture_on_commit_callbacks)
+    assert digest(steering_member) == before  # the run did not use today's figure
+    westervoort.name = "Westervoort-Oost"
+    westervoort.save()
+    assert digest(steering_member) != before
