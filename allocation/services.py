@@ -10,7 +10,7 @@ from datetime import timedelta
 import pandas as pd
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -681,6 +681,14 @@ def sensitivity_sweep_prepare(*, sweep_id: int) -> SensitivitySweep:
     return sweep
 
 
+def _lock_sweep_year(sweep_id: int, year: int) -> None:
+    """Hold one year of one sweep until the transaction ends (PostgreSQL's advisory lock;
+    SQLite writes one transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [sweep_id, year])
+
+
 def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
     """Compute one year of a sweep and store its bands in one transaction (replacing any)."""
     sweep = SensitivitySweep.objects.select_related("scenario").get(pk=sweep_id)
@@ -703,22 +711,33 @@ def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
         sensitivity_sweep_fail(sweep_id=sweep_id, error=str(exc))
         return SensitivitySweep.objects.get(pk=sweep_id)
     municipalities, groups = _ids_by_code()
+    rows = [
+        SensitivityBand(
+            sweep_id=sweep_id,
+            year=year,
+            municipality_id=municipalities[row["municipality"]],
+            target_group_id=groups[row["target_group"]],
+            minimum=float(row["min"]),
+            p10=float(row["p10"]),
+            median=float(row["median"]),
+            p90=float(row["p90"]),
+            maximum=float(row["max"]),
+        )
+        for row in bands.to_dict("records")
+    ]
+    # The years of a large sweep are written by several workers at once: each holds its own
+    # year (a second delivery of the same year's task waits for the first) and the sweep's
+    # row only to mark its year done, so they do not write their bands one after another.
     with transaction.atomic():
-        sweep = SensitivitySweep.objects.select_for_update().get(pk=sweep_id)
-        SensitivityBand.objects.filter(sweep=sweep, year=year).delete()
-        SensitivityBand.objects.bulk_create(
-            SensitivityBand(
-                sweep=sweep,
-                year=year,
-                municipality_id=municipalities[row["municipality"]],
-                target_group_id=groups[row["target_group"]],
-                minimum=float(row["min"]),
-                p10=float(row["p10"]),
-                median=float(row["median"]),
-                p90=float(row["p90"]),
-                maximum=float(row["max"]),
-            )
-            for row in bands.to_dict("records")
+        _lock_sweep_year(sweep_id, year)
+        SensitivityBand.objects.filter(sweep_id=sweep_id, year=year).delete()
+        SensitivityBand.objects.bulk_create(rows)
+        # FOR NO KEY UPDATE: the bands just written share-lock the row through their foreign
+        # key (as another worker's do), which a plain FOR UPDATE would wait for.
+        sweep = (
+            SensitivitySweep.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("scenario")
+            .get(pk=sweep_id)
         )
         years = list(range(sweep.scenario.first_year, sweep.scenario.last_year + 1))
         sweep.years_done = sorted(set(sweep.years_done) | {year})

@@ -2,13 +2,23 @@
 duplicate delivery, approval."""
 
 import signal
+import threading
 import time
 
+import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 
 from allocation import services
-from allocation.models import AllocationResult, AllocationRun, ImmutableWhenApproved, RunStatus
+from allocation.models import (
+    AllocationResult,
+    AllocationRun,
+    ImmutableWhenApproved,
+    RunStatus,
+    SensitivityBand,
+    SensitivitySweep,
+)
 from tests.allocation.conftest import groups, methodology, reference_data, scenario  # noqa: F401
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -114,3 +124,52 @@ def test_only_the_project_leader_approves_and_the_approved_run_is_frozen(
 
     assert run_allocation.delay(run.pk).get(timeout=TIMEOUT) == RunStatus.SUCCEEDED
     assert AllocationResult.objects.filter(run=run).count() == CELLS
+
+
+def test_the_years_of_a_sweep_are_written_side_by_side_and_a_repeated_year_waits(
+    postgres_db,
+    scenario,  # noqa: F811  (the fixture imported above)
+):
+    from django.db import connections
+
+    sweep = SensitivitySweep.objects.create(
+        scenario=scenario, weight_factors=[1], cap_shares=[0.5], methodology_count=1
+    )
+    services.sensitivity_sweep_prepare(sweep_id=sweep.pk)
+    done = {}
+
+    def write(year, label):
+        try:
+            done[label] = services.sensitivity_sweep_year(sweep_id=sweep.pk, year=year).status
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    # Another worker is writing 2025 and has not committed yet.
+
+    settings = postgres_db.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+        user=settings["USER"], dbname=settings["NAME"],
+    )  # fmt: skip
+    other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [sweep.pk, 2025])
+    repeated = threading.Thread(target=write, args=(2025, "2025 again"))
+    repeated.start()
+    elsewhere = threading.Thread(target=write, args=(2026, "2026"))
+    elsewhere.start()
+    elsewhere.join(timeout=TIMEOUT)
+    assert done.get("2026") == RunStatus.RUNNING  # written while 2025 is held
+    time.sleep(0.5)
+    assert "2025 again" not in done  # waits for the first delivery of its year
+    other.commit()  # the first delivery ends (without bands: it crashed)
+    other.close()
+    repeated.join(timeout=TIMEOUT)
+    assert done["2025 again"] == RunStatus.SUCCEEDED
+    sweep.refresh_from_db()
+    assert sweep.years_done == [2025, 2026]
+    per_year = dict(
+        SensitivityBand.objects.filter(sweep=sweep)
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .values_list("year", "n")
+    )
+    assert per_year == {2025: CELLS // 2, 2026: CELLS // 2}
