@@ -142,6 +142,28 @@ def timed_sweep(env, factors, concurrency):
         worker.wait(timeout=60)
 
 
+def _spin(_index):
+    total = 0
+    for number in range(20_000_000):
+        total += number
+    return total
+
+
+def cpu_ceiling() -> float:
+    """How much faster two CPU-bound processes finish than one on this machine right now: the
+    most two workers can gain (a shared or busy host gives less than 2)."""
+    import multiprocessing
+
+    started = time.perf_counter()
+    _spin(0)
+    one = time.perf_counter() - started
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        started = time.perf_counter()
+        pool.map(_spin, [0, 1])
+        two = time.perf_counter() - started
+    return 2 * one / two
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=400)
@@ -168,6 +190,9 @@ def main(argv=None):
         seconds, status, count = timed_sweep(env, factors, concurrency)
         one = one or seconds
         print(f"{concurrency:>7} {count:>9} {seconds:>8.1f} {status:>10} {one / seconds:>8.2f}×")
+    print(
+        f"This machine's ceiling: two CPU-bound processes finish {cpu_ceiling():.2f}× as fast as one."
+    )
 
 
 if __name__ == "__main__":
