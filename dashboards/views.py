@@ -250,7 +250,7 @@ def municipality(request, slug):
             else None,
             "own_cells": cells[cells["municipality_id"] == place.pk].to_dict("records"),
             "cap_share": allocation_selectors.cap_share_text(
-                allocation_selectors.run_cap_share(picture["run"])
+                allocation_selectors.run_snapshot_summary(picture["run"]).cap_share
             ),
         }
     return render(request, "dashboards/municipality.html", context)
