@@ -20,6 +20,7 @@ from allocation.models import (
     SensitivitySweep,
 )
 from tests.allocation.conftest import groups, methodology, reference_data, scenario  # noqa: F401
+from tests.integration.conftest import database_url_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 CELLS = 2 * 2 * 2  # municipalities × groups × years of the scenario
@@ -145,23 +146,20 @@ def test_the_years_of_a_sweep_are_written_side_by_side_and_a_repeated_year_waits
             connections.close_all()  # this thread's own connection
 
     # Another worker is writing 2025 and has not committed yet.
-
-    settings = postgres_db.settings_dict
-    other = psycopg.connect(
-        host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
-        user=settings["USER"], dbname=settings["NAME"],
-    )  # fmt: skip
-    other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [sweep.pk, 2025])
-    repeated = threading.Thread(target=write, args=(2025, "2025 again"))
-    repeated.start()
-    elsewhere = threading.Thread(target=write, args=(2026, "2026"))
-    elsewhere.start()
-    elsewhere.join(timeout=TIMEOUT)
-    assert done.get("2026") == RunStatus.RUNNING  # written while 2025 is held
-    time.sleep(0.5)
-    assert "2025 again" not in done  # waits for the first delivery of its year
-    other.commit()  # the first delivery ends (without bands: it crashed)
-    other.close()
+    other = psycopg.connect(database_url_for(postgres_db.settings_dict))
+    try:
+        other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [sweep.pk, 2025])
+        repeated = threading.Thread(target=write, args=(2025, "2025 again"))
+        repeated.start()
+        elsewhere = threading.Thread(target=write, args=(2026, "2026"))
+        elsewhere.start()
+        elsewhere.join(timeout=TIMEOUT)
+        assert done.get("2026") == RunStatus.RUNNING  # written while 2025 is held
+        time.sleep(0.5)
+        assert "2025 again" not in done  # waits for the first delivery of its year
+        other.commit()  # the first delivery ends (without bands: it crashed)
+    finally:
+        other.close()  # never leaves the repeated year waiting, whatever failed
     repeated.join(timeout=TIMEOUT)
     assert done["2025 again"] == RunStatus.SUCCEEDED
     sweep.refresh_from_db()
