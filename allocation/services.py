@@ -710,6 +710,7 @@ def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
     except ValueError as exc:
         sensitivity_sweep_fail(sweep_id=sweep_id, error=str(exc))
         return SensitivitySweep.objects.get(pk=sweep_id)
+    years = list(range(sweep.scenario.first_year, sweep.scenario.last_year + 1))
     municipalities, groups = _ids_by_code()
     rows = [
         SensitivityBand(
@@ -733,17 +734,15 @@ def sensitivity_sweep_year(*, sweep_id: int, year: int) -> SensitivitySweep:
         SensitivityBand.objects.filter(sweep_id=sweep_id, year=year).delete()
         SensitivityBand.objects.bulk_create(rows)
         # FOR NO KEY UPDATE: the bands just written share-lock the row through their foreign
-        # key (as another worker's do), which a plain FOR UPDATE would wait for.
+        # key (as another worker's do), which a plain FOR UPDATE would wait for. Without the
+        # inputs: the year's mark is all that is written, not the snapshot again.
         sweep = (
-            SensitivitySweep.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("scenario")
-            .get(pk=sweep_id)
+            SensitivitySweep.objects.select_for_update(no_key=True).defer("inputs").get(pk=sweep_id)
         )
-        years = list(range(sweep.scenario.first_year, sweep.scenario.last_year + 1))
         sweep.years_done = sorted(set(sweep.years_done) | {year})
         sweep.progress = int(100 * len(sweep.years_done) / len(years))
         sweep.status = RunStatus.RUNNING
         if set(years) <= set(sweep.years_done):
             sweep.status, sweep.finished_at = RunStatus.SUCCEEDED, timezone.now()
-        sweep.save()
+        sweep.save(update_fields=["years_done", "progress", "status", "finished_at"])
     return sweep
