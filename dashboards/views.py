@@ -48,11 +48,10 @@ def _cached(request, run, name, compute, *parts):
 
 
 def _kept(request, run, year, name, compute, *parts):
-    """What is computed from a finished run for the reader's view of it (`run_view_digest`),
-    kept while that view stays the same, whatever else of the region changes meanwhile: a
-    cold page after a figure edit reads it instead of computing it again."""
-    if not run.is_finished:
-        return compute()
+    """What is computed from a run the pages show (a finished one, `shown_run`) for the
+    reader's view of it (`run_view_digest`, which holds the run's state too), kept while that
+    view stays the same, whatever else of the region changes meanwhile: a cold page after a
+    figure edit reads it instead of computing it again."""
     # Once per request: a page keeps its frames and what it draws from them under one view.
     digests = request.__dict__.setdefault("run_view_digests", {})
     if (run.pk, year) not in digests:
